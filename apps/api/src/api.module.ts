@@ -1,0 +1,52 @@
+import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { AuditModule } from '@vigil/audit';
+import { ConfigModule, VigilConfig } from '@vigil/config';
+import { DatabaseModule } from '@vigil/database';
+import { IdentityModule } from '@vigil/identity';
+import { ModerationModule } from '@vigil/moderation';
+import { QueuesModule } from '@vigil/queues';
+import { AdminUsersController } from './controllers/admin-users.controller';
+import { AuthController } from './controllers/auth.controller';
+import { CasesController } from './controllers/cases.controller';
+import { HealthController } from './controllers/health.controller';
+import { ReportsController } from './controllers/reports.controller';
+import { AccessGuard } from './http/access.guard';
+import { ErrorFilter } from './http/error.filter';
+import { MetricsRegistry } from './http/metrics';
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: VigilConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(),
+        QueuesModule.forRoot('producer'),
+        AuditModule,
+        IdentityModule,
+        ModerationModule,
+        TerminusModule,
+      ],
+      controllers: [ReportsController, CasesController, AuthController, AdminUsersController, HealthController],
+      providers: [
+        MetricsRegistry,
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({
+            whitelist: true,
+            forbidNonWhitelisted: true,
+            transform: true,
+            transformOptions: { enableImplicitConversion: false },
+            forbidUnknownValues: true,
+            stopAtFirstError: false,
+          }),
+        },
+      ],
+    };
+  }
+}

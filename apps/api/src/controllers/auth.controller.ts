@@ -1,0 +1,32 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { STAFF_ROLES } from '@vigil/domain';
+import { Login, LoginResult, Principal, Public, Roles, UserDirectory, UserView } from '@vigil/identity';
+import { LoginDto, LoginResultDto, UserDto } from '../dto/auth.dto';
+import { CurrentPrincipal } from '../http/action-context.decorator';
+
+@ApiTags('identity')
+@Controller('v1')
+export class AuthController {
+  constructor(
+    private readonly login: Login,
+    private readonly users: UserDirectory,
+  ) {}
+
+  @Post('auth/login')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Staff login: email and password for a short-lived bearer token' })
+  @ApiResponse({ status: 200, type: LoginResultDto })
+  signIn(@Body() body: LoginDto): Promise<LoginResult> {
+    return this.login.execute(body);
+  }
+
+  @Get('me')
+  @Roles(...STAFF_ROLES)
+  @ApiBearerAuth()
+  @ApiResponse({ status: 200, type: UserDto })
+  me(@CurrentPrincipal() principal: Principal): Promise<UserView> {
+    return this.users.get((principal as Extract<Principal, { kind: 'staff' }>).userId);
+  }
+}

@@ -1,0 +1,25 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@vigil/identity';
+import { CaseDetail, CaseQueries, CaseSummary, Page } from '@vigil/moderation';
+import { ListCasesQueryDto } from '../dto/list-query.dto';
+
+@ApiTags('review')
+@ApiBearerAuth()
+@Controller('v1/cases')
+@Roles('moderator', 'senior_moderator', 'admin')
+export class CasesController {
+  constructor(private readonly cases: CaseQueries) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Cases, highest priority first, then earliest SLA deadline' })
+  list(@Query() query: ListCasesQueryDto): Promise<Page<CaseSummary>> {
+    return this.cases.list(query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A case with its priority breakdown, reports (pseudonymised) and history' })
+  detail(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string): Promise<CaseDetail> {
+    return this.cases.detail(id);
+  }
+}

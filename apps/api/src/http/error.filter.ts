@@ -1,0 +1,64 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { DomainError } from '@vigil/domain';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string | string[];
+  errorId?: string;
+}
+
+export function errorBody(statusCode: number, message: string | string[]): ErrorBody {
+  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+}
+
+/**
+ * One mapping from errors to API.md's error shape: domain error codes to their status, Nest's HTTP exceptions and
+ * Fastify's own client errors as they are, anything else a 500 carrying an error id that is also logged.
+ */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const { body, headers } = this.toBody(exception, request);
+    for (const [name, value] of Object.entries(headers)) reply.header(name, value);
+    void reply.status(body.statusCode).send(body);
+  }
+
+  private toBody(exception: unknown, request: FastifyRequest): { body: ErrorBody; headers: Record<string, string> } {
+    if (exception instanceof DomainError) return { body: errorBody(exception.status, exception.message), headers: {} };
+    if (exception instanceof HttpException) {
+      const response = exception.getResponse();
+      const status = exception.getStatus();
+      const message =
+        typeof response === 'object' && response !== null && 'message' in response
+          ? (response as { message: string | string[] }).message
+          : exception.message;
+      if (status === 503 && typeof response === 'object' && response !== null && 'details' in response) {
+        // A readiness check that failed: keep which dependency is down.
+        return { body: { ...errorBody(status, 'a dependency is not ready'), ...(response as object) }, headers: {} };
+      }
+      const headers: Record<string, string> =
+        status === 429 ? { 'retry-after': String((exception as { retryAfter?: number }).retryAfter ?? 60) } : {};
+      return { body: errorBody(status, message), headers };
+    }
+    const fastifyStatus = (exception as { statusCode?: unknown }).statusCode;
+    if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
+      return { body: errorBody(fastifyStatus, (exception as Error).message), headers: {} };
+    }
+    const errorId = randomUUID();
+    this.logger.error(
+      `Unexpected error ${errorId} on ${request.method} ${request.url}: ${(exception as Error)?.stack ?? String(exception)}`,
+    );
+    return {
+      body: { ...errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error'), errorId },
+      headers: {},
+    };
+  }
+}

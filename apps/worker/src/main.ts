@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ConfigError, loadConfig } from '@vigil/config';
+import { createWorkerApp } from './create-worker-app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  await createWorkerApp(config);
+  Logger.log(`Vigil worker running (queue prefix "${config.queuePrefix}")`, 'Main');
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+  else process.stderr.write(`Vigil worker failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});

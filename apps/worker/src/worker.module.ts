@@ -1,0 +1,25 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from '@vigil/audit';
+import { ConfigModule, VigilConfig } from '@vigil/config';
+import { DatabaseModule } from '@vigil/database';
+import { ModerationModule } from '@vigil/moderation';
+import { QueuesModule } from '@vigil/queues';
+import { MaintenanceProcessor } from './processors/maintenance.processor';
+import { TriageProcessor } from './processors/triage.processor';
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: VigilConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(),
+        QueuesModule.forRoot('worker'),
+        AuditModule,
+        ModerationModule,
+      ],
+      providers: [TriageProcessor, MaintenanceProcessor],
+    };
+  }
+}

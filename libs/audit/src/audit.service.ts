@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { AuditEventEntity } from '@vigil/database';
+import type { EntityManager } from 'typeorm';
+import type { ActionContext } from './action-context';
+
+/** `noun.verb_past`, e.g. `case.claimed`. */
+export type AuditAction =
+  | 'report.received'
+  | 'report.triaged'
+  | 'case.opened'
+  | 'case.claimed'
+  | 'case.lease_released'
+  | 'case.lease_expired'
+  | 'case.escalated'
+  | 'decision.recorded'
+  | 'enforcement.succeeded'
+  | 'enforcement.failed'
+  | 'appeal.filed'
+  | 'appeal.resolved'
+  | 'channel.linked'
+  | 'user.created'
+  | 'user.updated'
+  | 'user.logged_in'
+  | 'apikey.created'
+  | 'apikey.revoked'
+  | 'reporter.revealed';
+
+export interface AuditEventInput {
+  action: AuditAction;
+  target: { type: string; id: string };
+  /** Key fields and before/after; never passwords, tokens or reporter contacts. */
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Records audit events through the caller's EntityManager, so the event commits or rolls back with the change it
+ * describes. Sealing into the hash chain happens later, off the request path.
+ */
+@Injectable()
+export class AuditService {
+  async record(manager: EntityManager, ctx: ActionContext, ...events: AuditEventInput[]): Promise<void> {
+    if (events.length === 0) return;
+    const params: unknown[] = [];
+    const rows = events.map((event) => {
+      const base = params.length;
+      params.push(
+        ctx.actor.id,
+        ctx.actor.role,
+        event.action,
+        event.target.type,
+        event.target.id,
+        JSON.stringify(event.data ?? {}),
+        ctx.requestId,
+      );
+      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}::jsonb, $${base + 7})`;
+    });
+    await manager.query(
+      `INSERT INTO audit_events (actor_id, actor_role, action, target_type, target_id, data, request_id)
+       VALUES ${rows.join(', ')}`,
+      params,
+    );
+  }
+
+  /** Events about one target, oldest first (a case's history). */
+  async forTarget(manager: EntityManager, type: string, id: string): Promise<AuditEventEntity[]> {
+    return manager.getRepository(AuditEventEntity).find({
+      where: { targetType: type, targetId: id },
+      order: { occurredAt: 'ASC', id: 'ASC' },
+    });
+  }
+}

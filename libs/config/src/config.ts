@@ -1,0 +1,188 @@
+// Every setting Vigil reads, parsed and validated once. Nothing else in the code base reads process.env.
+import type { SlaPolicy } from '@vigil/domain';
+
+export type NodeEnv = 'development' | 'production' | 'test';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+
+export interface VigilConfig {
+  nodeEnv: NodeEnv;
+  logLevel: LogLevel;
+  databaseUrl: string;
+  databasePoolSize: number;
+  redisUrl: string;
+  queuePrefix: string;
+  host: string;
+  port: number;
+  trustProxy: boolean;
+  jwtSecret: string;
+  jwtTtlSeconds: number;
+  /** Keys the reporter pseudonyms and tracking tokens (HMAC); not reversible without it. */
+  reporterSecret: string;
+  auditSigningKey: string | null;
+  bootstrapAdminEmail: string | null;
+  bootstrapAdminPassword: string | null;
+  enforcementWebhookUrl: string | null;
+  enforcementWebhookSecret: string | null;
+  notifyWebhookUrl: string | null;
+  rateLimitPublicPerMinute: number;
+  rateLimitKeyPerMinute: number;
+  sla: SlaPolicy;
+  /** A report still `received` this long after intake is re-enqueued for triage by the reconciler. */
+  reconcileAfterSeconds: number;
+  maintenanceIntervalSeconds: number;
+  leaseSeconds: number;
+  triageConcurrency: number;
+}
+
+/** Development defaults that production must override (checked in loadConfig). */
+export const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me';
+export const DEV_REPORTER_SECRET = 'dev-only-reporter-secret-change-me';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+class EnvReader {
+  readonly problems: string[] = [];
+
+  constructor(private readonly env: Env) {}
+
+  string(name: string, fallback: string): string {
+    const raw = this.env[name]?.trim();
+    return raw ? raw : fallback;
+  }
+
+  optional(name: string): string | null {
+    const raw = this.env[name]?.trim();
+    return raw ? raw : null;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  number(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min || value > max) {
+      this.problems.push(`${name} must be a number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.env[name]?.trim().toLowerCase();
+    if (!raw) return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, values: readonly T[], fallback: T): T {
+    const raw = this.env[name]?.trim();
+    if (!raw) return fallback;
+    if ((values as readonly string[]).includes(raw)) return raw as T;
+    this.problems.push(`${name} must be one of ${values.join(', ')} (got "${raw}")`);
+    return fallback;
+  }
+
+  url(name: string, protocols: string[], fallback: string | null): string | null {
+    const raw = this.env[name]?.trim();
+    if (!raw) return fallback;
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) {
+        this.problems.push(`${name} must use ${protocols.join(' or ')} (got "${parsed.protocol}")`);
+      }
+    } catch {
+      this.problems.push(`${name} is not a valid URL`);
+    }
+    return raw;
+  }
+}
+
+export function loadConfig(env: Env = process.env): VigilConfig {
+  const read = new EnvReader(env);
+  const nodeEnv = read.oneOf<NodeEnv>('NODE_ENV', ['development', 'production', 'test'], 'development');
+  const config: VigilConfig = {
+    nodeEnv,
+    logLevel: read.oneOf<LogLevel>('LOG_LEVEL', ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'], 'log'),
+    databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://postgres@127.0.0.1:5432/vigil')!,
+    databasePoolSize: read.int('DATABASE_POOL_SIZE', 10, 1, 200),
+    redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379')!,
+    queuePrefix: read.string('QUEUE_PREFIX', 'vigil'),
+    host: read.string('HOST', '127.0.0.1'),
+    port: read.int('PORT', 3000, 0, 65535),
+    trustProxy: read.bool('TRUST_PROXY', false),
+    jwtSecret: read.string('JWT_SECRET', DEV_JWT_SECRET),
+    jwtTtlSeconds: read.int('JWT_TTL_SECONDS', 900, 30, 86400),
+    reporterSecret: read.string('REPORTER_SECRET', DEV_REPORTER_SECRET),
+    auditSigningKey: read.optional('AUDIT_SIGNING_KEY'),
+    bootstrapAdminEmail: read.optional('BOOTSTRAP_ADMIN_EMAIL'),
+    bootstrapAdminPassword: read.optional('BOOTSTRAP_ADMIN_PASSWORD'),
+    enforcementWebhookUrl: read.url('ENFORCEMENT_WEBHOOK_URL', ['http:', 'https:'], null),
+    enforcementWebhookSecret: read.optional('ENFORCEMENT_WEBHOOK_SECRET'),
+    notifyWebhookUrl: read.url('NOTIFY_WEBHOOK_URL', ['http:', 'https:'], null),
+    rateLimitPublicPerMinute: read.int('RATE_LIMIT_PUBLIC_PER_MINUTE', 30, 1, 1_000_000),
+    rateLimitKeyPerMinute: read.int('RATE_LIMIT_KEY_PER_MINUTE', 600, 1, 1_000_000),
+    sla: {
+      removalOrderHours: read.number('SLA_REMOVAL_ORDER_HOURS', 1, 0.01, 720),
+      threatToLifeHours: read.number('SLA_THREAT_TO_LIFE_HOURS', 1, 0.01, 720),
+      referralUnitHours: read.number('SLA_REFERRAL_UNIT_HOURS', 1, 0.01, 720),
+      trustedFlaggerHours: read.number('SLA_TRUSTED_FLAGGER_HOURS', 24, 0.01, 720),
+      publicHours: read.number('SLA_PUBLIC_HOURS', 72, 0.01, 720),
+    },
+    reconcileAfterSeconds: read.number('RECONCILE_AFTER_SECONDS', 30, 0, 86400),
+    maintenanceIntervalSeconds: read.number('MAINTENANCE_INTERVAL_SECONDS', 10, 0.1, 3600),
+    leaseSeconds: read.int('LEASE_SECONDS', 600, 1, 86400),
+    triageConcurrency: read.int('TRIAGE_CONCURRENCY', 8, 1, 256),
+  };
+
+  if (!/^[A-Za-z0-9_{}-]{1,64}$/.test(config.queuePrefix)) {
+    read.problems.push('QUEUE_PREFIX may hold only letters, digits, "_", "-", "{" and "}" (at most 64)');
+  }
+  if ((config.bootstrapAdminEmail === null) !== (config.bootstrapAdminPassword === null)) {
+    read.problems.push('BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together');
+  }
+  if (config.bootstrapAdminPassword !== null && config.bootstrapAdminPassword.length < 12) {
+    read.problems.push('BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters');
+  }
+  if (config.enforcementWebhookUrl && !config.enforcementWebhookSecret) {
+    read.problems.push('ENFORCEMENT_WEBHOOK_SECRET is required when ENFORCEMENT_WEBHOOK_URL is set');
+  }
+  if (nodeEnv === 'production') {
+    if (config.jwtSecret === DEV_JWT_SECRET || config.jwtSecret.length < 32) {
+      read.problems.push('JWT_SECRET must be set to a secret of at least 32 characters in production');
+    }
+    if (config.reporterSecret === DEV_REPORTER_SECRET || config.reporterSecret.length < 32) {
+      read.problems.push('REPORTER_SECRET must be set to a secret of at least 32 characters in production');
+    }
+    if (!config.auditSigningKey) {
+      read.problems.push('AUDIT_SIGNING_KEY (Ed25519 private key, PEM) is required in production');
+    }
+  }
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return config;
+}
+
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** Nest logger levels enabled by LOG_LEVEL: that level and every more severe one. */
+export function enabledLogLevels(level: LogLevel): LogLevel[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
+}

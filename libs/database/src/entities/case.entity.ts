@@ -1,0 +1,67 @@
+import { Column, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
+import type { CaseStatus, Category } from '@vigil/domain';
+
+export interface StoredPriorityFactor {
+  factor: string;
+  points: number;
+  detail: string;
+}
+
+@Entity({ name: 'cases' })
+export class CaseEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'channel_id', type: 'uuid' })
+  channelId: string;
+
+  @Column({ type: 'text', default: 'open' })
+  status: CaseStatus;
+
+  @Column({ type: 'integer', default: 0 })
+  priority: number;
+
+  @Column({ name: 'priority_breakdown', type: 'jsonb', default: [] })
+  priorityBreakdown: StoredPriorityFactor[];
+
+  /** Designated organisations matched in any of the case's reports (kept so triage need not re-read them all). */
+  @Column({ name: 'organisation_matches', type: 'jsonb', default: [] })
+  organisationMatches: { id: string; name: string; matched: string }[];
+
+  @Column({ name: 'top_category', type: 'text' })
+  topCategory: Category;
+
+  @Column({ name: 'sla_due_at', type: 'timestamptz' })
+  slaDueAt: Date;
+
+  @Column({ name: 'report_count', type: 'integer', default: 0 })
+  reportCount: number;
+
+  @Column({ name: 'distinct_reporters', type: 'integer', default: 0 })
+  distinctReporters: number;
+
+  @Column({ name: 'assignee_id', type: 'uuid', nullable: true })
+  assigneeId: string | null;
+
+  @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true })
+  leaseExpiresAt: Date | null;
+
+  /** The case this channel had before, when a report re-opens a channel whose earlier case was resolved. */
+  @Column({ name: 'previous_case_id', type: 'uuid', nullable: true })
+  previousCaseId: string | null;
+
+  @VersionColumn({ type: 'integer' })
+  version: number;
+
+  @Column({ name: 'opened_at', type: 'timestamptz' })
+  openedAt: Date;
+
+  @Column({ name: 'decided_at', type: 'timestamptz', nullable: true })
+  decidedAt: Date | null;
+
+  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

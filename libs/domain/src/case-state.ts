@@ -1,0 +1,64 @@
+// The case life cycle (DESIGN §4) as data. Every service moves a case through nextCaseStatus, so an illegal move is
+// refused in one place (ILLEGAL_TRANSITION → 409). Who may make a move (e.g. only a senior moderator or an admin
+// may claim an escalated case; four eyes on appeals) is checked by the use-case, not here.
+import { DomainError } from './errors';
+import type { CaseStatus, DecisionAction } from './taxonomy';
+
+export const CASE_EVENTS = [
+  'claim',
+  'release',
+  'lease_expired',
+  'decide_takedown',
+  'decide_restrict',
+  'decide_no_violation',
+  'escalate',
+  'close',
+  'appeal',
+  'resolve_upheld',
+  'resolve_reversed',
+] as const;
+export type CaseEvent = (typeof CASE_EVENTS)[number];
+
+export const CASE_TRANSITIONS: Readonly<Record<CaseStatus, Partial<Record<CaseEvent, CaseStatus>>>> = Object.freeze({
+  open: { claim: 'in_review' },
+  in_review: {
+    release: 'open',
+    lease_expired: 'open',
+    decide_takedown: 'decided',
+    decide_restrict: 'decided',
+    decide_no_violation: 'decided',
+    escalate: 'escalated',
+  },
+  escalated: { claim: 'in_review' },
+  decided: { close: 'closed', appeal: 'appealed' },
+  closed: { appeal: 'appealed' },
+  appealed: { resolve_upheld: 'closed', resolve_reversed: 'closed' },
+});
+
+const DECISION_EVENTS: Readonly<Record<DecisionAction, CaseEvent>> = {
+  takedown: 'decide_takedown',
+  restrict: 'decide_restrict',
+  no_violation: 'decide_no_violation',
+  escalate: 'escalate',
+};
+
+function target(from: CaseStatus, event: CaseEvent): CaseStatus | undefined {
+  const moves = Object.hasOwn(CASE_TRANSITIONS, from) ? CASE_TRANSITIONS[from] : undefined;
+  return moves && Object.hasOwn(moves, event) ? moves[event] : undefined;
+}
+
+export function canTransition(from: CaseStatus, event: CaseEvent): boolean {
+  return target(from, event) !== undefined;
+}
+
+/** The status after `event`; throws ILLEGAL_TRANSITION when the life cycle has no such move. */
+export function nextCaseStatus(from: CaseStatus, event: CaseEvent): CaseStatus {
+  const to = target(from, event);
+  if (to === undefined) throw new DomainError('ILLEGAL_TRANSITION', `cannot ${event} a case that is ${from}`);
+  return to;
+}
+
+/** The case event a moderator's decision makes. */
+export function decisionEvent(action: DecisionAction): CaseEvent {
+  return DECISION_EVENTS[action];
+}

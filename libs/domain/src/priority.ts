@@ -1,0 +1,152 @@
+// Case priority as a sum of named factors. Every factor is stored with the case (priority_breakdown), so a moderator
+// can see why a case sits where it does in the queue; change the points here and nowhere else.
+import { DomainError } from './errors';
+import type { OrganisationMatch } from './organisations';
+import { CATEGORIES, type Category, type Source } from './taxonomy';
+
+export const CATEGORY_POINTS: Readonly<Record<Category, number>> = {
+  threat_to_life: 50,
+  attack_claim: 40,
+  recruitment: 35,
+  financing: 30,
+  instructional: 30,
+  propaganda: 20,
+  glorification: 15,
+  other: 5,
+};
+
+export const SOURCE_POINTS: Readonly<Record<Source, number>> = {
+  referral_unit: 30,
+  trusted_flagger: 20,
+  public: 0,
+};
+
+/** round(perDoubling × log2(n)), at most `cap`: many people reporting one channel matters, a brigade not endlessly. */
+export const DISTINCT_REPORTERS_POINTS = { perDoubling: 8, cap: 25 } as const;
+
+export const DESIGNATED_ORGANISATION_POINTS = 15;
+
+/** Nothing below `minSubscribers`; from there round(perTenfold × log10(subscribers / 100)), at most `cap`. */
+export const REACH_POINTS = { minSubscribers: 1_000, perTenfold: 5, cap: 15 } as const;
+
+/**
+ * A removal order under Regulation (EU) 2021/784 must be acted on within one hour. Removal orders come from referral
+ * units, so such a case has at least 5 + 30 + 101 = 136 points, while a case without one has 135 at most: removal
+ * orders always come first.
+ */
+export const REMOVAL_ORDER_POINTS = 101;
+
+export interface PriorityFactor {
+  factor: string;
+  points: number;
+  detail: string;
+}
+
+export interface PriorityInput {
+  /** The most severe category among the case's reports. */
+  topCategory: Category;
+  /** The strongest source among the case's reports: referral_unit > trusted_flagger > public. */
+  bestSource: Source;
+  /** At least 1. */
+  distinctReporters: number;
+  organisationMatches: OrganisationMatch[];
+  /** Reach; null when unknown. */
+  maxSubscribers: number | null;
+  /** A referral unit's removal order under Regulation (EU) 2021/784. */
+  removalOrder: boolean;
+}
+
+export interface Priority {
+  priority: number;
+  breakdown: PriorityFactor[];
+}
+
+const CATEGORY_LABELS: Readonly<Record<Category, string>> = {
+  threat_to_life: 'threat to life',
+  attack_claim: 'attack claim',
+  recruitment: 'recruitment',
+  financing: 'terrorist financing',
+  instructional: 'instructional material',
+  propaganda: 'propaganda',
+  glorification: 'glorification',
+  other: 'other',
+};
+
+const SOURCE_DETAILS: Readonly<Record<Source, string>> = {
+  referral_unit: 'Reported by a referral unit',
+  trusted_flagger: 'Reported by a trusted flagger',
+  public: 'Reported by the public only',
+};
+
+/** Weakest to strongest. */
+const SOURCE_STRENGTH: readonly Source[] = ['public', 'trusted_flagger', 'referral_unit'];
+
+export function computePriority(input: PriorityInput): Priority {
+  const { topCategory, bestSource, distinctReporters, organisationMatches, maxSubscribers, removalOrder } = input;
+  if (!Number.isInteger(distinctReporters) || distinctReporters < 1) {
+    throw new DomainError('INVALID_INPUT', `distinctReporters must be a whole number ≥ 1, got ${distinctReporters}`);
+  }
+  if (maxSubscribers !== null && !(Number.isFinite(maxSubscribers) && maxSubscribers >= 0)) {
+    throw new DomainError('INVALID_INPUT', `maxSubscribers must be null or a finite number ≥ 0, got ${maxSubscribers}`);
+  }
+
+  const breakdown: PriorityFactor[] = [
+    {
+      factor: 'category',
+      points: CATEGORY_POINTS[topCategory],
+      detail: `Most severe reported category: ${CATEGORY_LABELS[topCategory]}`,
+    },
+    { factor: 'source', points: SOURCE_POINTS[bestSource], detail: SOURCE_DETAILS[bestSource] },
+  ];
+  const optional = (factor: string, points: number, detail: string): void => {
+    if (points !== 0) breakdown.push({ factor, points, detail });
+  };
+
+  const reporters = DISTINCT_REPORTERS_POINTS;
+  optional(
+    'distinct_reporters',
+    Math.min(reporters.cap, Math.round(reporters.perDoubling * Math.log2(distinctReporters))),
+    `${formatCount(distinctReporters)} distinct reporters (log-scaled, capped at ${reporters.cap})`,
+  );
+
+  const organisations = [...new Map(organisationMatches.map((m) => [m.id, m])).values()];
+  optional(
+    'designated_organisation',
+    organisations.length > 0 ? DESIGNATED_ORGANISATION_POINTS : 0,
+    `Names a designated organisation: ${organisations.map((m) => `${m.name} (as “${m.matched}”)`).join('; ')}`,
+  );
+
+  const reach = REACH_POINTS;
+  if (maxSubscribers !== null && maxSubscribers >= reach.minSubscribers) {
+    optional(
+      'reach',
+      Math.min(reach.cap, Math.round(reach.perTenfold * Math.log10(maxSubscribers / 100))),
+      `${formatCount(maxSubscribers)} subscribers (log-scaled from ${formatCount(reach.minSubscribers)}, ` +
+        `capped at ${reach.cap})`,
+    );
+  }
+
+  optional(
+    'removal_order',
+    removalOrder ? REMOVAL_ORDER_POINTS : 0,
+    'Removal order under Regulation (EU) 2021/784: must be acted on within one hour',
+  );
+
+  return { priority: breakdown.reduce((sum, f) => sum + f.points, 0), breakdown };
+}
+
+/** The most severe of the categories (CATEGORIES is ordered most severe first). */
+export function mostSevereCategory(categories: readonly Category[]): Category {
+  if (categories.length === 0) throw new DomainError('INVALID_INPUT', 'no categories to choose from');
+  return CATEGORIES.find((category) => categories.includes(category)) ?? categories[0];
+}
+
+/** The strongest of the sources: referral_unit > trusted_flagger > public. */
+export function strongestSource(sources: readonly Source[]): Source {
+  if (sources.length === 0) throw new DomainError('INVALID_INPUT', 'no sources to choose from');
+  return sources.reduce((best, s) => (SOURCE_STRENGTH.indexOf(s) > SOURCE_STRENGTH.indexOf(best) ? s : best));
+}
+
+function formatCount(n: number): string {
+  return String(Math.floor(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

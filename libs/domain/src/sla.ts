@@ -1,0 +1,46 @@
+// Review deadlines. Regulation (EU) 2021/784 gives one hour for a removal order; imminent threats get the same;
+// trusted flaggers are handled with priority (DSA Art. 22). The hours are configuration (libs/config builds the
+// policy); this module only says which clock applies.
+import { DomainError } from './errors';
+import type { Category, Source } from './taxonomy';
+
+export interface SlaPolicy {
+  removalOrderHours: number;
+  threatToLifeHours: number;
+  referralUnitHours: number;
+  trustedFlaggerHours: number;
+  publicHours: number;
+}
+
+export const DEFAULT_SLA_POLICY: SlaPolicy = {
+  removalOrderHours: 1,
+  threatToLifeHours: 1,
+  referralUnitHours: 1,
+  trustedFlaggerHours: 24,
+  publicHours: 72,
+};
+
+export interface SlaSubject {
+  category: Category;
+  source: Source;
+  removalOrder: boolean;
+}
+
+const SOURCE_HOURS: Readonly<Record<Source, keyof SlaPolicy>> = {
+  referral_unit: 'referralUnitHours',
+  trusted_flagger: 'trustedFlaggerHours',
+  public: 'publicHours',
+};
+
+/** Hours allowed to act on a report: the strictest of the clocks that apply to it. */
+export function slaHoursFor(report: SlaSubject, policy: SlaPolicy): number {
+  const applicable = [policy[SOURCE_HOURS[report.source]]];
+  if (report.category === 'threat_to_life') applicable.push(policy.threatToLifeHours);
+  if (report.removalOrder) applicable.push(policy.removalOrderHours);
+  return Math.min(...applicable);
+}
+
+export function slaDueAt(receivedAt: Date, report: SlaSubject, policy: SlaPolicy): Date {
+  if (Number.isNaN(receivedAt.getTime())) throw new DomainError('INVALID_INPUT', 'receivedAt is not a valid date');
+  return new Date(receivedAt.getTime() + slaHoursFor(report, policy) * 3_600_000);
+}

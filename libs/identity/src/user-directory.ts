@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { UserEntity } from '@vigil/database';
+import { DomainError } from '@vigil/domain';
+import { DataSource } from 'typeorm';
+import { UserView, userView } from './user-view';
+
+/** Read-only views of staff users. */
+@Injectable()
+export class UserDirectory {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async get(userId: string): Promise<UserView> {
+    const user = await this.db.getRepository(UserEntity).findOneBy({ id: userId });
+    if (!user) throw new DomainError('NOT_FOUND', 'user not found');
+    return userView(user);
+  }
+
+  async list(): Promise<UserView[]> {
+    const users = await this.db.getRepository(UserEntity).find({ order: { createdAt: 'ASC', id: 'ASC' } });
+    return users.map(userView);
+  }
+}

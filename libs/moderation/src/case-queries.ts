@@ -1,0 +1,198 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AuditEventView, auditEventView } from '@vigil/audit';
+import { AuditEventEntity, ReportEntity, StoredPriorityFactor } from '@vigil/database';
+import {
+  canonicaliseChannel,
+  CaseStatus,
+  Category,
+  ChannelStatus,
+  DomainError,
+  isOneOf,
+  Platform,
+  PLATFORMS,
+  Source,
+} from '@vigil/domain';
+import { DataSource } from 'typeorm';
+import { decodeCursor, encodeCursor, Page } from './cursor';
+
+export interface CaseFilter {
+  status?: CaseStatus;
+  platform?: Platform;
+  category?: Category;
+  minPriority?: number;
+  channel?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface CaseSummary {
+  id: string;
+  status: CaseStatus;
+  priority: number;
+  slaDueAt: string;
+  channel: { id: string; platform: Platform; key: string; url: string; status: ChannelStatus };
+  reportCount: number;
+  distinctReporters: number;
+  topCategory: Category;
+  assigneeId: string | null;
+  leaseExpiresAt: string | null;
+  openedAt: string;
+}
+
+export interface CaseReportView {
+  id: string;
+  category: Category;
+  description: string;
+  evidenceUrls: string[];
+  language: string | null;
+  source: Source;
+  reporter: string;
+  receivedAt: string;
+}
+
+export interface CaseDetail extends CaseSummary {
+  priorityBreakdown: StoredPriorityFactor[];
+  reports: CaseReportView[];
+  linkedChannels: unknown[];
+  decisions: unknown[];
+  history: AuditEventView[];
+}
+
+interface CaseRow {
+  id: string;
+  status: CaseStatus;
+  priority: number;
+  sla_due_at: Date;
+  report_count: number;
+  distinct_reporters: number;
+  top_category: Category;
+  assignee_id: string | null;
+  lease_expires_at: Date | null;
+  opened_at: Date;
+  priority_breakdown: StoredPriorityFactor[];
+  channel_id: string;
+  channel_platform: Platform;
+  channel_key: string;
+  channel_url: string;
+  channel_status: ChannelStatus;
+}
+
+const CASE_COLUMNS = `
+  c.id, c.status, c.priority, c.sla_due_at, c.report_count, c.distinct_reporters, c.top_category, c.assignee_id,
+  c.lease_expires_at, c.opened_at, c.priority_breakdown, ch.id AS channel_id, ch.platform AS channel_platform,
+  ch.canonical_key AS channel_key, ch.url AS channel_url, ch.status AS channel_status`;
+
+type CaseCursor = [number, string, string];
+const isCaseCursor = (k: unknown[]): k is CaseCursor =>
+  k.length === 3 &&
+  Number.isInteger(k[0]) &&
+  typeof k[1] === 'string' &&
+  !Number.isNaN(Date.parse(k[1])) &&
+  typeof k[2] === 'string' &&
+  /^[0-9a-f-]{36}$/i.test(k[2]);
+
+/** The review queue as a query over `cases`: filtered, highest priority first, then the earliest SLA deadline. */
+@Injectable()
+export class CaseQueries {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async list(filter: CaseFilter): Promise<Page<CaseSummary>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    if (filter.status) where.push(`c.status = ${param(filter.status)}`);
+    if (filter.platform) where.push(`ch.platform = ${param(filter.platform)}`);
+    if (filter.category) where.push(`c.top_category = ${param(filter.category)}`);
+    if (filter.minPriority !== undefined) where.push(`c.priority >= ${param(filter.minPriority)}`);
+    if (filter.channel) {
+      const key = channelKeyOf(filter.channel);
+      where.push(`ch.canonical_key = ${param(key)}`);
+    }
+    if (filter.cursor) {
+      const [priority, slaDueAt, id] = decodeCursor<CaseCursor>(filter.cursor, isCaseCursor);
+      const p = param(priority);
+      const s = param(new Date(slaDueAt));
+      const i = param(id);
+      where.push(`(c.priority < ${p} OR (c.priority = ${p} AND (c.sla_due_at, c.id) > (${s}, ${i}::uuid)))`);
+    }
+    const rows: CaseRow[] = await this.db.query(
+      `SELECT ${CASE_COLUMNS} FROM cases c JOIN channels ch ON ch.id = c.channel_id
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY c.priority DESC, c.sla_due_at ASC, c.id ASC
+       LIMIT ${param(filter.limit + 1)}`,
+      params,
+    );
+    const items = rows.slice(0, filter.limit).map(caseSummary);
+    const last = rows.length > filter.limit ? items[items.length - 1] : null;
+    return { items, nextCursor: last ? encodeCursor([last.priority, last.slaDueAt, last.id]) : null };
+  }
+
+  async detail(caseId: string): Promise<CaseDetail> {
+    const [row]: CaseRow[] = await this.db.query(
+      `SELECT ${CASE_COLUMNS} FROM cases c JOIN channels ch ON ch.id = c.channel_id WHERE c.id = $1`,
+      [caseId],
+    );
+    if (!row) throw new DomainError('NOT_FOUND', 'case not found');
+    const reports = await this.db
+      .getRepository(ReportEntity)
+      .find({ where: { caseId }, order: { receivedAt: 'ASC', id: 'ASC' } });
+    const history = await this.db
+      .getRepository(AuditEventEntity)
+      .createQueryBuilder('e')
+      .where(`(e.target_type = 'case' AND e.target_id = :caseId)`, { caseId })
+      .orWhere(`(e.target_type = 'report' AND e.target_id IN (:...reportIds))`, {
+        reportIds: reports.length ? reports.map((r) => r.id) : ['-'],
+      })
+      .orderBy('e.seq', 'ASC', 'NULLS LAST')
+      .addOrderBy('e.occurred_at', 'ASC')
+      .addOrderBy('e.id', 'ASC')
+      .getMany();
+    return {
+      ...caseSummary(row),
+      priorityBreakdown: row.priority_breakdown,
+      reports: reports.map((r) => ({
+        id: r.id,
+        category: r.category,
+        description: r.description,
+        evidenceUrls: r.evidenceUrls,
+        language: r.language,
+        source: r.source,
+        reporter: r.reporterPseudonym,
+        receivedAt: r.receivedAt.toISOString(),
+      })),
+      linkedChannels: [],
+      decisions: [],
+      history: history.map(auditEventView),
+    };
+  }
+}
+
+function channelKeyOf(channel: string): string {
+  // A key as the API shows it (`telegram:name`) or any link form of the channel.
+  const asKey = /^([a-z]+):([^/].*)$/.exec(channel);
+  if (asKey && isOneOf(PLATFORMS, asKey[1])) return channel;
+  return canonicaliseChannel(channel).key;
+}
+
+function caseSummary(row: CaseRow): CaseSummary {
+  return {
+    id: row.id,
+    status: row.status,
+    priority: row.priority,
+    slaDueAt: row.sla_due_at.toISOString(),
+    channel: {
+      id: row.channel_id,
+      platform: row.channel_platform,
+      key: row.channel_key,
+      url: row.channel_url,
+      status: row.channel_status,
+    },
+    reportCount: row.report_count,
+    distinctReporters: row.distinct_reporters,
+    topCategory: row.top_category,
+    assigneeId: row.assignee_id,
+    leaseExpiresAt: row.lease_expires_at?.toISOString() ?? null,
+    openedAt: row.opened_at.toISOString(),
+  };
+}

@@ -1,0 +1,5 @@
+export * from './queue-names';
+export * from './jobs';
+export * from './queues.module';
+export * from './queue-producer';
+export * from './redis-client';

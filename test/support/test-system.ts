@@ -1,0 +1,191 @@
+// One isolated Vigil per test file: its own database and BullMQ prefix, real Postgres and Redis, the API listening
+// on a free loopback port and the worker in-process. Everything it creates is removed by stop().
+import type { INestApplicationContext } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadConfig, VigilConfig } from '@vigil/config';
+import { dropDatabase, migrate } from '@vigil/database';
+import { ALL_QUEUES } from '@vigil/queues';
+import { Queue } from 'bullmq';
+import IORedis from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { createApiApp } from '../../apps/api/src/http/create-api-app';
+import { createWorkerApp } from '../../apps/worker/src/create-worker-app';
+
+export const ADMIN_EMAIL = 'admin@vigil.test';
+export const ADMIN_PASSWORD = 'correct horse battery staple';
+
+/** A config for a throwaway instance; `overrides` are environment variables as the apps would read them. */
+export function testConfig(overrides: Record<string, string> = {}): VigilConfig {
+  const id = `${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/vigil');
+  base.pathname = `/vigil_test_${id}`;
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'error',
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    DATABASE_URL: base.toString(),
+    QUEUE_PREFIX: `vigil-test-${id}`,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
+    BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    DATABASE_POOL_SIZE: '5',
+    ...overrides,
+  });
+}
+
+export interface HttpResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+  token?: string;
+}
+
+export class TestSystem {
+  api: NestFastifyApplication | null = null;
+  worker: INestApplicationContext | null = null;
+  baseUrl = '';
+  private db: DataSource | null = null;
+  private redis: IORedis | null = null;
+
+  private constructor(readonly config: VigilConfig) {}
+
+  static async create(overrides: Record<string, string> = {}): Promise<TestSystem> {
+    const system = new TestSystem(testConfig(overrides));
+    await migrate(system.config);
+    return system;
+  }
+
+  async startApi(): Promise<void> {
+    this.api = await createApiApp(this.config);
+    await this.api.listen({ port: 0, host: '127.0.0.1' });
+    const address = this.api.getHttpServer().address();
+    if (!address || typeof address === 'string') throw new Error('API is not listening on a TCP port');
+    this.baseUrl = `http://127.0.0.1:${address.port}`;
+  }
+
+  async startWorker(): Promise<void> {
+    this.worker = await createWorkerApp(this.config);
+  }
+
+  async stopWorker(): Promise<void> {
+    await this.worker?.close();
+    this.worker = null;
+  }
+
+  async stopApi(): Promise<void> {
+    await this.api?.close();
+    this.api = null;
+  }
+
+  /** Stops both apps, drops the database and deletes every Redis key under this run's prefix. */
+  async stop(): Promise<void> {
+    await this.stopWorker();
+    await this.stopApi();
+    await this.db?.destroy();
+    await dropDatabase(this.config.databaseUrl);
+    const redis = this.redisClient();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.config.queuePrefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+    await redis.quit();
+    this.redis = null;
+  }
+
+  /** A direct database connection, for assertions on rows. */
+  async sql<T = any>(query: string, params: unknown[] = []): Promise<T[]> {
+    if (!this.db) {
+      this.db = new DataSource({ type: 'postgres', url: this.config.databaseUrl, poolSize: 2 });
+      await this.db.initialize();
+    }
+    return this.db.query(query, params);
+  }
+
+  redisClient(): IORedis {
+    this.redis ??= new IORedis(this.config.redisUrl, { maxRetriesPerRequest: null });
+    return this.redis;
+  }
+
+  /** A queue handle on this run's prefix (close it after use). */
+  queue(name: (typeof ALL_QUEUES)[number]): Queue {
+    return new Queue(name, { connection: { url: this.config.redisUrl }, prefix: this.config.queuePrefix });
+  }
+
+  async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    let body: string | undefined = options.rawBody;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, headers: response.headers, body: parsed as T, text };
+  }
+
+  async login(email = ADMIN_EMAIL, password = ADMIN_PASSWORD): Promise<string> {
+    const response = await this.request('POST', '/v1/auth/login', { body: { email, password } });
+    if (response.status !== 200) throw new Error(`login failed: ${response.status} ${response.text}`);
+    return response.body.accessToken;
+  }
+
+  /** Creates a staff user through the admin API and returns a token for them. */
+  async staff(roles: string[], languages: string[] = []): Promise<{ id: string; token: string; email: string }> {
+    const admin = await this.login();
+    const email = `${roles.join('-')}-${randomBytes(4).toString('hex')}@vigil.test`;
+    const password = 'a long enough password';
+    const created = await this.request('POST', '/v1/admin/users', {
+      token: admin,
+      body: { email, password, displayName: email, roles, languages },
+    });
+    if (created.status !== 201) throw new Error(`creating staff failed: ${created.status} ${created.text}`);
+    return { id: created.body.id, email, token: await this.login(email, password) };
+  }
+}
+
+/** Polls `probe` until it returns a truthy value (or throws after `timeoutMs`). */
+export async function waitFor<T>(
+  probe: () => Promise<T | null | undefined | false>,
+  { timeoutMs = 20_000, intervalMs = 50, what = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** A valid report body, with overrides. */
+export function reportBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    channel: 'https://t.me/example_channel',
+    category: 'propaganda',
+    description: 'Posts official statements of a designated group and calls for attacks.',
+    ...overrides,
+  };
+}

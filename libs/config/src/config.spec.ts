@@ -1,0 +1,66 @@
+import { ConfigError, DEV_JWT_SECRET, loadConfig } from './config';
+
+const problemsOf = (env: Record<string, string>): string[] => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/vigil',
+      redisUrl: 'redis://127.0.0.1:6379',
+      queuePrefix: 'vigil',
+      port: 3000,
+      host: '127.0.0.1',
+      trustProxy: false,
+      rateLimitPublicPerMinute: 30,
+      rateLimitKeyPerMinute: 600,
+      jwtTtlSeconds: 900,
+      sla: { threatToLifeHours: 1, trustedFlaggerHours: 24, publicHours: 72, referralUnitHours: 1, removalOrderHours: 1 },
+    });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://localhost/vigil' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
+    [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ QUEUE_PREFIX: 'has:colon' }, 'QUEUE_PREFIX'],
+    [{ RATE_LIMIT_PUBLIC_PER_MINUTE: '0' }, 'RATE_LIMIT_PUBLIC_PER_MINUTE'],
+    [{ SLA_PUBLIC_HOURS: '-3' }, 'SLA_PUBLIC_HOURS'],
+    [{ BOOTSTRAP_ADMIN_EMAIL: 'a@b.c' }, 'BOOTSTRAP_ADMIN_PASSWORD'],
+    [{ BOOTSTRAP_ADMIN_EMAIL: 'a@b.c', BOOTSTRAP_ADMIN_PASSWORD: 'short' }, 'BOOTSTRAP_ADMIN_PASSWORD'],
+    [{ ENFORCEMENT_WEBHOOK_URL: 'https://platform.example/hook' }, 'ENFORCEMENT_WEBHOOK_SECRET'],
+  ])('names the bad variable in %j', (env, variable) => {
+    const problems = problemsOf(env);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(variable);
+  });
+
+  it('refuses to start in production on default secrets and without a signing key', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET });
+    expect(problems.join('\n')).toMatch(/JWT_SECRET/);
+    expect(problems.join('\n')).toMatch(/REPORTER_SECRET/);
+    expect(problems.join('\n')).toMatch(/AUDIT_SIGNING_KEY/);
+  });
+
+  it('accepts production with real secrets', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(40),
+      REPORTER_SECRET: 'y'.repeat(40),
+      AUDIT_SIGNING_KEY: '-----BEGIN PRIVATE KEY-----\n…\n-----END PRIVATE KEY-----',
+    });
+    expect(config.nodeEnv).toBe('production');
+  });
+});

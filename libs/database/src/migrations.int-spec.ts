@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { dropDatabase, migrate } from './migrate';
+
+describe('migrations', () => {
+  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/vigil');
+  url.pathname = `/vigil_test_migrations_${randomBytes(4).toString('hex')}`;
+  const databaseUrl = url.toString();
+  let client: Client;
+
+  beforeAll(async () => {
+    await migrate({ databaseUrl, databasePoolSize: 1 });
+    client = new Client({ connectionString: databaseUrl });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client.end();
+    await dropDatabase(databaseUrl);
+  });
+
+  it('creates the database when absent and is a no-op the second time', async () => {
+    expect(await migrate({ databaseUrl, databasePoolSize: 1 })).toEqual([]);
+  });
+
+  async function insertEvent(): Promise<string> {
+    const { rows } = await client.query(
+      `INSERT INTO audit_events (actor_role, action, target_type, target_id) VALUES ('system', 'case.opened', 'case', 'x')
+       RETURNING id`,
+    );
+    return rows[0].id;
+  }
+
+  it('refuses to update or delete an audit event, or truncate the table', async () => {
+    const id = await insertEvent();
+    await expect(client.query(`UPDATE audit_events SET action = 'case.claimed' WHERE id = $1`, [id])).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(client.query(`DELETE FROM audit_events WHERE id = $1`, [id])).rejects.toThrow(/append-only/);
+    await expect(client.query(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
+  });
+
+  it('lets an unsealed event be sealed once, and never again', async () => {
+    const id = await insertEvent();
+    await client.query(`UPDATE audit_events SET seq = 1, prev_hash = '0', hash = 'h1', sealed_at = now() WHERE id = $1`, [id]);
+    await expect(
+      client.query(`UPDATE audit_events SET seq = 2, hash = 'h2', sealed_at = now() WHERE id = $1`, [id]),
+    ).rejects.toThrow(/append-only/);
+  });
+
+  it('allows at most one unresolved case per channel', async () => {
+    const { rows } = await client.query(
+      `INSERT INTO channels (platform, kind, canonical_key, url) VALUES ('telegram', 'channel', 'telegram:x', 'https://t.me/x')
+       RETURNING id`,
+    );
+    const open = `INSERT INTO cases (channel_id, status, top_category, sla_due_at) VALUES ($1, $2, 'other', now())`;
+    await client.query(open, [rows[0].id, 'open']);
+    await expect(client.query(open, [rows[0].id, 'escalated'])).rejects.toThrow(/cases_one_unresolved_per_channel/);
+    await client.query(open, [rows[0].id, 'closed']);
+  });
+});

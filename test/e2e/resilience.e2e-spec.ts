@@ -1,0 +1,66 @@
+import { QueueName, triageJobId } from '@vigil/queues';
+import { reportBody, TestSystem, waitFor } from '../support/test-system';
+
+describe('no acknowledged report is left untriaged', () => {
+  let system: TestSystem;
+
+  beforeAll(async () => {
+    system = await TestSystem.create({ RECONCILE_AFTER_SECONDS: '0.5', MAINTENANCE_INTERVAL_SECONDS: '0.3' });
+    await system.startApi();
+  });
+  afterAll(() => system.stop());
+
+  const statusOf = async (id: string) => (await system.sql(`SELECT status FROM reports WHERE id = $1`, [id]))[0].status;
+
+  it('triages a report acknowledged while the worker was stopped once the worker starts', async () => {
+    const created = await system.request('POST', '/v1/reports', { body: reportBody({ channel: 'https://t.me/offline_probe' }) });
+    expect(created.status).toBe(202);
+    expect(await statusOf(created.body.id)).toBe('received');
+    await system.startWorker();
+    await waitFor(async () => (await statusOf(created.body.id)) === 'triaged', { what: 'triage after worker start' });
+    await system.stopWorker();
+  });
+
+  it('re-enqueues a report whose triage job was lost from Redis', async () => {
+    const created = await system.request('POST', '/v1/reports', { body: reportBody({ channel: 'https://t.me/lost_job_probe' }) });
+    const queue = system.queue(QueueName.Triage);
+    try {
+      const job = await queue.getJob(triageJobId(created.body.id));
+      expect(job).toBeDefined();
+      await job!.remove();
+      expect(await queue.getJob(triageJobId(created.body.id))).toBeUndefined();
+    } finally {
+      await queue.close();
+    }
+    await system.startWorker();
+    await waitFor(async () => (await statusOf(created.body.id)) === 'triaged', { what: 'reconciled triage' });
+    const triageEvents = await system.sql(
+      `SELECT count(*)::int AS n FROM audit_events WHERE target_id = $1 AND action = 'report.triaged'`,
+      [created.body.id],
+    );
+    expect(triageEvents[0].n).toBe(1);
+    await system.stopWorker();
+  });
+
+  it('changes nothing when a triage job is delivered twice', async () => {
+    await system.startWorker();
+    const created = await system.request('POST', '/v1/reports', { body: reportBody({ channel: 'https://t.me/twice_probe' }) });
+    await waitFor(async () => (await statusOf(created.body.id)) === 'triaged', { what: 'first triage' });
+    const snapshot = async () =>
+      system.sql(
+        `SELECT c.report_count, c.priority, c.version, (SELECT count(*)::int FROM audit_events) AS events
+         FROM reports r JOIN cases c ON c.id = r.case_id WHERE r.id = $1`,
+        [created.body.id],
+      );
+    const before = await snapshot();
+    const queue = system.queue(QueueName.Triage);
+    try {
+      const again = await queue.add('triage-report', { reportId: created.body.id }, { jobId: `again-${created.body.id}` });
+      await waitFor(async () => (await again.isCompleted()) || null, { what: 'second delivery' });
+    } finally {
+      await queue.close();
+    }
+    expect(await snapshot()).toEqual(before);
+    await system.stopWorker();
+  });
+});

@@ -1,0 +1,177 @@
+import { reportBody, TestSystem, waitFor } from '../support/test-system';
+
+describe('triage into cases and the review list (worker running)', () => {
+  let system: TestSystem;
+  let moderator: string;
+
+  beforeAll(async () => {
+    system = await TestSystem.create();
+    await system.startApi();
+    await system.startWorker();
+    moderator = (await system.staff(['moderator'])).token;
+  });
+  afterAll(() => system.stop());
+
+  async function submit(overrides: Record<string, unknown>, headers: Record<string, string> = {}) {
+    const response = await system.request('POST', '/v1/reports', { body: reportBody(overrides), headers });
+    expect(response.status).toBe(202);
+    return response.body as { id: string; channel: { key: string } };
+  }
+
+  const triaged = (reportId: string) =>
+    waitFor(
+      async () => {
+        const [row] = await system.sql(`SELECT case_id FROM reports WHERE id = $1 AND status = 'triaged'`, [reportId]);
+        return row?.case_id as string | undefined;
+      },
+      { what: `report ${reportId} to be triaged` },
+    );
+
+  it('triages an accepted report into an open case with an explained priority and an SLA deadline', async () => {
+    const report = await submit({
+      channel: 'https://t.me/triage_probe_one',
+      category: 'attack_claim',
+      organization: 'Islamic State',
+      subscribers: 25_000,
+    });
+    const caseId = await triaged(report.id);
+    const detail = await system.request('GET', `/v1/cases/${caseId}`, { token: moderator });
+    expect(detail.status).toBe(200);
+    expect(detail.body).toMatchObject({
+      id: caseId,
+      status: 'open',
+      reportCount: 1,
+      distinctReporters: 1,
+      topCategory: 'attack_claim',
+      assigneeId: null,
+      channel: { platform: 'telegram', key: 'telegram:triage_probe_one', status: 'active' },
+      linkedChannels: [],
+      decisions: [],
+    });
+    const factors = detail.body.priorityBreakdown.map((f: { factor: string }) => f.factor);
+    expect(factors).toEqual(expect.arrayContaining(['category', 'source', 'designated_organisation', 'reach']));
+    const sum = detail.body.priorityBreakdown.reduce((total: number, f: { points: number }) => total + f.points, 0);
+    expect(sum).toBe(detail.body.priority);
+    // A public report: 72 hours from intake.
+    const receivedAt = Date.parse(detail.body.reports[0].receivedAt);
+    expect(Date.parse(detail.body.slaDueAt) - receivedAt).toBe(72 * 3600 * 1000);
+    expect(detail.body.reports[0].reporter).toMatch(/^reporter#[0-9a-f]{8}$/);
+    expect(JSON.stringify(detail.body)).not.toContain('reporterContact');
+    expect(detail.body.history.map((e: { action: string }) => e.action)).toEqual([
+      'report.received',
+      'case.opened',
+      'report.triaged',
+    ]);
+  });
+
+  it('folds three link forms of one channel into one case with reportCount 3', async () => {
+    const forms = [
+      'https://t.me/Fold_Probe',
+      'https://telegram.me/s/fold_probe/',
+      'tg://resolve?domain=fold_probe&post=17',
+    ];
+    const reports = [];
+    for (const channel of forms) reports.push(await submit({ channel }));
+    const caseIds = await Promise.all(reports.map((r) => triaged(r.id)));
+    expect(new Set(caseIds).size).toBe(1);
+    const list = await system.request('GET', `/v1/cases?channel=${encodeURIComponent('@fold_probe')}`, {
+      token: moderator,
+    });
+    expect(list.status).toBe(400); // a bare handle without a platform cannot name a channel
+    const byLink = await system.request('GET', `/v1/cases?channel=${encodeURIComponent('https://t.me/fold_probe/3')}`, {
+      token: moderator,
+    });
+    expect(byLink.body.items).toHaveLength(1);
+    expect(byLink.body.items[0]).toMatchObject({ id: caseIds[0], reportCount: 3, distinctReporters: 1 });
+    const byKey = await system.request('GET', `/v1/cases?channel=telegram:fold_probe`, { token: moderator });
+    expect(byKey.body.items.map((c: { id: string }) => c.id)).toEqual([caseIds[0]]);
+  });
+
+  it('counts distinct reporters by contact and raises the priority with them', async () => {
+    const first = await submit({ channel: 'https://t.me/crowd_probe', reporterContact: 'one@example.org' });
+    const caseId = await triaged(first.id);
+    const [before] = await system.sql(`SELECT priority FROM cases WHERE id = $1`, [caseId]);
+    const more = [];
+    for (const contact of ['two@example.org', 'three@example.org', 'ONE@example.org']) {
+      more.push(await submit({ channel: 'https://t.me/crowd_probe', reporterContact: contact }));
+    }
+    await Promise.all(more.map((r) => triaged(r.id)));
+    const [after] = await system.sql(`SELECT priority, report_count, distinct_reporters FROM cases WHERE id = $1`, [caseId]);
+    expect(after).toMatchObject({ report_count: 4, distinct_reporters: 3 });
+    expect(after.priority).toBeGreaterThan(before.priority);
+  });
+
+  it('keeps one case per channel when many reports on it are triaged at once', async () => {
+    const reports = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => submit({ channel: `https://t.me/surge_probe/${i + 1}`, reporterContact: `r${i}@example.org` })),
+    );
+    const caseIds = await Promise.all(reports.map((r) => triaged(r.id)));
+    expect(new Set(caseIds).size).toBe(1);
+    const [row] = await system.sql(`SELECT report_count, distinct_reporters FROM cases WHERE id = $1`, [caseIds[0]]);
+    expect(row).toEqual({ report_count: 20, distinct_reporters: 20 });
+  });
+
+  it('uses the strictest SLA of the reports in a case (threat to life: one hour)', async () => {
+    const report = await submit({ channel: 'https://t.me/sla_probe', category: 'threat_to_life' });
+    const caseId = await triaged(report.id);
+    const detail = await system.request('GET', `/v1/cases/${caseId}`, { token: moderator });
+    expect(Date.parse(detail.body.slaDueAt) - Date.parse(detail.body.reports[0].receivedAt)).toBe(3600 * 1000);
+  });
+
+  it('lists cases highest priority first, filters them, and pages with a cursor', async () => {
+    const all = await system.request('GET', '/v1/cases?limit=200', { token: moderator });
+    expect(all.status).toBe(200);
+    const priorities = all.body.items.map((c: { priority: number }) => c.priority);
+    expect(priorities).toEqual([...priorities].sort((a, b) => b - a));
+
+    const pages: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await system.request(
+        'GET',
+        `/v1/cases?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: moderator },
+      );
+      pages.push(...page.body.items.map((c) => c.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(pages).toEqual(all.body.items.map((c: { id: string }) => c.id));
+
+    const threats = await system.request('GET', '/v1/cases?category=threat_to_life', { token: moderator });
+    expect(threats.body.items.length).toBeGreaterThan(0);
+    expect(threats.body.items.every((c: { topCategory: string }) => c.topCategory === 'threat_to_life')).toBe(true);
+    const high = await system.request('GET', '/v1/cases?minPriority=55', { token: moderator });
+    expect(high.body.items.every((c: { priority: number }) => c.priority >= 55)).toBe(true);
+    const closed = await system.request('GET', '/v1/cases?status=closed', { token: moderator });
+    expect(closed.body.items).toEqual([]);
+  });
+
+  it.each([
+    ['a bad cursor', '/v1/cases?cursor=not-a-cursor'],
+    ['a limit of 0', '/v1/cases?limit=0'],
+    ['a limit over 200', '/v1/cases?limit=201'],
+    ['an unknown status', '/v1/cases?status=pending'],
+    ['a non-numeric minPriority', '/v1/cases?minPriority=high'],
+    ['an unknown query parameter', '/v1/cases?sort=asc'],
+  ])('rejects %s with 400', async (_, path) => {
+    const response = await system.request('GET', path, { token: moderator });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+  });
+
+  it('answers 404 for an unknown or malformed case id', async () => {
+    for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
+      const response = await system.request('GET', `/v1/cases/${id}`, { token: moderator });
+      expect(response.status).toBe(404);
+    }
+  });
+
+  it('shows the reporter their report as in review once triaged', async () => {
+    const response = await system.request('POST', '/v1/reports', { body: reportBody({ channel: 'https://t.me/status_triaged' }) });
+    await triaged(response.body.id);
+    const status = await system.request('GET', `/v1/reports/${response.body.id}`, {
+      headers: { 'x-tracking-token': response.body.trackingToken },
+    });
+    expect(status.body.status).toBe('in_review');
+  });
+});

@@ -6,6 +6,7 @@ import { ModerationModule } from '@vigil/moderation';
 import { QueuesModule } from '@vigil/queues';
 import { MaintenanceProcessor } from './processors/maintenance.processor';
 import { TriageProcessor } from './processors/triage.processor';
+import { WorkerHeartbeat } from './heartbeat';
 
 @Module({})
 export class WorkerModule {
@@ -19,7 +20,7 @@ export class WorkerModule {
         AuditModule,
         ModerationModule,
       ],
-      providers: [TriageProcessor, MaintenanceProcessor],
+      providers: [TriageProcessor, MaintenanceProcessor, WorkerHeartbeat],
     };
   }
 }

@@ -32,6 +32,8 @@ export interface VigilConfig {
   maintenanceIntervalSeconds: number;
   leaseSeconds: number;
   triageConcurrency: number;
+  /** When set, the worker touches this file while healthy (the container health check reads its age). */
+  workerHeartbeatFile: string | null;
 }
 
 /** Development defaults that production must override (checked in loadConfig). */
@@ -151,6 +153,7 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     maintenanceIntervalSeconds: read.number('MAINTENANCE_INTERVAL_SECONDS', 10, 0.1, 3600),
     leaseSeconds: read.int('LEASE_SECONDS', 600, 1, 86400),
     triageConcurrency: read.int('TRIAGE_CONCURRENCY', 8, 1, 256),
+    workerHeartbeatFile: read.optional('WORKER_HEARTBEAT_FILE'),
   };
 
   if (!/^[A-Za-z0-9_{}-]{1,64}$/.test(config.queuePrefix)) {

@@ -54,11 +54,11 @@ describe('computePriority', () => {
       { factor: 'reach', points: 12, detail: '25,000 subscribers (log-scaled from 1,000, capped at 15)' },
       {
         factor: 'removal_order',
-        points: 100,
+        points: 101,
         detail: 'Removal order under Regulation (EU) 2021/784: must be acted on within one hour',
       },
     ]);
-    expect(result.priority).toBe(40 + 30 + 25 + 15 + 12 + 100);
+    expect(result.priority).toBe(40 + 30 + 25 + 15 + 12 + 101);
   });
 
   it.each(CATEGORIES.map((c) => [c, CATEGORY_POINTS[c]] as const))('scores category %s at %i', (category, expected) => {

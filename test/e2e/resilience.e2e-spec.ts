@@ -63,4 +63,33 @@ describe('no acknowledged report is left untriaged', () => {
     expect(await snapshot()).toEqual(before);
     await system.stopWorker();
   });
+
+  it('re-enqueues enforcement and notice jobs lost after a decision was committed', async () => {
+    await system.startWorker();
+    const moderator = await system.staff(['moderator']);
+    const { caseId } = await system.reportAndTriage({ channel: 'https://t.me/lost_outbox_probe', reporterContact: 'a@example.org' });
+    await system.stopWorker();
+    await system.request('POST', `/v1/cases/${caseId}/claim`, { token: moderator.token });
+    const decision = await system.request('POST', `/v1/cases/${caseId}/decisions`, {
+      token: moderator.token,
+      body: { action: 'takedown', policy: 'TVEC-1', reason: 'Official propaganda outlet of the group.' },
+    });
+    expect(decision.status).toBe(201);
+    for (const name of [QueueName.Enforcement, QueueName.Notifications]) {
+      const queue = system.queue(name);
+      try {
+        await queue.obliterate({ force: true });
+      } finally {
+        await queue.close();
+      }
+    }
+    await system.startWorker();
+    await waitFor(
+      async () => (await system.sql(`SELECT status FROM cases WHERE id = $1`, [caseId]))[0].status === 'closed',
+      { what: 'outbox reconciled and case closed' },
+    );
+    const [enforcement] = await system.sql(`SELECT status FROM enforcements WHERE case_id = $1`, [caseId]);
+    expect(enforcement.status).toBe('manual');
+    await system.stopWorker();
+  });
 });

@@ -31,6 +31,9 @@ export function testConfig(overrides: Record<string, string> = {}): VigilConfig 
     BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
     BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
     DATABASE_POOL_SIZE: '5',
+    // Tests file many reports from 127.0.0.1; test/e2e/rate-limits.e2e-spec.ts sets tight limits itself.
+    RATE_LIMIT_PUBLIC_PER_MINUTE: '100000',
+    RATE_LIMIT_KEY_PER_MINUTE: '100000',
     ...overrides,
   });
 }
@@ -139,6 +142,27 @@ export class TestSystem {
       // not JSON: keep the text
     }
     return { status: response.status, headers: response.headers, body: parsed as T, text };
+  }
+
+  /** Files a report and waits for the worker to triage it; returns the report (with its token) and its case id. */
+  async reportAndTriage(
+    overrides: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ): Promise<{ reportId: string; trackingToken: string; caseId: string; channelKey: string }> {
+    const response = await this.request('POST', '/v1/reports', { body: reportBody(overrides), headers });
+    if (response.status !== 202) throw new Error(`report refused: ${response.status} ${response.text}`);
+    const caseId = await waitFor(
+      async () =>
+        (await this.sql(`SELECT case_id FROM reports WHERE id = $1 AND status <> 'received'`, [response.body.id]))[0]
+          ?.case_id as string | undefined,
+      { what: `report ${response.body.id} to be triaged` },
+    );
+    return {
+      reportId: response.body.id,
+      trackingToken: response.body.trackingToken,
+      caseId,
+      channelKey: response.body.channel.key,
+    };
   }
 
   async login(email = ADMIN_EMAIL, password = ADMIN_PASSWORD): Promise<string> {

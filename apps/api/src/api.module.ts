@@ -7,7 +7,14 @@ import { DatabaseModule } from '@vigil/database';
 import { IdentityModule } from '@vigil/identity';
 import { ModerationModule } from '@vigil/moderation';
 import { QueuesModule } from '@vigil/queues';
+import { AdminApiKeysController } from './controllers/admin-api-keys.controller';
+import { AdminEnforcementsController } from './controllers/admin-enforcements.controller';
+import { AdminReportsController } from './controllers/admin-reports.controller';
 import { AdminUsersController } from './controllers/admin-users.controller';
+import { AuditController } from './controllers/audit.controller';
+import { AppealsController } from './controllers/appeals.controller';
+import { ChannelsController } from './controllers/channels.controller';
+import { ReviewController } from './controllers/review.controller';
 import { AuthController } from './controllers/auth.controller';
 import { CasesController } from './controllers/cases.controller';
 import { HealthController } from './controllers/health.controller';
@@ -30,7 +37,20 @@ export class ApiModule {
         ModerationModule,
         TerminusModule,
       ],
-      controllers: [ReportsController, CasesController, AuthController, AdminUsersController, HealthController],
+      controllers: [
+        ReportsController,
+        CasesController,
+        ReviewController,
+        ChannelsController,
+        AppealsController,
+        AdminEnforcementsController,
+        AuthController,
+        AdminUsersController,
+        AdminApiKeysController,
+        AdminReportsController,
+        AuditController,
+        HealthController,
+      ],
       providers: [
         MetricsRegistry,
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -6,6 +6,9 @@ import { ModerationModule } from '@vigil/moderation';
 import { QueuesModule } from '@vigil/queues';
 import { MaintenanceProcessor } from './processors/maintenance.processor';
 import { TriageProcessor } from './processors/triage.processor';
+import { EnforcementProcessor } from './processors/enforcement.processor';
+import { NotificationsProcessor } from './processors/notifications.processor';
+import { AuditProcessor } from './processors/audit.processor';
 import { WorkerHeartbeat } from './heartbeat';
 
 @Module({})
@@ -20,7 +23,7 @@ export class WorkerModule {
         AuditModule,
         ModerationModule,
       ],
-      providers: [TriageProcessor, MaintenanceProcessor, WorkerHeartbeat],
+      providers: [TriageProcessor, MaintenanceProcessor, EnforcementProcessor, NotificationsProcessor, AuditProcessor, WorkerHeartbeat],
     };
   }
 }

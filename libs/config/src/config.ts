@@ -19,6 +19,15 @@ export interface VigilConfig {
   /** Keys the reporter pseudonyms and tracking tokens (HMAC); not reversible without it. */
   reporterSecret: string;
   auditSigningKey: string | null;
+  /** Where development keeps the Ed25519 key it generates when AUDIT_SIGNING_KEY is unset (git-ignored `.vigil/`). */
+  auditSigningKeyFile: string;
+  /** How often the audit sealer runs; events are sealed within about interval + settle. */
+  auditSealIntervalMs: number;
+  /** Events younger than this are left for the next run, so short transactions commit in occurred_at order. */
+  auditSealSettleMs: number;
+  auditSealBatchSize: number;
+  /** How often a checkpoint is signed while the sealed head moves. */
+  auditCheckpointIntervalSeconds: number;
   bootstrapAdminEmail: string | null;
   bootstrapAdminPassword: string | null;
   enforcementWebhookUrl: string | null;
@@ -26,11 +35,17 @@ export interface VigilConfig {
   notifyWebhookUrl: string | null;
   rateLimitPublicPerMinute: number;
   rateLimitKeyPerMinute: number;
+  /** Browser origins allowed to call the API cross-origin (CORS); empty means CORS stays off. */
+  corsOrigins: string[];
   sla: SlaPolicy;
   /** A report still `received` this long after intake is re-enqueued for triage by the reconciler. */
   reconcileAfterSeconds: number;
   maintenanceIntervalSeconds: number;
   leaseSeconds: number;
+  /** Outgoing webhooks: attempts (≥ 5), first retry delay (doubling), per-request timeout. */
+  webhookAttempts: number;
+  webhookBackoffMs: number;
+  webhookTimeoutMs: number;
   triageConcurrency: number;
   /** When set, the worker touches this file while healthy (the container health check reads its age). */
   workerHeartbeatFile: string | null;
@@ -103,6 +118,25 @@ class EnvReader {
     return fallback;
   }
 
+  /** A comma-separated list of exact http(s) origins (`https://app.example.org`); no wildcards, no paths. */
+  origins(name: string): string[] {
+    const raw = this.env[name]?.trim();
+    if (!raw) return [];
+    const origins = raw.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0);
+    for (const origin of origins) {
+      let parsed: URL | null = null;
+      try {
+        parsed = new URL(origin);
+      } catch {
+        // reported below
+      }
+      if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin) {
+        this.problems.push(`${name} must list http(s) origins such as https://app.example.org (got "${origin}")`);
+      }
+    }
+    return origins;
+  }
+
   url(name: string, protocols: string[], fallback: string | null): string | null {
     const raw = this.env[name]?.trim();
     if (!raw) return fallback;
@@ -134,7 +168,13 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     jwtSecret: read.string('JWT_SECRET', DEV_JWT_SECRET),
     jwtTtlSeconds: read.int('JWT_TTL_SECONDS', 900, 30, 86400),
     reporterSecret: read.string('REPORTER_SECRET', DEV_REPORTER_SECRET),
-    auditSigningKey: read.optional('AUDIT_SIGNING_KEY'),
+    // A PEM in one environment line may carry its line breaks as the two characters "\n".
+    auditSigningKey: read.optional('AUDIT_SIGNING_KEY')?.replace(/\\n/g, '\n') ?? null,
+    auditSigningKeyFile: read.string('AUDIT_SIGNING_KEY_FILE', '.vigil/audit-signing-key.pem'),
+    auditSealIntervalMs: read.int('AUDIT_SEAL_INTERVAL_MS', 500, 50, 60_000),
+    auditSealSettleMs: read.int('AUDIT_SEAL_SETTLE_MS', 250, 0, 60_000),
+    auditSealBatchSize: read.int('AUDIT_SEAL_BATCH_SIZE', 2000, 1, 50_000),
+    auditCheckpointIntervalSeconds: read.number('AUDIT_CHECKPOINT_INTERVAL_SECONDS', 60, 1, 86_400),
     bootstrapAdminEmail: read.optional('BOOTSTRAP_ADMIN_EMAIL'),
     bootstrapAdminPassword: read.optional('BOOTSTRAP_ADMIN_PASSWORD'),
     enforcementWebhookUrl: read.url('ENFORCEMENT_WEBHOOK_URL', ['http:', 'https:'], null),
@@ -142,6 +182,7 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     notifyWebhookUrl: read.url('NOTIFY_WEBHOOK_URL', ['http:', 'https:'], null),
     rateLimitPublicPerMinute: read.int('RATE_LIMIT_PUBLIC_PER_MINUTE', 30, 1, 1_000_000),
     rateLimitKeyPerMinute: read.int('RATE_LIMIT_KEY_PER_MINUTE', 600, 1, 1_000_000),
+    corsOrigins: read.origins('CORS_ORIGINS'),
     sla: {
       removalOrderHours: read.number('SLA_REMOVAL_ORDER_HOURS', 1, 0.01, 720),
       threatToLifeHours: read.number('SLA_THREAT_TO_LIFE_HOURS', 1, 0.01, 720),
@@ -152,6 +193,9 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     reconcileAfterSeconds: read.number('RECONCILE_AFTER_SECONDS', 30, 0, 86400),
     maintenanceIntervalSeconds: read.number('MAINTENANCE_INTERVAL_SECONDS', 10, 0.1, 3600),
     leaseSeconds: read.int('LEASE_SECONDS', 600, 1, 86400),
+    webhookAttempts: read.int('WEBHOOK_ATTEMPTS', 6, 5, 50),
+    webhookBackoffMs: read.int('WEBHOOK_BACKOFF_MS', 2000, 10, 3_600_000),
+    webhookTimeoutMs: read.int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
     triageConcurrency: read.int('TRIAGE_CONCURRENCY', 8, 1, 256),
     workerHeartbeatFile: read.optional('WORKER_HEARTBEAT_FILE'),
   };
@@ -165,8 +209,9 @@ export function loadConfig(env: Env = process.env): VigilConfig {
   if (config.bootstrapAdminPassword !== null && config.bootstrapAdminPassword.length < 12) {
     read.problems.push('BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters');
   }
-  if (config.enforcementWebhookUrl && !config.enforcementWebhookSecret) {
-    read.problems.push('ENFORCEMENT_WEBHOOK_SECRET is required when ENFORCEMENT_WEBHOOK_URL is set');
+  if ((config.enforcementWebhookUrl || config.notifyWebhookUrl) && !config.enforcementWebhookSecret) {
+    // Every outgoing webhook is signed with this secret (API.md "Outgoing webhooks").
+    read.problems.push('ENFORCEMENT_WEBHOOK_SECRET is required when ENFORCEMENT_WEBHOOK_URL or NOTIFY_WEBHOOK_URL is set');
   }
   if (nodeEnv === 'production') {
     if (config.jwtSecret === DEV_JWT_SECRET || config.jwtSecret.length < 32) {

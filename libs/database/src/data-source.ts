@@ -7,9 +7,38 @@ import { ChannelEntity } from './entities/channel.entity';
 import { ReportEntity } from './entities/report.entity';
 import { UserEntity } from './entities/user.entity';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
+import { AuditCheckpoints1764000000001 } from './migrations/1764000000001-audit-checkpoints';
+import { AuditCheckpointEntity } from './entities/audit-checkpoint.entity';
+import { ApiKeys1764000000003 } from './migrations/1764000000003-api-keys';
+import { ApiKeyEntity } from './entities/api-key.entity';
+import { Review1764000000002 } from './migrations/1764000000002-review';
+import { AppealEntity } from './entities/appeal.entity';
+import { ChannelLinkEntity } from './entities/channel-link.entity';
+import { DecisionEntity } from './entities/decision.entity';
+import { EnforcementEntity } from './entities/enforcement.entity';
+import { NotificationEntity } from './entities/notification.entity';
 
-export const ENTITIES = [ChannelEntity, ReportEntity, CaseEntity, UserEntity, AuditEventEntity];
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const ENTITIES = [
+  ChannelEntity,
+  ReportEntity,
+  CaseEntity,
+  UserEntity,
+  AuditEventEntity,
+  AuditCheckpointEntity,
+  DecisionEntity,
+  AppealEntity,
+  EnforcementEntity,
+  NotificationEntity,
+  ChannelLinkEntity,
+  ApiKeyEntity,
+];
+/** In order of their timestamps. */
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  AuditCheckpoints1764000000001,
+  Review1764000000002,
+  ApiKeys1764000000003,
+];
 
 export interface DatabaseSettings {
   databaseUrl: string;

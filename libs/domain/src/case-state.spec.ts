@@ -5,6 +5,7 @@ import {
   type CaseEvent,
   decisionEvent,
   nextCaseStatus,
+  unclaimEvent,
 } from './case-state';
 import { DomainError } from './errors';
 import { CASE_STATUSES, type CaseStatus, DECISION_ACTIONS } from './taxonomy';
@@ -17,10 +18,12 @@ const ALLOWED: ReadonlyArray<[CaseStatus, CaseEvent, CaseStatus]> = [
   ['in_review', 'decide_restrict', 'decided'],
   ['in_review', 'decide_no_violation', 'decided'],
   ['in_review', 'escalate', 'escalated'],
+  ['in_review', 'return_to_senior', 'escalated'],
   ['escalated', 'claim', 'in_review'],
   ['decided', 'close', 'closed'],
   ['decided', 'appeal', 'appealed'],
   ['closed', 'appeal', 'appealed'],
+  ['appealed', 'appeal', 'appealed'],
   ['appealed', 'resolve_upheld', 'closed'],
   ['appealed', 'resolve_reversed', 'closed'],
 ];
@@ -97,5 +100,17 @@ describe('decisionEvent', () => {
 
   it('maps every decision to a move an in-review case can make', () => {
     for (const action of DECISION_ACTIONS) expect(canTransition('in_review', decisionEvent(action))).toBe(true);
+  });
+});
+
+describe('unclaimEvent', () => {
+  it('returns a released or expired case to the open queue', () => {
+    expect(nextCaseStatus('in_review', unclaimEvent(false, 'release'))).toBe('open');
+    expect(nextCaseStatus('in_review', unclaimEvent(false, 'lease_expired'))).toBe('open');
+  });
+
+  it('returns an escalated case to the seniors’ queue', () => {
+    expect(nextCaseStatus('in_review', unclaimEvent(true, 'release'))).toBe('escalated');
+    expect(nextCaseStatus('in_review', unclaimEvent(true, 'lease_expired'))).toBe('escalated');
   });
 });

@@ -12,6 +12,7 @@ export const CASE_EVENTS = [
   'decide_restrict',
   'decide_no_violation',
   'escalate',
+  'return_to_senior',
   'close',
   'appeal',
   'resolve_upheld',
@@ -28,11 +29,14 @@ export const CASE_TRANSITIONS: Readonly<Record<CaseStatus, Partial<Record<CaseEv
     decide_restrict: 'decided',
     decide_no_violation: 'decided',
     escalate: 'escalated',
+    // An escalated case whose senior reviewer releases it (or lets the lease lapse) goes back to the seniors' queue.
+    return_to_senior: 'escalated',
   },
   escalated: { claim: 'in_review' },
   decided: { close: 'closed', appeal: 'appealed' },
   closed: { appeal: 'appealed' },
-  appealed: { resolve_upheld: 'closed', resolve_reversed: 'closed' },
+  // The reporter and the channel owner may each appeal one decision, so a second appeal can arrive while one is open.
+  appealed: { appeal: 'appealed', resolve_upheld: 'closed', resolve_reversed: 'closed' },
 });
 
 const DECISION_EVENTS: Readonly<Record<DecisionAction, CaseEvent>> = {
@@ -61,4 +65,9 @@ export function nextCaseStatus(from: CaseStatus, event: CaseEvent): CaseStatus {
 /** The case event a moderator's decision makes. */
 export function decisionEvent(action: DecisionAction): CaseEvent {
   return DECISION_EVENTS[action];
+}
+
+/** Where a case goes when its reviewer lets go of it: back to the queue it was claimed from. */
+export function unclaimEvent(escalated: boolean, how: 'release' | 'lease_expired'): CaseEvent {
+  return escalated ? 'return_to_senior' : how;
 }

@@ -13,17 +13,31 @@ export const DOMAIN_ERROR_STATUS = {
   ILLEGAL_TRANSITION: 409,
   CASE_NOT_LEASED_TO_YOU: 409,
   CASE_LEASED_TO_SOMEONE_ELSE: 409,
+  APPEAL_ALREADY_OPEN: 409,
+  APPEAL_NOT_OPEN: 409,
+  ALREADY_LINKED: 409,
+  ENFORCEMENT_NOT_RETRYABLE: 409,
+  RATE_LIMITED: 429,
 } as const;
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_STATUS;
 
+export interface DomainErrorOptions {
+  /** When the caller may try again (a 429 answers with it as `Retry-After`), in whole seconds. */
+  retryAfterSeconds?: number;
+}
+
 export class DomainError extends Error {
+  readonly retryAfterSeconds?: number;
+
   constructor(
     readonly code: DomainErrorCode,
     message: string,
+    options: DomainErrorOptions = {},
   ) {
     super(message);
     this.name = 'DomainError';
+    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   get status(): number {

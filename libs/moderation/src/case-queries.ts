@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AuditEventView, auditEventView } from '@vigil/audit';
-import { AuditEventEntity, ReportEntity, StoredPriorityFactor } from '@vigil/database';
+import { AuditEventView, AuditQueries } from '@vigil/audit';
+import { DecisionEntity, ReportEntity, StoredPriorityFactor } from '@vigil/database';
 import {
   canonicaliseChannel,
   CaseStatus,
@@ -14,7 +14,9 @@ import {
   Source,
 } from '@vigil/domain';
 import { DataSource } from 'typeorm';
+import { ChannelLinkView, loadChannelLinks } from './channel-links.query';
 import { decodeCursor, encodeCursor, Page } from './cursor';
+import { DecisionView, decisionView } from './record-decision.use-case';
 
 export interface CaseFilter {
   status?: CaseStatus;
@@ -54,8 +56,8 @@ export interface CaseReportView {
 export interface CaseDetail extends CaseSummary {
   priorityBreakdown: StoredPriorityFactor[];
   reports: CaseReportView[];
-  linkedChannels: unknown[];
-  decisions: unknown[];
+  linkedChannels: { channel: ChannelLinkView['channel']; kind: ChannelLinkView['kind']; score: number | null; reason: string | null }[];
+  decisions: DecisionView[];
   history: AuditEventView[];
 }
 
@@ -95,7 +97,10 @@ const isCaseCursor = (k: unknown[]): k is CaseCursor =>
 /** The review queue as a query over `cases`: filtered, highest priority first, then the earliest SLA deadline. */
 @Injectable()
 export class CaseQueries {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditQueries,
+  ) {}
 
   async list(filter: CaseFilter): Promise<Page<CaseSummary>> {
     const where: string[] = [];
@@ -128,6 +133,16 @@ export class CaseQueries {
     return { items, nextCursor: last ? encodeCursor([last.priority, last.slaDueAt, last.id]) : null };
   }
 
+  /** Every case of one channel, newest first. */
+  async forChannel(channelId: string): Promise<CaseSummary[]> {
+    const rows: CaseRow[] = await this.db.query(
+      `SELECT ${CASE_COLUMNS} FROM cases c JOIN channels ch ON ch.id = c.channel_id
+       WHERE c.channel_id = $1 ORDER BY c.opened_at DESC, c.id`,
+      [channelId],
+    );
+    return rows.map(caseSummary);
+  }
+
   async detail(caseId: string): Promise<CaseDetail> {
     const [row]: CaseRow[] = await this.db.query(
       `SELECT ${CASE_COLUMNS} FROM cases c JOIN channels ch ON ch.id = c.channel_id WHERE c.id = $1`,
@@ -137,17 +152,14 @@ export class CaseQueries {
     const reports = await this.db
       .getRepository(ReportEntity)
       .find({ where: { caseId }, order: { receivedAt: 'ASC', id: 'ASC' } });
-    const history = await this.db
-      .getRepository(AuditEventEntity)
-      .createQueryBuilder('e')
-      .where(`(e.target_type = 'case' AND e.target_id = :caseId)`, { caseId })
-      .orWhere(`(e.target_type = 'report' AND e.target_id IN (:...reportIds))`, {
-        reportIds: reports.length ? reports.map((r) => r.id) : ['-'],
-      })
-      .orderBy('e.seq', 'ASC', 'NULLS LAST')
-      .addOrderBy('e.occurred_at', 'ASC')
-      .addOrderBy('e.id', 'ASC')
-      .getMany();
+    const decisions = await this.db
+      .getRepository(DecisionEntity)
+      .find({ where: { caseId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const history = await this.audit.forTargets([
+      { type: 'case', ids: [caseId] },
+      { type: 'report', ids: reports.map((r) => r.id) },
+      { types: ['enforcement', 'notification', 'appeal'], dataField: 'caseId', equals: caseId },
+    ]);
     return {
       ...caseSummary(row),
       priorityBreakdown: row.priority_breakdown,
@@ -161,9 +173,14 @@ export class CaseQueries {
         reporter: r.reporterPseudonym,
         receivedAt: r.receivedAt.toISOString(),
       })),
-      linkedChannels: [],
-      decisions: [],
-      history: history.map(auditEventView),
+      linkedChannels: (await loadChannelLinks(this.db, row.channel_id)).map((l) => ({
+        channel: l.channel,
+        kind: l.kind,
+        score: l.score,
+        reason: l.reason,
+      })),
+      decisions: decisions.map(decisionView),
+      history,
     };
   }
 }

@@ -1,11 +1,50 @@
 import { Module } from '@nestjs/common';
+import { AppealQueries } from './appeal-queries';
+import { BulkDecide } from './bulk-decide.use-case';
 import { CaseQueries } from './case-queries';
+import { ChannelQueries, LinkChannels } from './channels';
+import { ClaimCase } from './claim-case.use-case';
+import { CaseCloser } from './close-case';
+import { EnforceDecision } from './enforce-decision.use-case';
+import { FileAppeal } from './file-appeal.use-case';
+import { ExpireLeases, ReleaseLease, RenewLease } from './lease.use-case';
+import { OutboxDispatcher } from './outbox-dispatcher';
 import { ReconcileReports } from './reconcile-reports.use-case';
+import { RecordDecision } from './record-decision.use-case';
 import { ReportStatusQuery } from './report-status.query';
+import { ResolveAppeal } from './resolve-appeal.use-case';
+import { RevealReporter } from './reveal-reporter.use-case';
+import { RetryEnforcement } from './retry-enforcement.use-case';
+import { SendNotification } from './send-notification.use-case';
 import { SubmitReport } from './submit-report.use-case';
 import { TriageReport } from './triage-report.use-case';
+import { WebhookSender } from './webhook-sender';
 
-const PROVIDERS = [SubmitReport, TriageReport, ReconcileReports, ReportStatusQuery, CaseQueries];
+const PROVIDERS = [
+  SubmitReport,
+  TriageReport,
+  ReconcileReports,
+  ReportStatusQuery,
+  CaseQueries,
+  ClaimCase,
+  RenewLease,
+  ReleaseLease,
+  ExpireLeases,
+  RecordDecision,
+  BulkDecide,
+  OutboxDispatcher,
+  CaseCloser,
+  WebhookSender,
+  EnforceDecision,
+  SendNotification,
+  RetryEnforcement,
+  FileAppeal,
+  ResolveAppeal,
+  AppealQueries,
+  ChannelQueries,
+  LinkChannels,
+  RevealReporter,
+];
 
 /** Reports, triage, cases and review. Needs ConfigModule, DatabaseModule, QueuesModule and AuditModule. */
 @Module({ providers: PROVIDERS, exports: PROVIDERS })

@@ -2,13 +2,15 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { QueueName, QueueProducer, triageJobId } from '@vigil/queues';
+import { OutboxDispatcher } from './outbox-dispatcher';
 import { DataSource } from 'typeorm';
 
 const BATCH = 1000;
 
 /**
- * Finds reports acknowledged but still untriaged after `reconcileAfterSeconds` and makes sure each has a live
- * triage job: Redis may have been down at intake, or the job lost or failed for good. Changes no rows itself.
+ * Postgres holds the work; Redis only carries it. After `reconcileAfterSeconds` this finds work still waiting —
+ * reports not yet triaged, enforcements and notices still pending — and makes sure each has a live job: Redis may
+ * have been down when it was enqueued, or the job was lost. Changes no rows itself.
  */
 @Injectable()
 export class ReconcileReports {
@@ -18,35 +20,33 @@ export class ReconcileReports {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
     private readonly queues: QueueProducer,
+    private readonly outbox: OutboxDispatcher,
   ) {}
 
-  async execute(): Promise<{ checked: number; reenqueued: number }> {
-    const rows: { id: string }[] = await this.db.query(
-      `SELECT id FROM reports
-       WHERE status = 'received' AND received_at < now() - make_interval(secs => $1)
-       ORDER BY received_at LIMIT $2`,
-      [this.config.reconcileAfterSeconds, BATCH],
-    );
-    const triage = this.queues.queue(QueueName.Triage);
-    const missing: string[] = [];
-    for (const { id } of rows) {
-      const job = await triage.getJob(triageJobId(id));
-      if (job) {
-        const state = await job.getState();
-        // A waiting, delayed or running job will get there; a finished one left the report behind.
-        if (state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
-        await job.remove();
-      }
-      missing.push(id);
-    }
-    await this.queues.add(
+  async execute(): Promise<{ reports: number; enforcements: number; notifications: number }> {
+    const waiting = (sql: string) =>
+      this.db.query(`${sql} LIMIT $2`, [this.config.reconcileAfterSeconds, BATCH]) as Promise<{ id: string }[]>;
+    const reports = await this.queues.ensure(
       QueueName.Triage,
-      missing.map((reportId) => ({
-        job: { name: 'triage-report', data: { reportId } },
-        opts: { jobId: triageJobId(reportId) },
-      })),
+      (await waiting(`SELECT id FROM reports WHERE status = 'received' AND received_at < now() - make_interval(secs => $1) ORDER BY received_at`)).map(
+        ({ id }) => ({ job: { name: 'triage-report', data: { reportId: id } }, opts: { jobId: triageJobId(id) } }),
+      ),
     );
-    if (missing.length) this.logger.warn(`Re-enqueued ${missing.length} untriaged report(s) for triage`);
-    return { checked: rows.length, reenqueued: missing.length };
+    const enforcements = await this.queues.ensure(
+      QueueName.Enforcement,
+      (await waiting(`SELECT id FROM enforcements WHERE status = 'pending' AND created_at < now() - make_interval(secs => $1) ORDER BY created_at`)).map(
+        ({ id }) => this.outbox.enforceJob(id),
+      ),
+    );
+    const notifications = await this.queues.ensure(
+      QueueName.Notifications,
+      (await waiting(`SELECT id FROM notifications WHERE status = 'pending' AND created_at < now() - make_interval(secs => $1) ORDER BY created_at`)).map(
+        ({ id }) => this.outbox.notifyJob(id),
+      ),
+    );
+    if (reports + enforcements + notifications > 0) {
+      this.logger.warn(`Re-enqueued ${reports} report(s), ${enforcements} enforcement(s), ${notifications} notice(s)`);
+    }
+    return { reports, enforcements, notifications };
   }
 }

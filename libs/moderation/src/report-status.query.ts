@@ -30,11 +30,21 @@ export class ReportStatusQuery {
     if (!report || !ReporterIdentity.tokenMatches(input.trackingToken, report.trackingTokenHash)) {
       throw new DomainError('NOT_FOUND', 'report not found');
     }
-    return {
+    const view: ReportStatusView = {
       id: report.id,
       status: REPORTER_STATUS[report.status],
       receivedAt: report.receivedAt.toISOString(),
-      ...(report.decidedAt ? { decidedAt: report.decidedAt.toISOString() } : {}),
     };
+    if (report.decidedAt && report.caseId) {
+      // The outcome the reporter is told: the decision on their report's case and its statement of reasons.
+      const [decision]: { action: DecisionAction; reason: string }[] = await this.db.query(
+        `SELECT action, reason FROM decisions WHERE case_id = $1 AND action <> 'escalate'
+         ORDER BY created_at DESC LIMIT 1`,
+        [report.caseId],
+      );
+      view.decidedAt = report.decidedAt.toISOString();
+      if (decision) view.outcome = { action: decision.action, statement: decision.reason };
+    }
+    return view;
   }
 }

@@ -30,6 +30,14 @@ export class ReporterIdentity {
     return this.hmac(`tracking:${reportId}`).toString('base64url');
   }
 
+  /**
+   * The channel owner's appeal token for one decision, sent only in the owner notice. Derived like the tracking
+   * token, so nothing that could be replayed as an appeal is stored.
+   */
+  ownerAppealToken(decisionId: string): string {
+    return this.hmac(`owner-appeal:${decisionId}`).toString('base64url');
+  }
+
   static tokenHash(token: string): string {
     return createHash('sha256').update(token, 'utf8').digest('hex');
   }

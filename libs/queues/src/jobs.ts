@@ -12,10 +12,43 @@ export interface ReconcileReportsJob {
   data: Record<string, never>;
 }
 
+/** Return cases whose review lease has lapsed to their queue. */
+export interface ExpireLeasesJob {
+  name: 'expire-leases';
+  data: Record<string, never>;
+}
+
+/** Deliver one enforcement (takedown, restriction, restore) to the platform connector. */
+export interface EnforceJob {
+  name: 'enforce';
+  data: { enforcementId: string };
+}
+
+/** Send one notice (reporter outcome, owner notice, appeal outcome). */
+export interface NotifyJob {
+  name: 'notify';
+  data: { notificationId: string };
+}
+
+/** Seal committed audit events into the hash chain (repeatable; one sealer at a time across workers). */
+export interface SealAuditEventsJob {
+  name: 'seal-audit-events';
+  data: Record<string, never>;
+}
+
+/** Sign a checkpoint of the audit chain's head, when the head moved since the last one (repeatable). */
+export interface SignAuditCheckpointJob {
+  name: 'sign-audit-checkpoint';
+  data: Record<string, never>;
+}
+
 /** Jobs each queue carries: a producer cannot send a payload its processor does not expect. */
 export interface QueueJobs {
   [QueueName.Triage]: TriageReportJob;
-  [QueueName.Maintenance]: ReconcileReportsJob;
+  [QueueName.Maintenance]: ReconcileReportsJob | ExpireLeasesJob;
+  [QueueName.Enforcement]: EnforceJob;
+  [QueueName.Notifications]: NotifyJob;
+  [QueueName.Audit]: SealAuditEventsJob | SignAuditCheckpointJob;
 }
 
 export type JobOf<Q extends QueueName> = QueueJobs[Q];
@@ -24,8 +57,13 @@ export type JobNameOf<Q extends QueueName> = JobOf<Q>['name'];
 /** Every job name per queue: the worker checks at start-up that each has exactly one handler. */
 export const JOB_NAMES: { [Q in QueueName]: readonly JobNameOf<Q>[] } = {
   [QueueName.Triage]: ['triage-report'],
-  [QueueName.Maintenance]: ['reconcile-reports'],
+  [QueueName.Maintenance]: ['reconcile-reports', 'expire-leases'],
+  [QueueName.Enforcement]: ['enforce'],
+  [QueueName.Notifications]: ['notify'],
+  [QueueName.Audit]: ['seal-audit-events', 'sign-audit-checkpoint'],
 };
 
 /** BullMQ refuses ids containing ':' and plain integers, so ids are `<kind>-<uuid>`. */
 export const triageJobId = (reportId: string): string => `triage-${reportId}`;
+export const enforceJobId = (enforcementId: string): string => `enforce-${enforcementId}`;
+export const notifyJobId = (notificationId: string): string => `notify-${notificationId}`;

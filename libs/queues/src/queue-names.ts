@@ -5,6 +5,9 @@
 export enum QueueName {
   Triage = 'triage',
   Maintenance = 'maintenance',
+  Enforcement = 'enforcement',
+  Notifications = 'notifications',
+  Audit = 'audit',
 }
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

@@ -18,8 +18,17 @@ export class QueueProducer {
   constructor(
     @InjectQueue(QueueName.Triage) triage: Queue,
     @InjectQueue(QueueName.Maintenance) maintenance: Queue,
+    @InjectQueue(QueueName.Enforcement) enforcement: Queue,
+    @InjectQueue(QueueName.Notifications) notifications: Queue,
+    @InjectQueue(QueueName.Audit) audit: Queue,
   ) {
-    this.queues = { [QueueName.Triage]: triage, [QueueName.Maintenance]: maintenance };
+    this.queues = {
+      [QueueName.Triage]: triage,
+      [QueueName.Maintenance]: maintenance,
+      [QueueName.Enforcement]: enforcement,
+      [QueueName.Notifications]: notifications,
+      [QueueName.Audit]: audit,
+    };
   }
 
   queue(name: QueueName): Queue {
@@ -29,6 +38,26 @@ export class QueueProducer {
   async add<Q extends QueueName>(queue: Q, jobs: TypedJob<Q>[]): Promise<void> {
     if (jobs.length === 0) return;
     await this.queues[queue].addBulk(jobs.map(({ job, opts }) => ({ name: job.name, data: job.data, opts })));
+  }
+
+  /**
+   * Makes sure each job has a live copy in its queue: one that is waiting, delayed or running is left alone, a
+   * finished one (which would make a plain add a no-op) is removed and added again, a missing one is added.
+   * Returns how many were (re-)added.
+   */
+  async ensure<Q extends QueueName>(queue: Q, jobs: TypedJob<Q>[]): Promise<number> {
+    const missing: TypedJob<Q>[] = [];
+    for (const job of jobs) {
+      const existing = await this.queues[queue].getJob(job.opts!.jobId);
+      if (existing) {
+        const state = await existing.getState();
+        if (state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
+        await existing.remove();
+      }
+      missing.push(job);
+    }
+    await this.add(queue, missing);
+    return missing.length;
   }
 
   /**

@@ -1,7 +1,8 @@
 import { InjectQueue, Processor } from '@nestjs/bullmq';
 import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
-import { ReconcileReports } from '@vigil/moderation';
+import { ExpireLeases, ReconcileReports } from '@vigil/moderation';
+import { systemContext } from '@vigil/audit';
 import { QueueName } from '@vigil/queues';
 import type { Queue } from 'bullmq';
 import { JobHandlers, TypedProcessor } from './typed-processor';
@@ -12,10 +13,12 @@ export class MaintenanceProcessor extends TypedProcessor<QueueName.Maintenance> 
   protected readonly queueName = QueueName.Maintenance;
   protected readonly handlers: JobHandlers<QueueName.Maintenance> = {
     'reconcile-reports': () => this.reconcileReports.execute(),
+    'expire-leases': (_, job) => this.expireLeases.execute(systemContext(job.id ?? null)),
   };
 
   constructor(
     private readonly reconcileReports: ReconcileReports,
+    private readonly expireLeases: ExpireLeases,
     @InjectQueue(QueueName.Maintenance) private readonly queue: Queue,
     @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
   ) {
@@ -23,10 +26,13 @@ export class MaintenanceProcessor extends TypedProcessor<QueueName.Maintenance> 
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(
-      'reconcile-reports',
-      { every: Math.round(this.config.maintenanceIntervalSeconds * 1000) },
-      { name: 'reconcile-reports', data: {}, opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } },
-    );
+    const every = Math.round(this.config.maintenanceIntervalSeconds * 1000);
+    for (const name of ['reconcile-reports', 'expire-leases'] as const) {
+      await this.queue.upsertJobScheduler(
+        name,
+        { every },
+        { name, data: {}, opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } },
+      );
+    }
   }
 }

@@ -46,6 +46,10 @@ export class CaseEntity {
   @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true })
   leaseExpiresAt: Date | null;
 
+  /** Set when escalated: a release returns the case to the seniors' queue. */
+  @Column({ type: 'boolean', default: false })
+  escalated: boolean;
+
   /** The case this channel had before, when a report re-opens a channel whose earlier case was resolved. */
   @Column({ name: 'previous_case_id', type: 'uuid', nullable: true })
   previousCaseId: string | null;

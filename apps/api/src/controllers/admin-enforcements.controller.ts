@@ -1,0 +1,21 @@
+import { Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { ActionContext } from '@vigil/audit';
+import { Roles } from '@vigil/identity';
+import { RetryEnforcement } from '@vigil/moderation';
+import { Ctx } from '../http/action-context.decorator';
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('v1/admin/enforcements')
+@Roles('admin')
+export class AdminEnforcementsController {
+  constructor(private readonly retryEnforcement: RetryEnforcement) {}
+
+  @Post(':id/retry')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Send a failed enforcement again (same delivery id)' })
+  retry(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string, @Ctx() ctx: ActionContext) {
+    return this.retryEnforcement.execute({ enforcementId: id }, ctx);
+  }
+}

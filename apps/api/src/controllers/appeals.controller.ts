@@ -1,0 +1,44 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { ActionContext } from '@vigil/audit';
+import { Public, Roles } from '@vigil/identity';
+import { AppealQueries, AppealView, FileAppeal, Page, ResolveAppeal } from '@vigil/moderation';
+import { FileAppealDto, ListAppealsQueryDto, ResolveAppealDto } from '../dto/review.dto';
+import { Ctx } from '../http/action-context.decorator';
+
+@ApiTags('appeals')
+@Controller('v1/appeals')
+export class AppealsController {
+  constructor(
+    private readonly fileAppeal: FileAppeal,
+    private readonly resolveAppeal: ResolveAppeal,
+    private readonly appeals: AppealQueries,
+  ) {}
+
+  @Post()
+  @Public()
+  @ApiOperation({ summary: 'Appeal a decision with a tracking token or the owner’s appeal token' })
+  file(@Body() body: FileAppealDto, @Ctx() ctx: ActionContext): Promise<{ id: string; status: 'open' }> {
+    return this.fileAppeal.execute(body, ctx);
+  }
+
+  @Get()
+  @Roles('senior_moderator', 'admin')
+  @ApiBearerAuth()
+  list(@Query() query: ListAppealsQueryDto): Promise<Page<AppealView>> {
+    return this.appeals.list(query);
+  }
+
+  @Post(':id/resolve')
+  @HttpCode(200)
+  @Roles('senior_moderator', 'admin')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Resolve an appeal (not by the person who made the decision)' })
+  resolve(
+    @Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string,
+    @Body() body: ResolveAppealDto,
+    @Ctx() ctx: ActionContext,
+  ): Promise<AppealView> {
+    return this.resolveAppeal.execute({ appealId: id, ...body }, ctx);
+  }
+}

@@ -1,0 +1,19 @@
+import { Processor } from '@nestjs/bullmq';
+import { systemContext } from '@vigil/audit';
+import { SendNotification } from '@vigil/moderation';
+import { QueueName } from '@vigil/queues';
+import { isFinalAttempt } from './enforcement.processor';
+import { JobHandlers, TypedProcessor } from './typed-processor';
+
+@Processor(QueueName.Notifications)
+export class NotificationsProcessor extends TypedProcessor<QueueName.Notifications> {
+  protected readonly queueName = QueueName.Notifications;
+  protected readonly handlers: JobHandlers<QueueName.Notifications> = {
+    notify: (data, job) =>
+      this.sendNotification.execute(data, { final: isFinalAttempt(job) }, systemContext(job.id ?? null)),
+  };
+
+  constructor(private readonly sendNotification: SendNotification) {
+    super();
+  }
+}

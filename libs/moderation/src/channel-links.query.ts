@@ -1,0 +1,52 @@
+import { ChannelLinkEntity } from '@vigil/database';
+import type { ChannelStatus, Platform } from '@vigil/domain';
+import type { DataSource } from 'typeorm';
+
+export interface ChannelLinkView {
+  id: string;
+  kind: ChannelLinkEntity['kind'];
+  score: number | null;
+  /** The channel at the other end of the link. */
+  channel: { id: string; platform: Platform; key: string; url: string; status: ChannelStatus };
+  direction: 'from' | 'to';
+  reason: string | null;
+  createdBy: string | null;
+  createdAt: string;
+}
+
+/** Links from and to one channel (migrations, mirrors), each with the channel at the other end. */
+export async function loadChannelLinks(db: DataSource, channelId: string): Promise<ChannelLinkView[]> {
+  const rows: {
+    id: string;
+    kind: ChannelLinkEntity['kind'];
+    score: number | null;
+    evidence: { note?: string };
+    created_by: string | null;
+    created_at: Date;
+    direction: 'from' | 'to';
+    other_id: string;
+    platform: Platform;
+    canonical_key: string;
+    url: string;
+    status: ChannelStatus;
+  }[] = await db.query(
+    `SELECT l.id, l.kind, l.score, l.evidence, l.created_by, l.created_at, x.direction, ch.id AS other_id,
+            ch.platform, ch.canonical_key, ch.url, ch.status
+     FROM channel_links l
+     CROSS JOIN LATERAL (SELECT CASE WHEN l.from_channel_id = $1 THEN 'to' ELSE 'from' END AS direction) x
+     JOIN channels ch ON ch.id = CASE WHEN l.from_channel_id = $1 THEN l.to_channel_id ELSE l.from_channel_id END
+     WHERE l.from_channel_id = $1 OR l.to_channel_id = $1
+     ORDER BY l.created_at, l.id`,
+    [channelId],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    score: r.score,
+    channel: { id: r.other_id, platform: r.platform, key: r.canonical_key, url: r.url, status: r.status },
+    direction: r.direction,
+    reason: r.evidence?.note ?? null,
+    createdBy: r.created_by,
+    createdAt: r.created_at.toISOString(),
+  }));
+}

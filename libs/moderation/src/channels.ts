@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ActionContext, AuditService } from '@vigil/audit';
+import { ChannelEntity } from '@vigil/database';
+import { ChannelStatus, DomainError, Platform } from '@vigil/domain';
+import { DataSource } from 'typeorm';
+import { CaseQueries, CaseSummary } from './case-queries';
+import { ChannelLinkView, loadChannelLinks } from './channel-links.query';
+
+export interface ChannelView {
+  id: string;
+  platform: Platform;
+  key: string;
+  url: string;
+  status: ChannelStatus;
+  actionedAt: string | null;
+  cases: CaseSummary[];
+  links: ChannelLinkView[];
+}
+
+/** Channels as moderators see them: status, every case, and links to channels it migrated from or mirrors. */
+@Injectable()
+export class ChannelQueries {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly cases: CaseQueries,
+  ) {}
+
+  async detail(channelId: string): Promise<ChannelView> {
+    const channel = await this.db.getRepository(ChannelEntity).findOneBy({ id: channelId });
+    if (!channel) throw new DomainError('NOT_FOUND', 'channel not found');
+    return {
+      id: channel.id,
+      platform: channel.platform,
+      key: channel.canonicalKey,
+      url: channel.url,
+      status: channel.status,
+      actionedAt: channel.actionedAt?.toISOString() ?? null,
+      cases: await this.cases.forChannel(channel.id),
+      links: await loadChannelLinks(this.db, channel.id),
+    };
+  }
+}
+
+/** A moderator confirms that one channel is another's migration or mirror; audited as `channel.linked`. */
+@Injectable()
+export class LinkChannels {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async execute(
+    input: { fromChannelId: string; toChannelId: string; kind: 'confirmed_migration' | 'mirror'; note: string },
+    ctx: ActionContext,
+  ): Promise<{ id: string; fromChannelId: string; toChannelId: string; kind: string; note: string; createdAt: string }> {
+    if (input.fromChannelId === input.toChannelId) {
+      throw new DomainError('INVALID_INPUT', 'a channel cannot be linked to itself');
+    }
+    return this.db.transaction(async (manager) => {
+      const found: { id: string }[] = await manager.query(`SELECT id FROM channels WHERE id = ANY($1)`, [
+        [input.fromChannelId, input.toChannelId],
+      ]);
+      if (!found.some((c) => c.id === input.fromChannelId)) throw new DomainError('NOT_FOUND', 'channel not found');
+      if (!found.some((c) => c.id === input.toChannelId)) {
+        throw new DomainError('INVALID_INPUT', 'toChannelId names no known channel');
+      }
+      const [row]: { id: string; created_at: Date }[] = await manager.query(
+        `INSERT INTO channel_links (from_channel_id, to_channel_id, kind, score, evidence, created_by)
+         VALUES ($1, $2, $3, 1, $4::jsonb, $5)
+         ON CONFLICT (from_channel_id, to_channel_id, kind) DO NOTHING RETURNING id, created_at`,
+        [input.fromChannelId, input.toChannelId, input.kind, JSON.stringify({ note: input.note }), ctx.actor.id],
+      );
+      if (!row) throw new DomainError('ALREADY_LINKED', 'these channels are already linked this way');
+      await this.audit.record(manager, ctx, {
+        action: 'channel.linked',
+        target: { type: 'channel', id: input.fromChannelId },
+        data: { linkId: row.id, toChannelId: input.toChannelId, kind: input.kind, note: input.note },
+      });
+      return {
+        id: row.id,
+        fromChannelId: input.fromChannelId,
+        toChannelId: input.toChannelId,
+        kind: input.kind,
+        note: input.note,
+        createdAt: row.created_at.toISOString(),
+      };
+    });
+  }
+}

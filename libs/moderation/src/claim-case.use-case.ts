@@ -1,0 +1,97 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ActionContext, AuditService } from '@vigil/audit';
+import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
+import { CaseEntity } from '@vigil/database';
+import { DomainError, nextCaseStatus, Platform } from '@vigil/domain';
+import { DataSource, EntityManager } from 'typeorm';
+import { holdsLease, lockCase, SENIOR_ROLES } from './case-lock';
+import { CaseDetail, CaseQueries } from './case-queries';
+
+export interface ClaimNextInput {
+  /** The caller's own languages: cases with reports in them come first. */
+  preferredLanguages: string[];
+  /** Narrowing filters from the request body. */
+  languages?: string[];
+  platforms?: Platform[];
+}
+
+const isSenior = (ctx: ActionContext) => (SENIOR_ROLES as readonly string[]).includes(ctx.actor.role);
+
+/**
+ * Leases a case to a reviewer. `next` takes the best claimable case with FOR UPDATE SKIP LOCKED, so concurrent
+ * claims never hand one case to two people and never wait on each other; `chosen` takes the one a moderator picked.
+ */
+@Injectable()
+export class ClaimCase {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
+    private readonly audit: AuditService,
+    private readonly cases: CaseQueries,
+  ) {}
+
+  async next(input: ClaimNextInput, ctx: ActionContext): Promise<CaseDetail | null> {
+    const caseId = await this.db.transaction(async (manager) => {
+      const params: unknown[] = [];
+      const param = (value: unknown) => `$${params.push(value)}`;
+      const statuses = isSenior(ctx) ? `('open', 'escalated')` : `('open')`;
+      const where = [`c.status IN ${statuses}`];
+      if (input.platforms?.length) {
+        where.push(`c.channel_id IN (SELECT id FROM channels WHERE platform = ANY(${param(input.platforms)}))`);
+      }
+      if (input.languages?.length) {
+        where.push(`EXISTS (SELECT 1 FROM reports r WHERE r.case_id = c.id AND r.language = ANY(${param(input.languages)}))`);
+      }
+      const preferred = input.preferredLanguages.length
+        ? `EXISTS (SELECT 1 FROM reports r WHERE r.case_id = c.id AND r.language = ANY(${param(input.preferredLanguages)})) DESC,`
+        : '';
+      const [row]: { id: string }[] = await manager.query(
+        `SELECT c.id FROM cases c WHERE ${where.join(' AND ')}
+         ORDER BY ${preferred} c.priority DESC, c.sla_due_at ASC, c.id ASC
+         LIMIT 1 FOR UPDATE OF c SKIP LOCKED`,
+        params,
+      );
+      if (!row) return null;
+      const theCase = await manager.getRepository(CaseEntity).findOneByOrFail({ id: row.id });
+      await this.lease(manager, theCase, ctx);
+      return theCase.id;
+    });
+    return caseId ? this.cases.detail(caseId) : null;
+  }
+
+  async chosen(input: { caseId: string }, ctx: ActionContext): Promise<CaseDetail> {
+    await this.db.transaction(async (manager) => {
+      const theCase = await lockCase(manager, input.caseId);
+      if (holdsLease(theCase, ctx.actor.id)) return; // claiming one's own case again keeps the lease as it is
+      if (theCase.status === 'in_review' && theCase.leaseExpiresAt && theCase.leaseExpiresAt > new Date()) {
+        throw new DomainError('CASE_LEASED_TO_SOMEONE_ELSE', 'another reviewer holds the lease on this case');
+      }
+      if (theCase.status === 'escalated' && !isSenior(ctx)) {
+        throw new DomainError('FORBIDDEN', 'escalated cases are for senior moderators and admins');
+      }
+      await this.lease(manager, theCase, ctx);
+    });
+    return this.cases.detail(input.caseId);
+  }
+
+  private async lease(manager: EntityManager, theCase: CaseEntity, ctx: ActionContext): Promise<void> {
+    // An in_review case whose lease lapsed but was not yet expired by maintenance is re-leased as it stands.
+    const status = theCase.status === 'in_review' ? 'in_review' : nextCaseStatus(theCase.status, 'claim');
+    const [updated]: [{ lease_expires_at: Date }[]] = await manager.query(
+      `UPDATE cases SET status = $2, assignee_id = $3, lease_expires_at = now() + make_interval(secs => $4),
+         version = version + 1, updated_at = now()
+       WHERE id = $1 RETURNING lease_expires_at`,
+      [theCase.id, status, ctx.actor.id, this.config.leaseSeconds],
+    );
+    await this.audit.record(manager, ctx, {
+      action: 'case.claimed',
+      target: { type: 'case', id: theCase.id },
+      data: {
+        from: theCase.status,
+        previousAssigneeId: theCase.assigneeId,
+        leaseExpiresAt: updated[0].lease_expires_at.toISOString(),
+      },
+    });
+  }
+}

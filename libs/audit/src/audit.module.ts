@@ -1,6 +1,23 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditQueries } from './audit-queries';
+import { AuditSigningKey } from './audit-signing-key';
 import { AuditService } from './audit.service';
+import { ExportAuditRange } from './export-audit-range.use-case';
+import { SealAuditEvents } from './seal-audit-events.use-case';
+import { SignAuditCheckpoint } from './sign-audit-checkpoint.use-case';
+import { VerifyAuditChain } from './verify-audit-chain.use-case';
 
+const PROVIDERS = [
+  AuditService,
+  AuditSigningKey,
+  AuditQueries,
+  SealAuditEvents,
+  SignAuditCheckpoint,
+  VerifyAuditChain,
+  ExportAuditRange,
+];
+
+/** The audit trail: recording, sealing, verification, checkpoints, queries. Needs ConfigModule and DatabaseModule. */
 @Global()
-@Module({ providers: [AuditService], exports: [AuditService] })
+@Module({ providers: PROVIDERS, exports: PROVIDERS })
 export class AuditModule {}

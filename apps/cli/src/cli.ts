@@ -1,0 +1,175 @@
+// `npm run cli -- <command>`: operator commands that work against the database without the API running, and an
+// offline verifier that needs no database at all. Parsing and printing only; the work is in @vigil/audit.
+import { ConsoleLogger, INestApplicationContext, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import {
+  ActionContext,
+  ExportAuditRange,
+  SignAuditCheckpoint,
+  verifyAuditExport,
+  VerifyAuditChain,
+} from '@vigil/audit';
+import { enabledLogLevels, VigilConfig } from '@vigil/config';
+import { randomUUID } from 'node:crypto';
+import { createReadStream, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
+import { CliModule } from './cli.module';
+
+export interface CliIo {
+  stdout: Writable;
+  stderr: Writable;
+  /** Reads the configuration (loadConfig() in main.ts); not called by commands that need none. */
+  config: () => VigilConfig;
+}
+
+export const USAGE = `Usage: npm run cli -- <command>
+
+  audit:verify [--from-checkpoint]          recompute the audit hash chain; exit 1 when it is broken
+  audit:checkpoint                           sign a checkpoint of the sealed head now
+  audit:export --from <iso> --to <iso>       NDJSON of the sealed events that occurred in [from, to), with hashes
+                                             and the checkpoint that covers them, to stdout
+  audit:verify-export <file> --public-key <pem file>
+                                             check an export offline against the Ed25519 public key (SPKI PEM)
+`;
+
+class UsageError extends Error {}
+
+/** Runs one command; resolves to the process exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'audit:verify': {
+        const { flags } = parseArgs(rest, [], ['from-checkpoint']);
+        const result = await withApp(io, (app) =>
+          app.get(VerifyAuditChain).execute({ fromCheckpoint: flags.has('from-checkpoint') }),
+        );
+        await write(io.stdout, `${JSON.stringify(result, null, 2)}\n`);
+        return result.ok ? 0 : 1;
+      }
+      case 'audit:checkpoint': {
+        parseArgs(rest, [], []);
+        const checkpoint = await withApp(io, (app) =>
+          app.get(SignAuditCheckpoint).execute({ trigger: 'request' }, cliContext()),
+        );
+        await write(io.stdout, `${JSON.stringify(checkpoint, null, 2)}\n`);
+        return 0;
+      }
+      case 'audit:export': {
+        const { options } = parseArgs(rest, ['from', 'to'], []);
+        const from = isoOption(options, 'from');
+        const to = isoOption(options, 'to');
+        await withApp(io, async (app) => {
+          for await (const line of app.get(ExportAuditRange).execute({ from, to }, cliContext())) {
+            await write(io.stdout, `${line}\n`);
+          }
+        });
+        return 0;
+      }
+      case 'audit:verify-export': {
+        const { positional, options } = parseArgs(rest, ['public-key'], [], 1);
+        const file = positional[0];
+        if (!file) throw new UsageError('audit:verify-export needs the export file');
+        if (!options.has('public-key')) throw new UsageError('audit:verify-export needs --public-key <pem file>');
+        const publicKeyPem = readFileSync(options.get('public-key')!, 'utf8');
+        const result = await verifyAuditExport(
+          () => createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity }),
+          publicKeyPem,
+        );
+        await write(io.stdout, `${JSON.stringify(result, null, 2)}\n`);
+        return result.ok ? 0 : 1;
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+        await write(io.stdout, USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      await write(io.stderr, `${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    await write(io.stderr, `${command} failed: ${(error as Error)?.message ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+/** The actor an audited CLI action is recorded under: an operator on the machine, with no staff account. */
+function cliContext(): ActionContext {
+  return { actor: { id: null, role: 'system' }, requestId: `cli-${randomUUID()}` };
+}
+
+async function withApp<T>(io: CliIo, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  const config = io.config();
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), {
+    // Nest's start-up chatter is `log`; an operator command shows warnings and errors only.
+    logger: new StderrLogger(io.stderr, enabledLogLevels(config.logLevel).filter((level) => level !== 'log')),
+    abortOnError: false,
+  });
+  try {
+    return await work(app);
+  } finally {
+    await app.close();
+  }
+}
+
+/** Logs go to stderr: stdout carries the command's output (an export is piped to a file). */
+class StderrLogger extends ConsoleLogger {
+  constructor(
+    private readonly stream: Writable,
+    levels: LogLevel[],
+  ) {
+    super({ logLevels: levels });
+  }
+
+  protected override printMessages(messages: unknown[], context = '', logLevel: LogLevel = 'log'): void {
+    for (const message of messages) {
+      this.stream.write(`[${logLevel}]${context ? ` [${context}]` : ''} ${String(message)}\n`);
+    }
+  }
+}
+
+function parseArgs(args: string[], valued: string[], booleans: string[], maxPositional = 0) {
+  const options = new Map<string, string>();
+  const flags = new Set<string>();
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
+    if (booleans.includes(name) && inline === undefined) flags.add(name);
+    else if (valued.includes(name)) {
+      const value = inline ?? args[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      options.set(name, value);
+    } else throw new UsageError(`unknown option --${name}`);
+  }
+  if (positional.length > maxPositional) throw new UsageError(`unexpected argument "${positional[maxPositional]}"`);
+  return { options, flags, positional };
+}
+
+function isoOption(options: Map<string, string>, name: string): Date {
+  const raw = options.get(name);
+  if (raw === undefined) throw new UsageError(`--${name} <iso time> is required`);
+  const time = new Date(raw);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(time.getTime())) {
+    throw new UsageError(`--${name} must be an ISO 8601 time (got "${raw}")`);
+  }
+  return time;
+}
+
+/** Writes with back-pressure, so a large export piped to a slow consumer does not pile up in memory. */
+function write(stream: Writable, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ok = stream.write(text, (error) => (error ? reject(error) : undefined));
+    if (ok) resolve();
+    else stream.once('drain', resolve);
+  });
+}

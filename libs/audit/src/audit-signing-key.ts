@@ -1,0 +1,66 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { keyIdOf } from './checkpoint-signature';
+
+/**
+ * The Ed25519 key that signs audit checkpoints. From AUDIT_SIGNING_KEY when set (production refuses to start
+ * without it); otherwise a development key generated once and kept in AUDIT_SIGNING_KEY_FILE, so checkpoints stay
+ * verifiable across restarts of a developer's machine. Loaded when the app starts, so a bad key stops the boot.
+ */
+@Injectable()
+export class AuditSigningKey {
+  private readonly logger = new Logger(AuditSigningKey.name);
+  readonly privateKey: KeyObject;
+  readonly publicKey: KeyObject;
+  /** SPKI PEM, as API.md's `publicKey`. */
+  readonly publicKeyPem: string;
+  readonly keyId: string;
+
+  constructor(@Inject(VIGIL_CONFIG) config: VigilConfig) {
+    this.privateKey = config.auditSigningKey
+      ? parseKey(config.auditSigningKey, 'AUDIT_SIGNING_KEY')
+      : this.developmentKey(resolve(config.auditSigningKeyFile));
+    this.publicKey = createPublicKey(this.privateKey);
+    this.publicKeyPem = this.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    this.keyId = keyIdOf(this.publicKey);
+  }
+
+  private developmentKey(file: string): KeyObject {
+    try {
+      return parseKey(readFileSync(file, 'utf8'), `the development key in ${file}`);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    mkdirSync(dirname(file), { recursive: true });
+    // The API, the worker and the CLI may start at once: write a private temporary file, then link it into place,
+    // which fails if another process got there first — then everyone uses the winner's complete key.
+    const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+    writeFileSync(temporary, pem, { mode: 0o600 });
+    try {
+      linkSync(temporary, file);
+      this.logger.warn(`AUDIT_SIGNING_KEY is not set: generated a development signing key in ${file}`);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(temporary);
+    }
+    return parseKey(readFileSync(file, 'utf8'), `the development key in ${file}`);
+  }
+}
+
+function parseKey(pem: string, source: string): KeyObject {
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(pem);
+  } catch (error) {
+    throw new Error(`${source} is not a PEM private key: ${(error as Error).message}`);
+  }
+  if (key.asymmetricKeyType !== 'ed25519') {
+    throw new Error(`${source} must be an Ed25519 private key (got ${key.asymmetricKeyType ?? 'an unknown type'})`);
+  }
+  return key;
+}

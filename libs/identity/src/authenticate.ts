@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { UserEntity } from '@vigil/database';
+import { ApiKeyEntity, UserEntity } from '@vigil/database';
 import { DomainError } from '@vigil/domain';
 import { DataSource } from 'typeorm';
+import { apiKeyMatches, apiKeyPrefix } from './api-key-format';
 import type { AccessTokenClaims } from './login.use-case';
 import type { Principal } from './principal';
 
@@ -27,8 +28,17 @@ export class Authenticator {
     return { kind: 'staff', userId: user.id, email: user.email, roles: user.roles, languages: user.languages };
   }
 
-  // Until API keys exist (issue "Security"), every key is unknown; a wrong key is never a silent public report.
-  async fromApiKey(_key: string): Promise<Principal> {
-    throw new DomainError('NOT_AUTHENTICATED', 'unknown or revoked API key');
+  /**
+   * A key is found by its prefix and checked against the stored SHA-256 in constant time. Unknown, wrong and revoked
+   * keys get one answer, and a wrong key is never a silent public report. The row is read on every request, so a
+   * revocation takes effect with its commit.
+   */
+  async fromApiKey(key: string): Promise<Principal> {
+    const prefix = apiKeyPrefix(key);
+    const row = prefix ? await this.db.getRepository(ApiKeyEntity).findOneBy({ keyPrefix: prefix }) : null;
+    if (!row || !apiKeyMatches(key, row.keyHash) || row.revokedAt !== null) {
+      throw new DomainError('NOT_AUTHENTICATED', 'unknown or revoked API key');
+    }
+    return { kind: 'api_key', apiKeyId: row.id, role: row.role, organization: row.organization };
   }
 }

@@ -8,7 +8,14 @@ import { Login } from './login.use-case';
 import { PasswordHasher } from './password-hasher';
 import { UpdateUser } from './update-user.use-case';
 import { UserDirectory } from './user-directory';
+import { ApiKeyDirectory } from './api-key-directory';
+import { CreateApiKey } from './create-api-key.use-case';
+import { IntakeRateLimit } from './intake-rate-limit';
+import { LoginThrottle } from './login-throttle';
+import { RateLimiter } from './rate-limiter';
+import { RevokeApiKey } from './revoke-api-key.use-case';
 
+/** Needs ConfigModule, DatabaseModule, AuditModule and QueuesModule (its RedisClient keeps the rate limits). */
 @Module({
   imports: [
     JwtModule.registerAsync({
@@ -20,7 +27,33 @@ import { UserDirectory } from './user-directory';
       }),
     }),
   ],
-  providers: [PasswordHasher, CreateUser, UpdateUser, Login, Authenticator, BootstrapAdmin, UserDirectory],
-  exports: [CreateUser, UpdateUser, Login, Authenticator, BootstrapAdmin, UserDirectory],
+  providers: [
+    PasswordHasher,
+    CreateUser,
+    UpdateUser,
+    Login,
+    Authenticator,
+    BootstrapAdmin,
+    UserDirectory,
+    CreateApiKey,
+    RevokeApiKey,
+    ApiKeyDirectory,
+    RateLimiter,
+    IntakeRateLimit,
+    LoginThrottle,
+  ],
+  exports: [
+    CreateUser,
+    UpdateUser,
+    Login,
+    Authenticator,
+    BootstrapAdmin,
+    UserDirectory,
+    CreateApiKey,
+    RevokeApiKey,
+    ApiKeyDirectory,
+    RateLimiter,
+    IntakeRateLimit,
+  ],
 })
 export class IdentityModule {}

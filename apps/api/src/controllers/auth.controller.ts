@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { STAFF_ROLES } from '@vigil/domain';
 import { Login, LoginResult, Principal, Public, Roles, UserDirectory, UserView } from '@vigil/identity';
 import { LoginDto, LoginResultDto, UserDto } from '../dto/auth.dto';
 import { CurrentPrincipal } from '../http/action-context.decorator';
+import type { VigilRequest } from '../http/vigil-request';
 
 @ApiTags('identity')
 @Controller('v1')
@@ -18,8 +19,9 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Staff login: email and password for a short-lived bearer token' })
   @ApiResponse({ status: 200, type: LoginResultDto })
-  signIn(@Body() body: LoginDto): Promise<LoginResult> {
-    return this.login.execute(body);
+  @ApiResponse({ status: 429, description: 'too many failed logins for the account or address; see Retry-After' })
+  signIn(@Body() body: LoginDto, @Req() request: VigilRequest): Promise<LoginResult> {
+    return this.login.execute({ ...body, clientAddress: request.ip });
   }
 
   @Get('me')

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ActionContext } from '@vigil/audit';
 import { DomainError } from '@vigil/domain';
 import { Principal, Public } from '@vigil/identity';
 import { ReportStatusQuery, ReportStatusView, SubmitReport, SubmittedReport } from '@vigil/moderation';
 import { Ctx, CurrentPrincipal } from '../http/action-context.decorator';
+import { IntakeRateLimitGuard } from '../http/rate-limit.guard';
 import type { VigilRequest } from '../http/vigil-request';
 import { SubmitReportDto, SubmittedReportDto } from '../dto/submit-report.dto';
 
@@ -20,11 +21,13 @@ export class ReportsController {
 
   @Post()
   @Public()
+  @UseGuards(IntakeRateLimitGuard)
   @HttpCode(202)
   @ApiOperation({ summary: 'Report a channel (public; with X-Api-Key the source is the key’s role)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1–128 printable characters' })
   @ApiHeader({ name: 'X-Api-Key', required: false })
   @ApiResponse({ status: 202, type: SubmittedReportDto })
+  @ApiResponse({ status: 429, description: 'rate-limited per client address or per API key; see Retry-After' })
   submit(
     @Body() body: SubmitReportDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApiModule } from '../api.module';
 import { MetricsRegistry } from './metrics';
+import { addSecurityHeaders } from './security-headers';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -16,7 +17,9 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export async function createApiApp(config: VigilConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: config.trustProxy,
+    // Trust the one proxy in front (the socket peer) and so the address it appended to X-Forwarded-For, not the
+    // left-most entry, which the client writes itself and could vary to slip past per-address rate limits.
+    trustProxy: config.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
     // Echo a well-formed incoming X-Request-Id; anything else gets a fresh one rather than being reflected.
     requestIdHeader: false,
     genReqId: (request: IncomingMessage) => {
@@ -28,12 +31,29 @@ export async function createApiApp(config: VigilConfig): Promise<NestFastifyAppl
     logger: enabledLogLevels(config.logLevel),
   });
   app.enableShutdownHooks();
+  // CORS stays off (browsers refuse cross-origin calls) unless CORS_ORIGINS names the origins allowed.
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.corsOrigins,
+      allowedHeaders: [
+        'Authorization',
+        'Content-Type',
+        'X-Api-Key',
+        'Idempotency-Key',
+        'X-Request-Id',
+        'X-Tracking-Token',
+      ],
+      exposedHeaders: ['Retry-After', 'X-Request-Id'],
+      maxAge: 600,
+    });
+  }
 
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   app.get(MetricsRegistry).instrument(fastify);
+  addSecurityHeaders(fastify, config.nodeEnv === 'production');
 
   const document = SwaggerModule.createDocument(
     app,

@@ -32,7 +32,11 @@ export class ErrorFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown, request: FastifyRequest): { body: ErrorBody; headers: Record<string, string> } {
-    if (exception instanceof DomainError) return { body: errorBody(exception.status, exception.message), headers: {} };
+    if (exception instanceof DomainError) {
+      const headers: Record<string, string> =
+        exception.retryAfterSeconds !== undefined ? { 'retry-after': String(exception.retryAfterSeconds) } : {};
+      return { body: errorBody(exception.status, exception.message), headers };
+    }
     if (exception instanceof HttpException) {
       const response = exception.getResponse();
       const status = exception.getStatus();
@@ -48,7 +52,7 @@ export class ErrorFilter implements ExceptionFilter {
         status === 429 ? { 'retry-after': String((exception as { retryAfter?: number }).retryAfter ?? 60) } : {};
       return { body: errorBody(status, message), headers };
     }
-    const fastifyStatus = (exception as { statusCode?: unknown }).statusCode;
+    const fastifyStatus = (exception as { statusCode?: unknown } | null | undefined)?.statusCode;
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
       return { body: errorBody(fastifyStatus, (exception as Error).message), headers: {} };
     }

@@ -1,0 +1,34 @@
+import { securityHeaders } from './security-headers';
+
+describe('securityHeaders', () => {
+  it('forbids sniffing, framing, referrers and any active content on API responses', () => {
+    const headers = securityHeaders('/v1/reports', false);
+    expect(headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+    });
+    expect(headers['content-security-policy']).toMatch(/^default-src 'none'/);
+    expect(headers['content-security-policy']).not.toContain('script-src');
+  });
+
+  it.each(['/docs', '/docs/', '/docs/swagger-ui-bundle.js', '/docs?x=1', '/docs-json'])(
+    'lets the OpenAPI UI at %s load its own scripts and styles',
+    (path) => {
+      const csp = securityHeaders(path, false)['content-security-policy'];
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("style-src 'self' 'unsafe-inline'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain("'unsafe-eval'");
+    },
+  );
+
+  it.each(['/documents', '/v1/docs', '/docsx'])('keeps the strict policy for %s', (path) => {
+    expect(securityHeaders(path, false)['content-security-policy']).not.toContain('script-src');
+  });
+
+  it('adds HSTS in production only', () => {
+    expect(securityHeaders('/v1/me', false)).not.toHaveProperty('strict-transport-security');
+    expect(securityHeaders('/v1/me', true)['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+  });
+});

@@ -10,6 +10,7 @@ import { QueuesModule } from '@vigil/queues';
 import { AdminApiKeysController } from './controllers/admin-api-keys.controller';
 import { AdminEnforcementsController } from './controllers/admin-enforcements.controller';
 import { AdminReportsController } from './controllers/admin-reports.controller';
+import { AdminReportersController } from './controllers/admin-reporters.controller';
 import { AdminUsersController } from './controllers/admin-users.controller';
 import { AuditController } from './controllers/audit.controller';
 import { AppealsController } from './controllers/appeals.controller';
@@ -48,6 +49,7 @@ export class ApiModule {
         AdminUsersController,
         AdminApiKeysController,
         AdminReportsController,
+        AdminReportersController,
         AuditController,
         HealthController,
       ],

@@ -33,7 +33,9 @@ export type AuditAction =
   | 'apikey.created'
   | 'apikey.revoked'
   | 'checkpoint.signed'
-  | 'reporter.revealed';
+  | 'reporter.revealed'
+  | 'reporter.warned'
+  | 'reporter.suspended';
 
 export interface AuditEventInput {
   action: AuditAction;

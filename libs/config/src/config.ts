@@ -1,5 +1,5 @@
 // Every setting Vigil reads, parsed and validated once. Nothing else in the code base reads process.env.
-import type { SlaPolicy } from '@vigil/domain';
+import type { ReputationPolicy, SlaPolicy } from '@vigil/domain';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -38,6 +38,8 @@ export interface VigilConfig {
   /** Browser origins allowed to call the API cross-origin (CORS); empty means CORS stays off. */
   corsOrigins: string[];
   sla: SlaPolicy;
+  /** When a reporter whose reports are mostly dismissed is warned, marked down and suspended. */
+  reputation: ReputationPolicy;
   /** A report still `received` this long after intake is re-enqueued for triage by the reconciler. */
   reconcileAfterSeconds: number;
   maintenanceIntervalSeconds: number;
@@ -193,6 +195,12 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     reconcileAfterSeconds: read.number('RECONCILE_AFTER_SECONDS', 30, 0, 86400),
     maintenanceIntervalSeconds: read.number('MAINTENANCE_INTERVAL_SECONDS', 10, 0.1, 3600),
     leaseSeconds: read.int('LEASE_SECONDS', 600, 1, 86400),
+    reputation: {
+      minDecidedCases: read.int('REPUTATION_MIN_DECIDED_CASES', 5, 1, 10_000),
+      dismissedShare: read.number('REPUTATION_DISMISSED_SHARE', 0.8, 0.5, 1),
+      graceDismissals: read.int('REPUTATION_GRACE_DISMISSALS', 3, 1, 10_000),
+      suspensionHours: read.number('REPUTATION_SUSPENSION_HOURS', 168, 0.01, 8760),
+    },
     webhookAttempts: read.int('WEBHOOK_ATTEMPTS', 6, 5, 50),
     webhookBackoffMs: read.int('WEBHOOK_BACKOFF_MS', 2000, 10, 3_600_000),
     webhookTimeoutMs: read.int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),

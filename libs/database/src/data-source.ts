@@ -10,6 +10,7 @@ import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-s
 import { AuditCheckpoints1764000000001 } from './migrations/1764000000001-audit-checkpoints';
 import { AuditCheckpointEntity } from './entities/audit-checkpoint.entity';
 import { ApiKeys1764000000003 } from './migrations/1764000000003-api-keys';
+import { ReporterStandings1764000000004 } from './migrations/1764000000004-reporter-standings';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { Review1764000000002 } from './migrations/1764000000002-review';
 import { AppealEntity } from './entities/appeal.entity';
@@ -38,6 +39,7 @@ export const MIGRATIONS = [
   AuditCheckpoints1764000000001,
   Review1764000000002,
   ApiKeys1764000000003,
+  ReporterStandings1764000000004,
 ];
 
 export interface DatabaseSettings {

@@ -6,3 +6,4 @@ export * from './priority';
 export * from './sla';
 export * from './case-state';
 export * from './channel-key';
+export * from './reporter-reputation';

@@ -45,7 +45,7 @@ describe('computePriority', () => {
     expect(result.breakdown).toEqual([
       { factor: 'category', points: 40, detail: 'Most severe reported category: attack claim' },
       { factor: 'source', points: 30, detail: 'Reported by a referral unit' },
-      { factor: 'distinct_reporters', points: 25, detail: '12 distinct reporters (log-scaled, capped at 25)' },
+      { factor: 'distinct_reporters', points: 15, detail: '12 distinct reporters (log-scaled, capped at 15)' },
       {
         factor: 'designated_organisation',
         points: 15,
@@ -58,7 +58,7 @@ describe('computePriority', () => {
         detail: 'Removal order under Regulation (EU) 2021/784: must be acted on within one hour',
       },
     ]);
-    expect(result.priority).toBe(40 + 30 + 25 + 15 + 12 + 101);
+    expect(result.priority).toBe(40 + 30 + 15 + 15 + 12 + 101);
   });
 
   it.each(CATEGORIES.map((c) => [c, CATEGORY_POINTS[c]] as const))('scores category %s at %i', (category, expected) => {
@@ -82,11 +82,10 @@ describe('computePriority', () => {
     [1, undefined],
     [2, 8],
     [3, 13],
-    [4, 16],
-    [8, 24],
-    [9, 25],
-    [10_000, 25],
-  ])('scores %i distinct reporters at %s points (log-scaled, capped at 25)', (n, expected) => {
+    [4, 15],
+    [8, 15],
+    [10_000, 15],
+  ])('scores %i distinct reporters at %s points (log-scaled, capped at 15)', (n, expected) => {
     expect(points({ distinctReporters: n }, 'distinct_reporters')).toBe(expected);
   });
 
@@ -136,6 +135,30 @@ describe('computePriority', () => {
     expect(leastWith.priority).toBeGreaterThan(worstWithout.priority);
   });
 
+  it('never lets any number of public reporters outrank one trusted flagger reporting the same', () => {
+    const brigade = computePriority({ ...base, distinctReporters: 1_000_000 });
+    const flagger = computePriority({ ...base, bestSource: 'trusted_flagger' });
+    expect(brigade.priority).toBeLessThan(flagger.priority);
+  });
+
+  it('takes reputation points off as a named factor, never below zero, never from a removal order', () => {
+    expect(computePriority({ ...base, reporterReputationPoints: -12 })).toEqual({
+      priority: 8,
+      breakdown: [
+        { factor: 'category', points: 20, detail: 'Most severe reported category: propaganda' },
+        { factor: 'source', points: 0, detail: 'Reported by the public only' },
+        {
+          factor: 'reporter_reputation',
+          points: -12,
+          detail: 'Reported only by reporters whose earlier reports were mostly found to show no violation',
+        },
+      ],
+    });
+    expect(computePriority({ ...base, topCategory: 'other', reporterReputationPoints: -20 }).priority).toBe(0);
+    const order = { ...base, bestSource: 'referral_unit' as const, removalOrder: true };
+    expect(computePriority({ ...order, reporterReputationPoints: -20 })).toEqual(computePriority(order));
+  });
+
   it.each([0, -1, 1.5, Number.NaN])('refuses %s distinct reporters', (n) => {
     expect(() => computePriority({ ...base, distinctReporters: n })).toThrow(DomainError);
   });
@@ -155,6 +178,7 @@ describe('computePriority', () => {
       ),
       maxSubscribers: fc.option(fc.integer({ min: 0, max: 2_000_000_000 })),
       removalOrder: fc.boolean(),
+      reporterReputationPoints: fc.integer({ min: -20, max: 0 }),
     });
 
     it('makes the priority exactly the sum of the integer points in the breakdown', () => {
@@ -172,7 +196,10 @@ describe('computePriority', () => {
         fc.property(input, (i) => {
           const { breakdown } = computePriority(i);
           expect(breakdown.slice(0, 2).map((f) => f.factor)).toEqual(['category', 'source']);
-          for (const f of breakdown.slice(2)) expect(f.points).toBeGreaterThan(0);
+          for (const f of breakdown.slice(2)) {
+            if (f.factor === 'reporter_reputation') expect(f.points).toBeLessThan(0);
+            else expect(f.points).toBeGreaterThan(0);
+          }
           expect(new Set(breakdown.map((f) => f.factor)).size).toBe(breakdown.length);
           for (const f of breakdown) expect(f.detail).not.toBe('');
         }),
@@ -184,6 +211,16 @@ describe('computePriority', () => {
         fc.property(input, fc.integer({ min: 0, max: 1_000_000 }), (i, more) => {
           const after = computePriority({ ...i, distinctReporters: i.distinctReporters + more });
           expect(after.priority).toBeGreaterThanOrEqual(computePriority(i).priority);
+        }),
+      );
+    });
+
+    it('never gives a negative priority, and reputation never lifts one', () => {
+      fc.assert(
+        fc.property(input, (i) => {
+          const { priority } = computePriority(i);
+          expect(priority).toBeGreaterThanOrEqual(0);
+          expect(priority).toBeLessThanOrEqual(computePriority({ ...i, reporterReputationPoints: 0 }).priority);
         }),
       );
     });

@@ -21,8 +21,12 @@ export const SOURCE_POINTS: Readonly<Record<Source, number>> = {
   public: 0,
 };
 
-/** round(perDoubling × log2(n)), at most `cap`: many people reporting one channel matters, a brigade not endlessly. */
-export const DISTINCT_REPORTERS_POINTS = { perDoubling: 8, cap: 25 } as const;
+/**
+ * round(perDoubling × log2(n)), at most `cap`: many people reporting one channel matters, a brigade not endlessly.
+ * The cap stays below one trusted flagger's source points, so any number of anonymous reporters never outranks a
+ * single vetted flagger's report of the same thing (DSA Art. 22; docs/decisions.md).
+ */
+export const DISTINCT_REPORTERS_POINTS = { perDoubling: 8, cap: 15 } as const;
 
 export const DESIGNATED_ORGANISATION_POINTS = 15;
 
@@ -31,8 +35,8 @@ export const REACH_POINTS = { minSubscribers: 1_000, perTenfold: 5, cap: 15 } as
 
 /**
  * A removal order under Regulation (EU) 2021/784 must be acted on within one hour. Removal orders come from referral
- * units, so such a case has at least 5 + 30 + 101 = 136 points, while a case without one has 135 at most: removal
- * orders always come first.
+ * units, so such a case has at least 5 + 30 + 101 = 136 points (reputation does not apply to it), while a case without
+ * one has 50 + 30 + 15 + 15 + 15 = 125 at most: removal orders always come first.
  */
 export const REMOVAL_ORDER_POINTS = 101;
 
@@ -54,6 +58,8 @@ export interface PriorityInput {
   maxSubscribers: number | null;
   /** A referral unit's removal order under Regulation (EU) 2021/784. */
   removalOrder: boolean;
+  /** ≤ 0: the record of the case's most credible reporter (`caseReputationPoints`); 0 when unknown. */
+  reporterReputationPoints?: number;
 }
 
 export interface Priority {
@@ -132,7 +138,16 @@ export function computePriority(input: PriorityInput): Priority {
     'Removal order under Regulation (EU) 2021/784: must be acted on within one hour',
   );
 
-  return { priority: breakdown.reduce((sum, f) => sum + f.points, 0), breakdown };
+  // A legal order is not second-guessed by its sender's record; otherwise the penalty never takes a case below 0.
+  const earned = breakdown.reduce((sum, f) => sum + f.points, 0);
+  const reputation = removalOrder ? 0 : Math.max(Math.min(0, input.reporterReputationPoints ?? 0), -earned);
+  optional(
+    'reporter_reputation',
+    reputation,
+    'Reported only by reporters whose earlier reports were mostly found to show no violation',
+  );
+
+  return { priority: earned + reputation, breakdown };
 }
 
 /** The most severe of the categories (CATEGORIES is ordered most severe first). */

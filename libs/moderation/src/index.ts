@@ -23,3 +23,4 @@ export * from './appeal-queries';
 export * from './channel-links.query';
 export * from './channels';
 export * from './reveal-reporter.use-case';
+export * from './reporter-standings';

@@ -18,11 +18,13 @@ import { RetryEnforcement } from './retry-enforcement.use-case';
 import { SendNotification } from './send-notification.use-case';
 import { SubmitReport } from './submit-report.use-case';
 import { TriageReport } from './triage-report.use-case';
+import { ReporterStandings } from './reporter-standings';
 import { WebhookSender } from './webhook-sender';
 
 const PROVIDERS = [
   SubmitReport,
   TriageReport,
+  ReporterStandings,
   ReconcileReports,
   ReportStatusQuery,
   CaseQueries,

@@ -6,6 +6,7 @@ import { DecisionAction, decisionEvent, nextCaseStatus } from '@vigil/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertLeaseHolder, lockCase } from './case-lock';
 import { FollowUps, OutboxDispatcher } from './outbox-dispatcher';
+import { ReporterStandings } from './reporter-standings';
 
 export interface DecisionInput {
   action: DecisionAction;
@@ -49,6 +50,7 @@ export class RecordDecision {
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly outbox: OutboxDispatcher,
+    private readonly standings: ReporterStandings,
   ) {}
 
   async execute(input: DecisionInput & { caseId: string }, ctx: ActionContext): Promise<DecisionView> {
@@ -110,6 +112,8 @@ export class RecordDecision {
         [theCase.channelId],
       );
     }
+    // The reporters' records learn the outcome in the same transaction (reporter.warned / reporter.suspended).
+    events.push(...(await this.standings.recordCaseOutcome(manager, theCase.id, !actioned)));
     const followUps = await this.outbox.write(manager, {
       decisionId: id,
       caseId: theCase.id,

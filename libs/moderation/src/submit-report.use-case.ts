@@ -18,6 +18,7 @@ import canonicalize from 'canonicalize';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { ReporterIdentity } from './reporter-identity';
+import { ReporterStandings } from './reporter-standings';
 
 export interface SubmitReportInput {
   channel: string;
@@ -44,7 +45,13 @@ export interface SubmittedReport {
   status: 'received';
   trackingToken: string;
   channel: { platform: Platform; key: string; url: string };
+  /** Present when this reporter was warned that most of its reports were found to show no violation. */
+  warning?: string;
 }
+
+export const REPORTER_WARNING =
+  'Most of your earlier reports were found to show no violation. Reporters who go on filing unfounded reports ' +
+  'are suspended from reporting for a period.';
 
 const ANONYMOUS_SCOPE = 'public';
 
@@ -58,6 +65,7 @@ export class SubmitReport {
     @Inject(VIGIL_CONFIG) config: VigilConfig,
     private readonly audit: AuditService,
     private readonly queues: QueueProducer,
+    private readonly standings: ReporterStandings,
   ) {
     this.identity = new ReporterIdentity(config.reporterSecret);
   }
@@ -77,6 +85,18 @@ export class SubmitReport {
       apiKeyId: apiKey?.apiKeyId,
       clientAddress: command.clientAddress,
     });
+    const standing = await this.standings.forIntake(reporterRef);
+    if (standing.suspendedUntil) {
+      // A retry of a report accepted before the suspension still gets its first answer.
+      if (scope && (await this.priorReport(scope, command.idempotencyKey!))) {
+        return this.replay(scope, command.idempotencyKey!, requestHash!, channel);
+      }
+      throw new DomainError(
+        'REPORTER_SUSPENDED',
+        `reporting is suspended until ${standing.suspendedUntil.toISOString()}: most of your earlier reports were ` +
+          'found to show no violation',
+      );
+    }
     const id = randomUUID();
     const language = report.language?.toLowerCase() ?? detectLanguage(report.description);
 
@@ -122,11 +142,20 @@ export class SubmitReport {
       return true;
     });
 
-    if (!inserted) return this.replay(scope!, command.idempotencyKey!, requestHash!, channel);
+    const warning = standing.warned ? { warning: REPORTER_WARNING } : {};
+    if (!inserted) return { ...(await this.replay(scope!, command.idempotencyKey!, requestHash!, channel)), ...warning };
     await this.queues.addAfterCommit(QueueName.Triage, [
       { job: { name: 'triage-report', data: { reportId: id } }, opts: { jobId: triageJobId(id) } },
     ]);
-    return this.answer(id, channel);
+    return { ...this.answer(id, channel), ...warning };
+  }
+
+  private async priorReport(scope: string, key: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `SELECT 1 FROM reports WHERE idempotency_scope = $1 AND idempotency_key = $2`,
+      [scope, key],
+    );
+    return rows.length > 0;
   }
 
   /** The same Idempotency-Key again: the first answer for the same body, 409 for another. */

@@ -15,6 +15,7 @@ import {
   UNRESOLVED_CASE_STATUSES,
 } from '@vigil/domain';
 import { DataSource, EntityManager } from 'typeorm';
+import { ReporterStandings } from './reporter-standings';
 
 export type TriageOutcome =
   | { outcome: 'triaged'; caseId: string; caseOpened: boolean; priority: number }
@@ -43,6 +44,7 @@ export class TriageReport {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
     private readonly audit: AuditService,
+    private readonly standings: ReporterStandings,
   ) {}
 
   async execute(input: { reportId: string }, ctx: ActionContext): Promise<TriageOutcome> {
@@ -81,6 +83,7 @@ export class TriageReport {
         organisationMatches,
         maxSubscribers: aggregate.max_subscribers,
         removalOrder: aggregate.removal_order,
+        reporterReputationPoints: await this.standings.casePoints(manager, theCase.id),
       });
       const due = reportDue < theCase.slaDueAt ? reportDue : theCase.slaDueAt;
       await manager.query(

@@ -27,6 +27,7 @@ export class ReportsController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1–128 printable characters' })
   @ApiHeader({ name: 'X-Api-Key', required: false })
   @ApiResponse({ status: 202, type: SubmittedReportDto })
+  @ApiResponse({ status: 403, description: 'a removal order without a referral-unit key, or a suspended reporter' })
   @ApiResponse({ status: 429, description: 'rate-limited per client address or per API key; see Retry-After' })
   submit(
     @Body() body: SubmitReportDto,

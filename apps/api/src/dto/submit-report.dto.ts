@@ -94,4 +94,6 @@ export class SubmittedReportDto {
   @ApiProperty({ description: 'shown once; needed to read the report status and to appeal' }) trackingToken: string;
   @ApiProperty({ example: { platform: 'telegram', key: 'telegram:example_channel', url: 'https://t.me/example_channel' } })
   channel: { platform: Platform; key: string; url: string };
+  @ApiPropertyOptional({ description: 'present when the reporter was warned about reports found to show no violation' })
+  warning?: string;
 }

@@ -9,6 +9,8 @@ export interface TypedJob<Q extends QueueName> {
   opts?: JobsOptions & { jobId: string };
 }
 
+const ERROR_LOG_INTERVAL_MS = 30_000;
+
 /** Typed enqueueing: the job's name and payload must match what the queue's processor handles. */
 @Injectable()
 export class QueueProducer {
@@ -29,6 +31,16 @@ export class QueueProducer {
       [QueueName.Notifications]: notifications,
       [QueueName.Audit]: audit,
     };
+    // Without a listener BullMQ prints every connection error to the console; while Redis is away that is one per
+    // reconnect attempt. Log through Nest instead, at most once per queue every ERROR_LOG_INTERVAL_MS.
+    for (const queue of Object.values(this.queues)) {
+      let lastLogged = 0;
+      queue.on('error', (error) => {
+        if (Date.now() - lastLogged < ERROR_LOG_INTERVAL_MS) return;
+        lastLogged = Date.now();
+        this.logger.warn(`Queue ${queue.name}: ${error.message}`);
+      });
+    }
   }
 
   queue(name: QueueName): Queue {

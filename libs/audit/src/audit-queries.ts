@@ -12,10 +12,10 @@ export interface AuditFilter {
   action?: string;
   targetType?: string;
   targetId?: string;
-  /** occurred_at ≥ from */
-  from?: Date;
+  /** occurred_at ≥ from; as ISO 8601 text it keeps microseconds, which a Date cannot */
+  from?: Date | string;
   /** occurred_at < to */
-  to?: Date;
+  to?: Date | string;
   limit: number;
   cursor?: string;
 }

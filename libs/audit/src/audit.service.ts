@@ -53,7 +53,7 @@ export class AuditService {
   async record(manager: EntityManager, ctx: ActionContext, ...events: AuditEventInput[]): Promise<void> {
     if (events.length === 0) return;
     const params: unknown[] = [];
-    const rows = events.map((event) => {
+    const rows = events.map((event, index) => {
       const base = params.length;
       params.push(
         ctx.actor.id,
@@ -64,10 +64,13 @@ export class AuditService {
         JSON.stringify(event.data ?? {}),
         ctx.requestId,
       );
-      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}::jsonb, $${base + 7})`;
+      // The sealer chains by (occurred_at, id), and clock_timestamp() often gives the rows of one INSERT the same
+      // microsecond: a microsecond per position keeps events recorded together in the order they were given.
+      const occurredAt = `clock_timestamp() + interval '1 microsecond' * ${index}`;
+      return `(${occurredAt}, $${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}::jsonb, $${base + 7})`;
     });
     await manager.query(
-      `INSERT INTO audit_events (actor_id, actor_role, action, target_type, target_id, data, request_id)
+      `INSERT INTO audit_events (occurred_at, actor_id, actor_role, action, target_type, target_id, data, request_id)
        VALUES ${rows.join(', ')}`,
       params,
     );

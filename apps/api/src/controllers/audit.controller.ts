@@ -9,6 +9,7 @@ import {
   SignAuditCheckpoint,
   VerifyAuditChain,
 } from '@vigil/audit';
+import { DomainError } from '@vigil/domain';
 import { Roles } from '@vigil/identity';
 import {
   AuditEventPageDto,
@@ -37,8 +38,8 @@ export class AuditController {
     const { from, to, ...rest } = query;
     return this.audit.list({
       ...rest,
-      from: from === undefined ? undefined : new Date(from),
-      to: to === undefined ? undefined : new Date(to),
+      from: from === undefined ? undefined : microsecondTime(from, 'from'),
+      to: to === undefined ? undefined : microsecondTime(to, 'to'),
     });
   }
 
@@ -66,4 +67,16 @@ export class AuditController {
     // A requested checkpoint is always signed; null only comes from a scheduled run with nothing new.
     return checkpoint!;
   }
+}
+
+/**
+ * A time bound as UTC text with microseconds: events carry microseconds (`occurredAt`), which a Date would cut to
+ * milliseconds, so the fraction is taken from the text. Some ISO 8601 forms pass the DTO (week dates) yet mean
+ * nothing to Date: those are the client's mistake, a 400.
+ */
+function microsecondTime(raw: string, name: string): string {
+  const time = new Date(raw);
+  if (Number.isNaN(time.getTime())) throw new DomainError('INVALID_INPUT', `${name} must be an ISO 8601 time`);
+  const fraction = /T[^.]*\.(\d+)/.exec(raw)?.[1] ?? '';
+  return `${time.toISOString().slice(0, 19)}.${fraction.padEnd(6, '0').slice(0, 6)}Z`;
 }

@@ -39,11 +39,6 @@ export interface ReporterStandingView {
   suspensions: number;
 }
 
-export interface IntakeStanding {
-  suspendedUntil: Date | null;
-  warned: boolean;
-}
-
 const STANDING_COLUMNS = `reporter_ref, pseudonym, decided_cases, dismissed_cases, warned_at, dismissed_at_last_step,
   suspended_until, suspensions, updated_at`;
 
@@ -61,7 +56,7 @@ function standingOf(row: StandingRow): ReporterStanding {
  * Reporters' records (DSA Art. 23), kept in the transactions of the decisions that feed them: every reporter of a
  * decided case gets one more decided case (and one more dismissed for `no_violation`), then may be warned or
  * suspended (`reporter.warned`, `reporter.suspended`, audited with the decision). Triage reads the records into the
- * `reporter_reputation` priority factor; intake refuses a suspended reporter.
+ * `reporter_reputation` priority factor; intake (SubmitReport's statement) refuses a suspended reporter.
  */
 @Injectable()
 export class ReporterStandings {
@@ -125,17 +120,6 @@ export class ReporterStandings {
       tracks.map((t) => ({ decidedCases: t.decided_cases ?? 0, dismissedCases: t.dismissed_cases ?? 0 })),
       this.config.reputation,
     );
-  }
-
-  /** Whether a reporter may file now, and whether it has been warned. */
-  async forIntake(reporterRef: string): Promise<IntakeStanding> {
-    const [row]: { suspended_until: Date | null; warned_at: Date | null }[] = await this.db.query(
-      `SELECT suspended_until, warned_at FROM reporter_standings WHERE reporter_ref = $1`,
-      [reporterRef],
-    );
-    if (!row) return { suspendedUntil: null, warned: false };
-    const suspended = isSuspended({ suspendedUntil: row.suspended_until }, new Date());
-    return { suspendedUntil: suspended ? row.suspended_until : null, warned: row.warned_at !== null };
   }
 
   /**

@@ -1,4 +1,4 @@
-import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AuditModule } from '@vigil/audit';
@@ -23,6 +23,7 @@ import { ReportsController } from './controllers/reports.controller';
 import { AccessGuard } from './http/access.guard';
 import { ErrorFilter } from './http/error.filter';
 import { MetricsRegistry } from './http/metrics';
+import { InputValidationPipe } from './http/validation.pipe';
 
 @Module({})
 export class ApiModule {
@@ -59,7 +60,7 @@ export class ApiModule {
         { provide: APP_FILTER, useClass: ErrorFilter },
         {
           provide: APP_PIPE,
-          useValue: new ValidationPipe({
+          useValue: new InputValidationPipe({
             whitelist: true,
             forbidNonWhitelisted: true,
             transform: true,

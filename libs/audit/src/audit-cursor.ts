@@ -14,6 +14,16 @@ export function encodeAuditCursor(cursor: AuditCursor): string {
   return Buffer.from(JSON.stringify(keys), 'utf8').toString('base64url');
 }
 
+/**
+ * A cursor is client input: a forged time must be refused here (400), not by Postgres (500). It must be a real
+ * calendar time (no 2026-13-45, no year 0, which Postgres lacks), written as the encoder writes it.
+ */
+function isMicrosecondTime(value: unknown): value is string {
+  if (typeof value !== 'string' || !MICROS.test(value) || value.startsWith('0000')) return false;
+  const millis = `${value.slice(0, 23)}Z`;
+  return !Number.isNaN(Date.parse(millis)) && new Date(millis).toISOString() === millis;
+}
+
 export function decodeAuditCursor(cursor: string): AuditCursor {
   let keys: unknown;
   try {
@@ -25,8 +35,9 @@ export function decodeAuditCursor(cursor: string): AuditCursor {
     if (keys.length === 2 && keys[0] === 's' && Number.isSafeInteger(keys[1]) && keys[1] >= 0) {
       return { kind: 'sealed', seq: keys[1] };
     }
-    if (keys.length === 3 && keys[0] === 'u' && MICROS.test(String(keys[1])) && UUID.test(String(keys[2]))) {
-      return { kind: 'unsealed', occurredAt: keys[1], id: keys[2] };
+    const [, time, id] = keys;
+    if (keys.length === 3 && keys[0] === 'u' && isMicrosecondTime(time) && typeof id === 'string' && UUID.test(id)) {
+      return { kind: 'unsealed', occurredAt: time, id };
     }
   }
   throw new DomainError('INVALID_CURSOR', 'cursor is not valid');

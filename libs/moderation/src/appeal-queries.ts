@@ -2,12 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AppealEntity } from '@vigil/database';
 import { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor, Page } from './cursor';
+import { decodeCursor, encodeCursor, isCursorTime, isCursorUuid, Page } from './cursor';
 import { AppealView, appealView } from './resolve-appeal.use-case';
 
 type AppealCursor = [string, string];
-const isAppealCursor = (k: unknown[]): k is AppealCursor =>
-  k.length === 2 && typeof k[0] === 'string' && !Number.isNaN(Date.parse(k[0])) && typeof k[1] === 'string' && /^[0-9a-f-]{36}$/i.test(k[1]);
+const isAppealCursor = (k: unknown[]): k is AppealCursor => k.length === 2 && isCursorTime(k[0]) && isCursorUuid(k[1]);
 
 /** Appeals for senior reviewers, oldest first (they have waited longest). */
 @Injectable()

@@ -15,7 +15,7 @@ import {
 } from '@vigil/domain';
 import { DataSource } from 'typeorm';
 import { ChannelLinkView, loadChannelLinks } from './channel-links.query';
-import { decodeCursor, encodeCursor, Page } from './cursor';
+import { decodeCursor, encodeCursor, isCursorInt, isCursorTime, isCursorUuid, Page } from './cursor';
 import { DecisionView, decisionView } from './record-decision.use-case';
 
 export interface CaseFilter {
@@ -87,12 +87,7 @@ const CASE_COLUMNS = `
 
 type CaseCursor = [number, string, string];
 const isCaseCursor = (k: unknown[]): k is CaseCursor =>
-  k.length === 3 &&
-  Number.isInteger(k[0]) &&
-  typeof k[1] === 'string' &&
-  !Number.isNaN(Date.parse(k[1])) &&
-  typeof k[2] === 'string' &&
-  /^[0-9a-f-]{36}$/i.test(k[2]);
+  k.length === 3 && isCursorInt(k[0]) && isCursorTime(k[1]) && isCursorUuid(k[2]);
 
 /** The review queue as a query over `cases`: filtered, highest priority first, then the earliest SLA deadline. */
 @Injectable()

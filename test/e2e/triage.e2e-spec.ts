@@ -111,6 +111,26 @@ describe('triage into cases and the review list (worker running)', () => {
     expect(row).toEqual({ report_count: 20, distinct_reporters: 20 });
   });
 
+  it('attaches the reports waiting on one channel in one transaction, each with its own report.triaged event', async () => {
+    await system.stopWorker();
+    const reports = [];
+    for (let i = 0; i < 30; i++) {
+      reports.push(await submit({ channel: `https://t.me/backlog_probe/${i + 1}`, reporterContact: `b${i}@example.org` }));
+    }
+    await system.startWorker();
+    const caseIds = await Promise.all(reports.map((r) => triaged(r.id)));
+    expect(new Set(caseIds).size).toBe(1);
+    const [row] = await system.sql(`SELECT report_count, distinct_reporters, version FROM cases WHERE id = $1`, [caseIds[0]]);
+    expect(row).toMatchObject({ report_count: 30, distinct_reporters: 30 });
+    // Each triage transaction re-scores the case once (version + 1): far fewer than one per report.
+    expect(row.version).toBeLessThanOrEqual(1 + 10);
+    const events = await system.sql(
+      `SELECT target_id FROM audit_events WHERE action = 'report.triaged' AND target_id = ANY($1)`,
+      [reports.map((r) => r.id)],
+    );
+    expect(events.map((e: { target_id: string }) => e.target_id).sort()).toEqual(reports.map((r) => r.id).sort());
+  });
+
   it('uses the strictest SLA of the reports in a case (threat to life: one hour)', async () => {
     const report = await submit({ channel: 'https://t.me/sla_probe', category: 'threat_to_life' });
     const caseId = await triaged(report.id);

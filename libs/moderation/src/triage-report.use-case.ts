@@ -14,11 +14,11 @@ import {
   strongestSource,
   UNRESOLVED_CASE_STATUSES,
 } from '@vigil/domain';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { ReporterStandings } from './reporter-standings';
 
 export type TriageOutcome =
-  | { outcome: 'triaged'; caseId: string; caseOpened: boolean; priority: number }
+  | { outcome: 'triaged'; caseId: string; caseOpened: boolean; priority: number; reports: number }
   | { outcome: 'already-triaged'; caseId: string | null }
   | { outcome: 'missing' };
 
@@ -31,10 +31,15 @@ interface CaseAggregate {
   removal_order: boolean;
 }
 
+/** At most this many waiting reports of one channel are attached in one transaction. */
+const TRIAGE_BATCH = 500;
+
 /**
- * Attaches one report to its channel's unresolved case (opening one when there is none), re-scores the case and
- * moves its SLA deadline, all in one transaction with `report.triaged` (and `case.opened`). Running it twice for
- * one report changes nothing the second time.
+ * Attaches a report to its channel's unresolved case (opening one when there is none), re-scores the case and
+ * moves its SLA deadline, all in one transaction with `report.triaged` (and `case.opened`). Every other report of
+ * the same channel still waiting is attached in the same transaction: in a surge the reports on a hot channel queue
+ * up behind its row lock, and re-scoring the case once for all of them is what lets triage keep up with intake.
+ * Their own jobs then find them triaged and change nothing — as does running a job twice.
  */
 @Injectable()
 export class TriageReport {
@@ -49,32 +54,57 @@ export class TriageReport {
 
   async execute(input: { reportId: string }, ctx: ActionContext): Promise<TriageOutcome> {
     const result = await this.db.transaction(async (manager) => {
-      const report = await manager
-        .getRepository(ReportEntity)
-        .findOne({ where: { id: input.reportId }, lock: { mode: 'pessimistic_write' } });
-      if (!report) return { outcome: 'missing' } as const;
-      if (report.status !== 'received') return { outcome: 'already-triaged', caseId: report.caseId } as const;
+      const [first]: { channel_id: string; status: string; case_id: string | null }[] = await manager.query(
+        `SELECT channel_id, status, case_id FROM reports WHERE id = $1`,
+        [input.reportId],
+      );
+      if (!first) return { outcome: 'missing' } as const;
+      if (first.status !== 'received') return { outcome: 'already-triaged', caseId: first.case_id } as const;
 
-      // Serialise triage per channel: two reports on one channel must not both open a case.
-      await manager.query(`SELECT id FROM channels WHERE id = $1 FOR UPDATE`, [report.channelId]);
+      // Serialise triage per channel: two transactions on one channel must not both open a case.
+      await manager.query(`SELECT id FROM channels WHERE id = $1 FOR UPDATE`, [first.channel_id]);
+      const batch: { id: string }[] = await manager.query(
+        `SELECT id FROM reports WHERE channel_id = $1 AND status = 'received'
+         ORDER BY (id = $2) DESC, received_at, id LIMIT $3`,
+        [first.channel_id, input.reportId, TRIAGE_BATCH],
+      );
+      const reports = await manager
+        .getRepository(ReportEntity)
+        .findBy({ id: In(batch.map((row) => row.id)) });
+      // Another transaction triaged this report while we waited for the channel.
+      if (!reports.some((r) => r.id === input.reportId)) {
+        const [now]: { case_id: string | null }[] = await manager.query(`SELECT case_id FROM reports WHERE id = $1`, [
+          input.reportId,
+        ]);
+        return { outcome: 'already-triaged', caseId: now?.case_id ?? null } as const;
+      }
+
       const cases = manager.getRepository(CaseEntity);
       let theCase = await cases
         .createQueryBuilder('c')
-        .where('c.channel_id = :channelId', { channelId: report.channelId })
+        .where('c.channel_id = :channelId', { channelId: first.channel_id })
         .andWhere('c.status IN (:...statuses)', { statuses: UNRESOLVED_CASE_STATUSES })
         .getOne();
       const caseOpened = theCase === null;
-      const reportDue = slaDueAt(report.receivedAt, report, this.config.sla);
-      if (!theCase) theCase = await this.openCase(manager, report, reportDue);
+      const reportsDue = reports
+        .map((report) => slaDueAt(report.receivedAt, report, this.config.sla))
+        .reduce((a, b) => (a < b ? a : b));
+      const opener = reports.reduce((a, b) => (a.receivedAt <= b.receivedAt ? a : b));
+      if (!theCase) theCase = await this.openCase(manager, opener, reportsDue);
 
-      const now = new Date();
-      await manager.update(ReportEntity, { id: report.id }, { caseId: theCase.id, status: 'triaged', triagedAt: now });
+      await manager.query(
+        `UPDATE reports SET case_id = $1, status = 'triaged', triaged_at = now() WHERE id = ANY($2::uuid[])`,
+        [theCase.id, reports.map((r) => r.id)],
+      );
 
       const aggregate = await this.aggregate(manager, theCase.id);
-      const organisationMatches = mergeMatches(
-        theCase.organisationMatches,
-        matchOrganisations(`${report.organization ?? ''}\n${report.description}`),
-      );
+      let organisationMatches = theCase.organisationMatches;
+      for (const report of reports) {
+        organisationMatches = mergeMatches(
+          organisationMatches,
+          matchOrganisations(`${report.organization ?? ''}\n${report.description}`),
+        );
+      }
       const topCategory = mostSevereCategory(aggregate.categories);
       const { priority, breakdown } = computePriority({
         topCategory,
@@ -85,7 +115,7 @@ export class TriageReport {
         removalOrder: aggregate.removal_order,
         reporterReputationPoints: await this.standings.casePoints(manager, theCase.id),
       });
-      const due = reportDue < theCase.slaDueAt ? reportDue : theCase.slaDueAt;
+      const due = reportsDue < theCase.slaDueAt ? reportsDue : theCase.slaDueAt;
       await manager.query(
         `UPDATE cases SET report_count = $2, distinct_reporters = $3, top_category = $4, priority = $5,
            priority_breakdown = $6::jsonb, organisation_matches = $7::jsonb, sla_due_at = $8,
@@ -103,6 +133,7 @@ export class TriageReport {
         ],
       );
 
+      const triaged = { caseId: theCase.id, priority, slaDueAt: due.toISOString(), reportCount: aggregate.report_count };
       await this.audit.record(
         manager,
         ctx,
@@ -111,17 +142,17 @@ export class TriageReport {
               {
                 action: 'case.opened' as const,
                 target: { type: 'case', id: theCase.id },
-                data: { channelId: report.channelId, reportId: report.id, previousCaseId: theCase.previousCaseId },
+                data: { channelId: first.channel_id, reportId: opener.id, previousCaseId: theCase.previousCaseId },
               },
             ]
           : []),
-        {
-          action: 'report.triaged',
+        ...reports.map((report) => ({
+          action: 'report.triaged' as const,
           target: { type: 'report', id: report.id },
-          data: { caseId: theCase.id, priority, slaDueAt: due.toISOString(), reportCount: aggregate.report_count },
-        },
+          data: triaged,
+        })),
       );
-      return { outcome: 'triaged', caseId: theCase.id, caseOpened, priority } as const;
+      return { outcome: 'triaged', caseId: theCase.id, caseOpened, priority, reports: reports.length } as const;
     });
     if (result.outcome === 'missing') this.logger.warn(`Triage skipped: report ${input.reportId} does not exist`);
     return result;

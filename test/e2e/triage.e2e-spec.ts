@@ -131,6 +131,21 @@ describe('triage into cases and the review list (worker running)', () => {
     expect(events.map((e: { target_id: string }) => e.target_id).sort()).toEqual(reports.map((r) => r.id).sort());
   });
 
+  it('shows the first 200 reports of a case with more, and counts them all', async () => {
+    const reports = await Promise.all(
+      Array.from({ length: 205 }, (_, i) => submit({ channel: `https://t.me/brigaded_probe/${i + 1}`, reporterContact: `c${i}@example.org` })),
+    );
+    const caseId = await triaged(reports[0].id);
+    await Promise.all(reports.map((r) => triaged(r.id)));
+    const detail = await system.request('GET', `/v1/cases/${caseId}`, { token: moderator });
+    expect(detail.status).toBe(200);
+    expect(detail.body.reportCount).toBe(205);
+    expect(detail.body.reports).toHaveLength(200);
+    const shown = new Set(detail.body.reports.map((r: { id: string }) => r.id));
+    const reportEvents = detail.body.history.filter((e: { target: { type: string } }) => e.target.type === 'report');
+    expect(reportEvents.every((e: { target: { id: string } }) => shown.has(e.target.id))).toBe(true);
+  });
+
   it('uses the strictest SLA of the reports in a case (threat to life: one hour)', async () => {
     const report = await submit({ channel: 'https://t.me/sla_probe', category: 'threat_to_life' });
     const caseId = await triaged(report.id);

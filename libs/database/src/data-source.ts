@@ -11,6 +11,7 @@ import { AuditCheckpoints1764000000001 } from './migrations/1764000000001-audit-
 import { AuditCheckpointEntity } from './entities/audit-checkpoint.entity';
 import { ApiKeys1764000000003 } from './migrations/1764000000003-api-keys';
 import { ReporterStandings1764000000004 } from './migrations/1764000000004-reporter-standings';
+import { CaseLanguages1764000000005 } from './migrations/1764000000005-case-languages';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { Review1764000000002 } from './migrations/1764000000002-review';
 import { AppealEntity } from './entities/appeal.entity';
@@ -40,6 +41,7 @@ export const MIGRATIONS = [
   Review1764000000002,
   ApiKeys1764000000003,
   ReporterStandings1764000000004,
+  CaseLanguages1764000000005,
 ];
 
 export interface DatabaseSettings {

@@ -53,6 +53,12 @@ export interface CaseReportView {
   receivedAt: string;
 }
 
+/**
+ * A case on a channel that drew a brigade can hold tens of thousands of reports: the detail shows the first ones
+ * (and their history); `reportCount` says how many there are.
+ */
+export const CASE_DETAIL_MAX_REPORTS = 200;
+
 export interface CaseDetail extends CaseSummary {
   priorityBreakdown: StoredPriorityFactor[];
   reports: CaseReportView[];
@@ -144,12 +150,16 @@ export class CaseQueries {
       [caseId],
     );
     if (!row) throw new DomainError('NOT_FOUND', 'case not found');
-    const reports = await this.db
-      .getRepository(ReportEntity)
-      .find({ where: { caseId }, order: { receivedAt: 'ASC', id: 'ASC' } });
-    const decisions = await this.db
-      .getRepository(DecisionEntity)
-      .find({ where: { caseId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    // The reports, decisions and links are independent reads: ask for them at once.
+    const [reports, decisions, links] = await Promise.all([
+      this.db.getRepository(ReportEntity).find({
+        where: { caseId },
+        order: { receivedAt: 'ASC', id: 'ASC' },
+        take: CASE_DETAIL_MAX_REPORTS,
+      }),
+      this.db.getRepository(DecisionEntity).find({ where: { caseId }, order: { createdAt: 'ASC', id: 'ASC' } }),
+      loadChannelLinks(this.db, row.channel_id),
+    ]);
     const history = await this.audit.forTargets([
       { type: 'case', ids: [caseId] },
       { type: 'report', ids: reports.map((r) => r.id) },
@@ -168,7 +178,7 @@ export class CaseQueries {
         reporter: r.reporterPseudonym,
         receivedAt: r.receivedAt.toISOString(),
       })),
-      linkedChannels: (await loadChannelLinks(this.db, row.channel_id)).map((l) => ({
+      linkedChannels: links.map((l) => ({
         channel: l.channel,
         kind: l.kind,
         score: l.score,

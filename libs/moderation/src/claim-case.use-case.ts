@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ActionContext, AuditService } from '@vigil/audit';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { CaseEntity } from '@vigil/database';
-import { DomainError, nextCaseStatus, Platform } from '@vigil/domain';
+import { CaseStatus, DomainError, nextCaseStatus, Platform } from '@vigil/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import { holdsLease, lockCase, SENIOR_ROLES } from './case-lock';
 import { CaseDetail, CaseQueries } from './case-queries';
@@ -14,6 +14,12 @@ export interface ClaimNextInput {
   /** Narrowing filters from the request body. */
   languages?: string[];
   platforms?: Platform[];
+}
+
+interface ClaimableRow {
+  id: string;
+  status: CaseStatus;
+  assignee_id: string | null;
 }
 
 const isSenior = (ctx: ActionContext) => (SENIOR_ROLES as readonly string[]).includes(ctx.actor.role);
@@ -33,31 +39,40 @@ export class ClaimCase {
 
   async next(input: ClaimNextInput, ctx: ActionContext): Promise<CaseDetail | null> {
     const caseId = await this.db.transaction(async (manager) => {
-      const params: unknown[] = [];
-      const param = (value: unknown) => `$${params.push(value)}`;
-      const statuses = isSenior(ctx) ? `('open', 'escalated')` : `('open')`;
-      const where = [`c.status IN ${statuses}`];
-      if (input.platforms?.length) {
-        where.push(`c.channel_id IN (SELECT id FROM channels WHERE platform = ANY(${param(input.platforms)}))`);
-      }
-      if (input.languages?.length) {
-        where.push(`EXISTS (SELECT 1 FROM reports r WHERE r.case_id = c.id AND r.language = ANY(${param(input.languages)}))`);
-      }
-      const preferred = input.preferredLanguages.length
-        ? `EXISTS (SELECT 1 FROM reports r WHERE r.case_id = c.id AND r.language = ANY(${param(input.preferredLanguages)})) DESC,`
-        : '';
-      const [row]: { id: string }[] = await manager.query(
-        `SELECT c.id FROM cases c WHERE ${where.join(' AND ')}
-         ORDER BY ${preferred} c.priority DESC, c.sla_due_at ASC, c.id ASC
-         LIMIT 1 FOR UPDATE OF c SKIP LOCKED`,
-        params,
-      );
+      // First the best case in the caller's own languages, then the best of all: each is a walk down the
+      // review-queue index (priority, deadline) that stops at the first claimable row nobody else holds.
+      const row =
+        (input.preferredLanguages.length > 0
+          ? await this.pickNext(manager, input, ctx, input.preferredLanguages)
+          : null) ?? (await this.pickNext(manager, input, ctx, null));
       if (!row) return null;
-      const theCase = await manager.getRepository(CaseEntity).findOneByOrFail({ id: row.id });
-      await this.lease(manager, theCase, ctx);
-      return theCase.id;
+      await this.lease(manager, row, ctx);
+      return row.id;
     });
     return caseId ? this.cases.detail(caseId) : null;
+  }
+
+  private async pickNext(
+    manager: EntityManager,
+    input: ClaimNextInput,
+    ctx: ActionContext,
+    preferred: string[] | null,
+  ): Promise<ClaimableRow | null> {
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const where = [isSenior(ctx) ? `c.status IN ('open', 'escalated')` : `c.status = 'open'`];
+    if (input.platforms?.length) {
+      where.push(`c.channel_id IN (SELECT id FROM channels WHERE platform = ANY(${param(input.platforms)}))`);
+    }
+    if (input.languages?.length) where.push(`c.languages && ${param(input.languages)}::text[]`);
+    if (preferred) where.push(`c.languages && ${param(preferred)}::text[]`);
+    const [row]: ClaimableRow[] = await manager.query(
+      `SELECT c.id, c.status, c.assignee_id FROM cases c WHERE ${where.join(' AND ')}
+       ORDER BY c.priority DESC, c.sla_due_at ASC, c.id ASC
+       LIMIT 1 FOR UPDATE OF c SKIP LOCKED`,
+      params,
+    );
+    return row ?? null;
   }
 
   async chosen(input: { caseId: string }, ctx: ActionContext): Promise<CaseDetail> {
@@ -75,7 +90,8 @@ export class ClaimCase {
     return this.cases.detail(input.caseId);
   }
 
-  private async lease(manager: EntityManager, theCase: CaseEntity, ctx: ActionContext): Promise<void> {
+  private async lease(manager: EntityManager, theCase: CaseEntity | ClaimableRow, ctx: ActionContext): Promise<void> {
+    const previousAssigneeId = 'assignee_id' in theCase ? theCase.assignee_id : theCase.assigneeId;
     // An in_review case whose lease lapsed but was not yet expired by maintenance is re-leased as it stands.
     const status = theCase.status === 'in_review' ? 'in_review' : nextCaseStatus(theCase.status, 'claim');
     const [updated]: [{ lease_expires_at: Date }[]] = await manager.query(
@@ -89,7 +105,7 @@ export class ClaimCase {
       target: { type: 'case', id: theCase.id },
       data: {
         from: theCase.status,
-        previousAssigneeId: theCase.assigneeId,
+        previousAssigneeId,
         leaseExpiresAt: updated[0].lease_expires_at.toISOString(),
       },
     });

@@ -29,6 +29,7 @@ interface CaseAggregate {
   sources: Source[];
   max_subscribers: number | null;
   removal_order: boolean;
+  languages: string[];
 }
 
 /** At most this many waiting reports of one channel are attached in one transaction. */
@@ -118,7 +119,7 @@ export class TriageReport {
       const due = reportsDue < theCase.slaDueAt ? reportsDue : theCase.slaDueAt;
       await manager.query(
         `UPDATE cases SET report_count = $2, distinct_reporters = $3, top_category = $4, priority = $5,
-           priority_breakdown = $6::jsonb, organisation_matches = $7::jsonb, sla_due_at = $8,
+           priority_breakdown = $6::jsonb, organisation_matches = $7::jsonb, sla_due_at = $8, languages = $9,
            version = version + 1, updated_at = now()
          WHERE id = $1`,
         [
@@ -130,6 +131,7 @@ export class TriageReport {
           JSON.stringify(breakdown),
           JSON.stringify(organisationMatches),
           due,
+          aggregate.languages,
         ],
       );
 
@@ -178,7 +180,9 @@ export class TriageReport {
               array_agg(DISTINCT category) AS categories,
               array_agg(DISTINCT source) AS sources,
               max(subscribers) AS max_subscribers,
-              bool_or(removal_order) AS removal_order
+              bool_or(removal_order) AS removal_order,
+              coalesce(array_agg(DISTINCT language ORDER BY language) FILTER (WHERE language IS NOT NULL), '{}')
+                AS languages
        FROM reports WHERE case_id = $1`,
       [caseId],
     );

@@ -67,6 +67,7 @@ const NOT_LANGUAGE = [
   /[\p{N}_]+/gu,
 ];
 const LANGUAGE_TAG = /^[a-z]{2,3}$/;
+const LANGUAGE_SAMPLE_CHARS = 400;
 
 /** BCP 47 primary language tag ('ar', 'en', 'ru', …), or null when the text is empty, too short or undetermined. */
 export function detectLanguage(text: string): string | null {
@@ -74,6 +75,7 @@ export function detectLanguage(text: string): string | null {
   for (const pattern of NOT_LANGUAGE) prose = prose.replace(pattern, ' ');
   prose = prose.replace(/\s+/g, ' ').trim();
   if (prose === '') return null;
-  const tag = detect(prose);
+  // A few hundred characters name the language as well as five thousand, at a tenth of the (synchronous) cost.
+  const tag = detect(prose.slice(0, LANGUAGE_SAMPLE_CHARS));
   return LANGUAGE_TAG.test(tag) ? tag : null;
 }

@@ -1,7 +1,7 @@
 // The hash chain over sealed audit events, as pure functions: the sealer, the database verifier and the offline
 // export verifier all hash through here, so there is exactly one definition of the chain (README "Canonical form").
 import canonicalize from 'canonicalize';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** The `prev_hash` of seq 1, and the head hash of an empty chain (seq 0). */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -49,7 +49,8 @@ function canonicalSeq(seq: number): string {
 
 /** `hash = sha256(prev_hash ‖ canonical JSON)`: lower-case hex of SHA-256 over the UTF-8 bytes of both, joined. */
 export function chainHash(prevHash: string, canonicalJson: string): string {
-  return createHash('sha256').update(prevHash, 'utf8').update(canonicalJson, 'utf8').digest('hex');
+  // One-shot crypto.hash: about twice as fast as createHash() for inputs this small, which verify feels.
+  return hash('sha256', prevHash + canonicalJson, 'hex');
 }
 
 export function hashRecord(prevHash: string, record: ChainRecord): string {

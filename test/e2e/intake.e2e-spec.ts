@@ -38,21 +38,6 @@ describe('report intake (POST /v1/reports, GET /v1/reports/:id)', () => {
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('detects the language when none is given and keeps the one given', async () => {
-    const detected = await system.request('POST', '/v1/reports', {
-      body: reportBody({ channel: '@lang_probe_one', platform: 'telegram', description: 'هذه القناة تنشر بيانات تنظيم الدولة وتدعو إلى القتال' }),
-    });
-    const given = await system.request('POST', '/v1/reports', {
-      body: reportBody({ channel: '@lang_probe_two', platform: 'telegram', language: 'fr' }),
-    });
-    const rows = await system.sql(`SELECT id, language, language_detected FROM reports WHERE id IN ($1, $2)`, [
-      detected.body.id,
-      given.body.id,
-    ]);
-    expect(rows.find((r) => r.id === detected.body.id)).toMatchObject({ language: 'ar', language_detected: true });
-    expect(rows.find((r) => r.id === given.body.id)).toMatchObject({ language: 'fr', language_detected: false });
-  });
-
   describe('idempotency', () => {
     it('answers the same Idempotency-Key and body with the same report, stored once', async () => {
       const body = reportBody({ channel: 'https://t.me/idem_channel_a' });

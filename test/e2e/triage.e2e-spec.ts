@@ -146,6 +146,24 @@ describe('triage into cases and the review list (worker running)', () => {
     expect(reportEvents.every((e: { target: { id: string } }) => shown.has(e.target.id))).toBe(true);
   });
 
+  it('detects the language at triage when none is given and keeps the one given', async () => {
+    const detected = await system.request('POST', '/v1/reports', {
+      body: reportBody({ channel: '@lang_probe_one', platform: 'telegram', description: 'هذه القناة تنشر بيانات تنظيم الدولة وتدعو إلى القتال' }),
+    });
+    const given = await system.request('POST', '/v1/reports', {
+      body: reportBody({ channel: '@lang_probe_two', platform: 'telegram', language: 'fr' }),
+    });
+    const rows = await waitFor(async () => {
+      const found = await system.sql(
+        `SELECT id, language, language_detected FROM reports WHERE id IN ($1, $2) AND status = 'triaged'`,
+        [detected.body.id, given.body.id],
+      );
+      return found.length === 2 ? found : null;
+    }, { what: 'both reports to be triaged' });
+    expect(rows.find((r) => r.id === detected.body.id)).toMatchObject({ language: 'ar', language_detected: true });
+    expect(rows.find((r) => r.id === given.body.id)).toMatchObject({ language: 'fr', language_detected: false });
+  });
+
   it('uses the strictest SLA of the reports in a case (threat to life: one hour)', async () => {
     const report = await submit({ channel: 'https://t.me/sla_probe', category: 'threat_to_life' });
     const caseId = await triaged(report.id);

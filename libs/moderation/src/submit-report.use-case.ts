@@ -6,7 +6,6 @@ import {
   canonicaliseChannel,
   CanonicalChannel,
   Category,
-  detectLanguage,
   DomainError,
   normaliseText,
   Platform,
@@ -138,7 +137,8 @@ export class SubmitReport {
       clientAddress: command.clientAddress,
     });
     const id = randomUUID();
-    const language = report.language?.toLowerCase() ?? detectLanguage(report.description);
+    // Detected at triage when not given (TriageReport): language detection is the costliest step of a report.
+    const language = report.language?.toLowerCase() ?? null;
     const params = [
       id,
       source,
@@ -153,7 +153,7 @@ export class SubmitReport {
       report.description,
       JSON.stringify(report.evidenceUrls ?? []),
       language,
-      report.language === undefined && language !== null,
+      false,
       report.subscribers ?? null,
       report.removalOrder ?? false,
       scope,

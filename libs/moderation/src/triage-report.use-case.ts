@@ -6,6 +6,7 @@ import { CaseEntity, ReportEntity } from '@vigil/database';
 import {
   Category,
   computePriority,
+  detectLanguage,
   matchOrganisations,
   mostSevereCategory,
   OrganisationMatch,
@@ -93,9 +94,14 @@ export class TriageReport {
       const opener = reports.reduce((a, b) => (a.receivedAt <= b.receivedAt ? a : b));
       if (!theCase) theCase = await this.openCase(manager, opener, reportsDue);
 
+      // Intake leaves the language to triage when the reporter gave none: detection is off the request path.
+      const languages = reports.map((r) => r.language ?? detectLanguage(r.description));
       await manager.query(
-        `UPDATE reports SET case_id = $1, status = 'triaged', triaged_at = now() WHERE id = ANY($2::uuid[])`,
-        [theCase.id, reports.map((r) => r.id)],
+        `UPDATE reports r SET case_id = $1, status = 'triaged', triaged_at = now(),
+           language = v.language, language_detected = r.language IS NULL AND v.language IS NOT NULL
+         FROM unnest($2::uuid[], $3::text[]) AS v (id, language)
+         WHERE r.id = v.id`,
+        [theCase.id, reports.map((r) => r.id), languages],
       );
 
       const aggregate = await this.aggregate(manager, theCase.id);

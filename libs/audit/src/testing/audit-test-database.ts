@@ -33,7 +33,8 @@ export class AuditTestDatabase {
   static async create(env: Record<string, string> = {}): Promise<AuditTestDatabase> {
     // The use-cases log through Nest's static logger; outside an app that would print every debug line.
     Logger.overrideLogger(['error', 'fatal']);
-    const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/vigil');
+    // The server from the environment as the apps read it (libs/config); the database is this run's own.
+    const url = new URL(loadConfig().databaseUrl);
     url.pathname = `/vigil_test_audit_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
     const signingKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const config = loadConfig({

@@ -177,6 +177,12 @@ describe('decisions, enforcement, notices and appeals', () => {
     expect(deliveries).toHaveLength(6);
     expect(new Set(deliveries.map((d) => d.headers['x-vigil-delivery'])).size).toBe(1);
     expect((await system.request('POST', `/v1/admin/enforcements/${failed.id}/retry`, { token: admin })).status).toBe(409);
+    // The moderator reading the case sees the failure, the retry and the success in its history.
+    const detail = await system.request('GET', `/v1/cases/${report.caseId}`, { token: moderator.token });
+    const enforcementEvents = detail.body.history
+      .filter((e: { target: { type: string } }) => e.target.type === 'enforcement')
+      .map((e: { action: string }) => e.action);
+    expect(enforcementEvents).toEqual(['enforcement.failed', 'enforcement.retried', 'enforcement.succeeded']);
   });
 
   it('decides up to 500 cases at once, skipping cases someone else is reviewing', async () => {

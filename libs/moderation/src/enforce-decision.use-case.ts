@@ -110,16 +110,24 @@ export class EnforceDecision {
 
   private async recordFailure(id: string, error: WebhookDeliveryError, final: boolean, ctx: ActionContext) {
     await this.db.transaction(async (manager) => {
-      const [rows]: [{ id: string; type: string; decision_id: string; attempts: number }[]] = await manager.query(
+      const [rows]: [{ id: string; type: string; decision_id: string; case_id: string; attempts: number }[]] =
+        await manager.query(
         `UPDATE enforcements SET attempts = attempts + 1, last_error = $2, status = CASE WHEN $3::boolean THEN 'failed' ELSE status END
-         WHERE id = $1 AND status = 'pending' RETURNING id, type, decision_id, attempts`,
-        [id, error.message.slice(0, 1000), final],
-      );
+         WHERE id = $1 AND status = 'pending' RETURNING id, type, decision_id, case_id, attempts`,
+          [id, error.message.slice(0, 1000), final],
+        );
       if (final && rows.length) {
         await this.audit.record(manager, ctx, {
           action: 'enforcement.failed',
           target: { type: 'enforcement', id },
-          data: { type: rows[0].type, decisionId: rows[0].decision_id, attempts: rows[0].attempts, error: error.message },
+          data: {
+            type: rows[0].type,
+            decisionId: rows[0].decision_id,
+            // The case's history finds enforcement events by data.caseId.
+            caseId: rows[0].case_id,
+            attempts: rows[0].attempts,
+            error: error.message,
+          },
         });
       }
     });

@@ -18,8 +18,8 @@ export class RetryEnforcement {
 
   async execute(input: { enforcementId: string }, ctx: ActionContext): Promise<{ id: string; status: 'pending' }> {
     await this.db.transaction(async (manager) => {
-      const [row]: { status: string }[] = await manager.query(
-        `SELECT status FROM enforcements WHERE id = $1 FOR UPDATE`,
+      const [row]: { status: string; case_id: string }[] = await manager.query(
+        `SELECT status, case_id FROM enforcements WHERE id = $1 FOR UPDATE`,
         [input.enforcementId],
       );
       if (!row) throw new DomainError('NOT_FOUND', 'enforcement not found');
@@ -34,7 +34,7 @@ export class RetryEnforcement {
       await this.audit.record(manager, ctx, {
         action: 'enforcement.retried',
         target: { type: 'enforcement', id: input.enforcementId },
-        data: { from: row.status },
+        data: { from: row.status, caseId: row.case_id },
       });
     });
     await this.outbox.dispatch({ enforcementIds: [input.enforcementId], notificationIds: [] }, { retry: true });

@@ -1,7 +1,6 @@
 import { HttpResponse, reportBody, RequestOptions, TestSystem, waitFor } from '../support/test-system';
-import { WebhookReceiver } from '../support/webhook-receiver';
+import { WebhookReceiver, webhookEnv } from '../support/webhook-receiver';
 
-const SECRET = 'lifecycle-webhook-secret';
 const TAKEDOWN = { action: 'takedown', policy: 'TVEC-1', reason: 'Distributes claims of responsibility for attacks.' };
 
 interface AuditEvent {
@@ -44,13 +43,7 @@ describe('the audit trail of one case, from report to reversed appeal', () => {
 
   beforeAll(async () => {
     receiver = await WebhookReceiver.start();
-    system = await TestSystem.create({
-      ENFORCEMENT_WEBHOOK_URL: `${receiver.url}/enforce`,
-      NOTIFY_WEBHOOK_URL: `${receiver.url}/notify`,
-      ENFORCEMENT_WEBHOOK_SECRET: SECRET,
-      WEBHOOK_BACKOFF_MS: '50',
-      WEBHOOK_ATTEMPTS: '5',
-    });
+    system = await TestSystem.create(webhookEnv(receiver));
     await system.startApi();
     await system.startWorker();
     const token = await system.login();

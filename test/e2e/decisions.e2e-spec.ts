@@ -1,8 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { TestSystem, waitFor } from '../support/test-system';
-import { WebhookReceiver } from '../support/webhook-receiver';
+import { WEBHOOK_SECRET, WebhookReceiver, webhookEnv } from '../support/webhook-receiver';
 
-const SECRET = 'test-webhook-secret';
 const takedown = { action: 'takedown', policy: 'TVEC-1', reason: 'Distributes claims of responsibility for attacks.' };
 
 describe('decisions, enforcement, notices and appeals', () => {
@@ -16,13 +15,7 @@ describe('decisions, enforcement, notices and appeals', () => {
 
   beforeAll(async () => {
     receiver = await WebhookReceiver.start();
-    system = await TestSystem.create({
-      ENFORCEMENT_WEBHOOK_URL: `${receiver.url}/enforce`,
-      NOTIFY_WEBHOOK_URL: `${receiver.url}/notify`,
-      ENFORCEMENT_WEBHOOK_SECRET: SECRET,
-      WEBHOOK_BACKOFF_MS: '50',
-      WEBHOOK_ATTEMPTS: '5',
-    });
+    system = await TestSystem.create(webhookEnv(receiver));
     await system.startApi();
     await system.startWorker();
     [moderator, other, senior, seniorTwo] = await Promise.all([
@@ -83,7 +76,7 @@ describe('decisions, enforcement, notices and appeals', () => {
       decidedAt: response.body.createdAt,
     });
     const [, t, mac] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(delivery.headers['x-vigil-signature']))!;
-    expect(mac).toBe(createHmac('sha256', SECRET).update(`${t}.${delivery.raw}`).digest('hex'));
+    expect(mac).toBe(createHmac('sha256', WEBHOOK_SECRET).update(`${t}.${delivery.raw}`).digest('hex'));
     expect(Math.abs(Number(t) - Date.now() / 1000)).toBeLessThan(60);
 
     const [channel] = await system.sql(`SELECT status, actioned_at FROM channels WHERE canonical_key = 'telegram:takedown_flow'`);

@@ -51,3 +51,17 @@ export class WebhookReceiver {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }
 }
+
+/** The secret test systems sign their webhooks with. */
+export const WEBHOOK_SECRET = 'test-webhook-secret';
+
+/** Environment for a test system that sends its enforcement and notice webhooks to `receiver`, retrying fast. */
+export function webhookEnv(receiver: WebhookReceiver): Record<string, string> {
+  return {
+    ENFORCEMENT_WEBHOOK_URL: `${receiver.url}/enforce`,
+    NOTIFY_WEBHOOK_URL: `${receiver.url}/notify`,
+    ENFORCEMENT_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    WEBHOOK_BACKOFF_MS: '50',
+    WEBHOOK_ATTEMPTS: '5',
+  };
+}

@@ -1,6 +1,13 @@
 // The audit export format (NDJSON) and its offline verifier: no database, only the file and the public key.
 // Format and checks are described in libs/audit/README.md ("Exports").
-import { ChainFault, ChainVerifier, OCCURRED_AT_FORMAT, StoredChainEvent, TrustedAnchor } from './audit-chain';
+import {
+  ChainFault,
+  ChainRecord,
+  ChainVerifier,
+  OCCURRED_AT_FORMAT,
+  StoredChainEvent,
+  TrustedAnchor,
+} from './audit-chain';
 import { checkpointSignatureValid, CheckpointView } from './checkpoint-signature';
 
 export const EXPORT_FORMAT = 'vigil-audit-export/1';
@@ -19,19 +26,8 @@ export interface ExportHeaderLine {
 
 export type ExportCheckpointLine = { type: 'checkpoint' } & CheckpointView;
 
-export interface ExportEventLine {
-  type: 'event';
-  seq: number;
-  id: string;
-  occurredAt: string;
-  actor: { id: string | null; role: string };
-  action: string;
-  target: { type: string; id: string };
-  data: unknown;
-  requestId: string | null;
-  prevHash: string;
-  hash: string;
-}
+/** One sealed event: exactly the fields its hash covers, plus its place in the chain. */
+export type ExportEventLine = { type: 'event'; prevHash: string; hash: string } & ChainRecord;
 
 export type ExportLine = ExportHeaderLine | ExportCheckpointLine | ExportEventLine;
 

@@ -1,7 +1,6 @@
 // How the audit tables are read: the exact column expressions and the mapping of their rows to what the chain
 // hashes and what the API shows. Every reader (sealer, verifier, queries, export) goes through these, so the
 // hashed `occurredAt` and the shown one are the same string.
-import type { AuditCheckpointEntity } from '@vigil/database';
 import type { StoredChainEvent } from './audit-chain';
 import type { AuditEventView } from './audit-event-view';
 import { CHECKPOINT_ALGORITHM, CheckpointView } from './checkpoint-signature';
@@ -130,16 +129,4 @@ export function checkpointViewOfRow(row: CheckpointRow): CheckpointView {
     signature: row.signature,
     publicKey: row.public_key,
   };
-}
-
-export function checkpointViewOfEntity(entity: AuditCheckpointEntity): CheckpointView {
-  return checkpointViewOfRow({
-    seq: entity.seq,
-    hash: entity.hash,
-    signed_at: entity.signedAt,
-    key_id: entity.keyId,
-    algorithm: entity.algorithm,
-    signature: entity.signature,
-    public_key: entity.publicKey,
-  });
 }

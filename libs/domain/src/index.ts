@@ -7,3 +7,4 @@ export * from './sla';
 export * from './case-state';
 export * from './channel-key';
 export * from './reporter-reputation';
+export * from './appeal-window';

@@ -15,6 +15,21 @@ import { LoginThrottle } from './login-throttle';
 import { RateLimiter } from './rate-limiter';
 import { RevokeApiKey } from './revoke-api-key.use-case';
 
+/** What other modules use; PasswordHasher and LoginThrottle stay inside (Login and CreateUser use them). */
+const EXPORTED = [
+  CreateUser,
+  UpdateUser,
+  Login,
+  Authenticator,
+  BootstrapAdmin,
+  UserDirectory,
+  CreateApiKey,
+  RevokeApiKey,
+  ApiKeyDirectory,
+  RateLimiter,
+  IntakeRateLimit,
+];
+
 /** Needs ConfigModule, DatabaseModule, AuditModule and QueuesModule (its RedisClient keeps the rate limits). */
 @Module({
   imports: [
@@ -27,33 +42,7 @@ import { RevokeApiKey } from './revoke-api-key.use-case';
       }),
     }),
   ],
-  providers: [
-    PasswordHasher,
-    CreateUser,
-    UpdateUser,
-    Login,
-    Authenticator,
-    BootstrapAdmin,
-    UserDirectory,
-    CreateApiKey,
-    RevokeApiKey,
-    ApiKeyDirectory,
-    RateLimiter,
-    IntakeRateLimit,
-    LoginThrottle,
-  ],
-  exports: [
-    CreateUser,
-    UpdateUser,
-    Login,
-    Authenticator,
-    BootstrapAdmin,
-    UserDirectory,
-    CreateApiKey,
-    RevokeApiKey,
-    ApiKeyDirectory,
-    RateLimiter,
-    IntakeRateLimit,
-  ],
+  providers: [...EXPORTED, PasswordHasher, LoginThrottle],
+  exports: EXPORTED,
 })
 export class IdentityModule {}

@@ -6,12 +6,7 @@ import { EnforcementEntity } from '@vigil/database';
 import { DomainError } from '@vigil/domain';
 import { DataSource } from 'typeorm';
 import { CaseCloser } from './close-case';
-import { WebhookDeliveryError, WebhookSender } from './webhook-sender';
-
-export interface DeliveryAttempt {
-  /** True on the job's last attempt: a failure now is final and is recorded as such. */
-  final: boolean;
-}
+import { DeliveryAttempt, WebhookDeliveryError, WebhookSender } from './webhook-sender';
 
 export type EnforcementOutcome = 'succeeded' | 'manual' | 'already-done';
 

@@ -3,12 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ActionContext, AuditService } from '@vigil/audit';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { DecisionEntity } from '@vigil/database';
-import { DomainError, nextCaseStatus } from '@vigil/domain';
+import { appealDeadline, DomainError, nextCaseStatus } from '@vigil/domain';
 import { timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { lockCase } from './case-lock';
 import { ReporterIdentity } from './reporter-identity';
-import { appealDeadline } from './send-notification.use-case';
 
 export interface FileAppealInput {
   decisionId: string;

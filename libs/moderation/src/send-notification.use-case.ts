@@ -3,21 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ActionContext, AuditService } from '@vigil/audit';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { NotificationEntity } from '@vigil/database';
-import { DomainError } from '@vigil/domain';
+import { appealDeadline, DomainError } from '@vigil/domain';
 import { DataSource } from 'typeorm';
 import { CaseCloser } from './close-case';
-import type { DeliveryAttempt } from './enforce-decision.use-case';
 import { ReporterIdentity } from './reporter-identity';
-import { WebhookDeliveryError, WebhookSender } from './webhook-sender';
-
-/** How long a channel owner may appeal a decision (DSA Art. 20: at least six months). */
-export const APPEAL_WINDOW_MONTHS = 6;
-
-export function appealDeadline(decidedAt: Date): Date {
-  const until = new Date(decidedAt);
-  until.setUTCMonth(until.getUTCMonth() + APPEAL_WINDOW_MONTHS);
-  return until;
-}
+import { DeliveryAttempt, WebhookDeliveryError, WebhookSender } from './webhook-sender';
 
 interface NoticeRow {
   status: NotificationEntity['status'];

@@ -12,6 +12,12 @@ export class WebhookDeliveryError extends Error {
   }
 }
 
+/** Which try of a delivery job this is. */
+export interface DeliveryAttempt {
+  /** True on the job's last attempt: a failure now is final and is recorded as such. */
+  final: boolean;
+}
+
 /** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` (API.md "Outgoing webhooks"). */
 export function webhookSignature(secret: string, rawBody: string, unixSeconds: number): string {
   const mac = createHmac('sha256', secret).update(`${unixSeconds}.${rawBody}`, 'utf8').digest('hex');

@@ -2,8 +2,7 @@ import { Processor } from '@nestjs/bullmq';
 import { systemContext } from '@vigil/audit';
 import { SendNotification } from '@vigil/moderation';
 import { QueueName } from '@vigil/queues';
-import { isFinalAttempt } from './enforcement.processor';
-import { JobHandlers, TypedProcessor } from './typed-processor';
+import { isFinalAttempt, JobHandlers, TypedProcessor } from './typed-processor';
 
 @Processor(QueueName.Notifications)
 export class NotificationsProcessor extends TypedProcessor<QueueName.Notifications> {

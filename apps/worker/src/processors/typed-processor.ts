@@ -7,6 +7,9 @@ export type JobHandlers<Q extends QueueName> = {
   [N in JobOf<Q>['name']]: (data: Extract<JobOf<Q>, { name: N }>['data'], job: Job) => Promise<unknown>;
 };
 
+/** True when this run is the job's last attempt, so a failure now is final. */
+export const isFinalAttempt = (job: Job): boolean => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+
 /**
  * A WorkerHost that dispatches on the typed job name. The handler table must cover every job name of its queue
  * (checked by the compiler, and again at start-up against JOB_NAMES), and an unknown name fails the job loudly.

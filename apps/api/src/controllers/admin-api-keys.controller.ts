@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ActionContext } from '@vigil/audit';
 import { ApiKeyDirectory, ApiKeyView, CreateApiKey, CreatedApiKey, RevokeApiKey, Roles } from '@vigil/identity';
 import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from '../dto/api-keys.dto';
 import { Ctx } from '../http/action-context.decorator';
+import { IdParam } from '../http/id-param';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -35,7 +36,7 @@ export class AdminApiKeysController {
   @ApiOperation({ summary: 'Revoke an API key; it stops working at once' })
   @ApiResponse({ status: 204 })
   revoke(
-    @Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string,
+    @IdParam() id: string,
     @Ctx() ctx: ActionContext,
   ): Promise<void> {
     return this.revokeApiKey.execute({ apiKeyId: id }, ctx);

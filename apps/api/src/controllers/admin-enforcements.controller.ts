@@ -1,9 +1,10 @@
-import { Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ActionContext } from '@vigil/audit';
 import { Roles } from '@vigil/identity';
 import { RetryEnforcement } from '@vigil/moderation';
 import { Ctx } from '../http/action-context.decorator';
+import { IdParam } from '../http/id-param';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -15,7 +16,7 @@ export class AdminEnforcementsController {
   @Post(':id/retry')
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a failed enforcement again (same delivery id)' })
-  retry(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string, @Ctx() ctx: ActionContext) {
+  retry(@IdParam() id: string, @Ctx() ctx: ActionContext) {
     return this.retryEnforcement.execute({ enforcementId: id }, ctx);
   }
 }

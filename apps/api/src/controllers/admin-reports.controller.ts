@@ -1,10 +1,11 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ActionContext } from '@vigil/audit';
 import { Roles } from '@vigil/identity';
 import { RevealedReporter, RevealReporter } from '@vigil/moderation';
 import { RevealedReporterDto, RevealReporterDto } from '../dto/admin-reports.dto';
 import { Ctx } from '../http/action-context.decorator';
+import { IdParam } from '../http/id-param';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -18,7 +19,7 @@ export class AdminReportsController {
   @ApiOperation({ summary: 'Reveal who filed a report (admin only; audited with the reason)' })
   @ApiResponse({ status: 200, type: RevealedReporterDto })
   reveal(
-    @Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string,
+    @IdParam() id: string,
     @Body() body: RevealReporterDto,
     @Ctx() ctx: ActionContext,
   ): Promise<RevealedReporter> {

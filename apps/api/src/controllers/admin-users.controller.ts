@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ActionContext } from '@vigil/audit';
 import { CreateUser, Roles, UpdateUser, UserDirectory, UserView } from '@vigil/identity';
 import { CreateUserDto, UpdateUserDto, UserDto } from '../dto/auth.dto';
 import { Ctx } from '../http/action-context.decorator';
+import { IdParam } from '../http/id-param';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -33,7 +34,7 @@ export class AdminUsersController {
   @ApiOperation({ summary: 'Change roles or languages, or disable (a disabled user’s tokens stop working)' })
   @ApiResponse({ status: 200, type: UserDto })
   update(
-    @Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string,
+    @IdParam() id: string,
     @Body() body: UpdateUserDto,
     @Ctx() ctx: ActionContext,
   ): Promise<UserView> {

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ActionContext } from '@vigil/audit';
 import { Public, Roles } from '@vigil/identity';
 import { AppealQueries, AppealView, FileAppeal, Page, ResolveAppeal } from '@vigil/moderation';
 import { FileAppealDto, ListAppealsQueryDto, ResolveAppealDto } from '../dto/review.dto';
 import { Ctx } from '../http/action-context.decorator';
+import { IdParam } from '../http/id-param';
 
 @ApiTags('appeals')
 @Controller('v1/appeals')
@@ -35,7 +36,7 @@ export class AppealsController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Resolve an appeal (not by the person who made the decision)' })
   resolve(
-    @Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string,
+    @IdParam() id: string,
     @Body() body: ResolveAppealDto,
     @Ctx() ctx: ActionContext,
   ): Promise<AppealView> {

@@ -1,8 +1,9 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vigil/identity';
 import { CaseDetail, CaseQueries, CaseSummary, Page } from '@vigil/moderation';
 import { ListCasesQueryDto } from '../dto/list-query.dto';
+import { IdParam } from '../http/id-param';
 
 @ApiTags('review')
 @ApiBearerAuth()
@@ -19,7 +20,7 @@ export class CasesController {
 
   @Get(':id')
   @ApiOperation({ summary: 'A case with its priority breakdown, reports (pseudonymised) and history' })
-  detail(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string): Promise<CaseDetail> {
+  detail(@IdParam() id: string): Promise<CaseDetail> {
     return this.cases.detail(id);
   }
 }

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { ActionContext } from '@vigil/audit';
 import { Roles } from '@vigil/identity';
 import { ChannelQueries, ChannelView, LinkChannels } from '@vigil/moderation';
 import { LinkChannelDto } from '../dto/review.dto';
 import { Ctx } from '../http/action-context.decorator';
+import { IdParam } from '../http/id-param';
 
 @ApiTags('review')
 @ApiBearerAuth()
@@ -17,13 +18,13 @@ export class ChannelsController {
   ) {}
 
   @Get(':id')
-  detail(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string): Promise<ChannelView> {
+  detail(@IdParam() id: string): Promise<ChannelView> {
     return this.channels.detail(id);
   }
 
   @Post(':id/links')
   link(
-    @Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string,
+    @IdParam() id: string,
     @Body() body: LinkChannelDto,
     @Ctx() ctx: ActionContext,
   ) {

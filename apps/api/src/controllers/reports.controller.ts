@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ActionContext } from '@vigil/audit';
 import { DomainError } from '@vigil/domain';
@@ -8,6 +8,7 @@ import { Ctx, CurrentPrincipal } from '../http/action-context.decorator';
 import { IntakeRateLimitGuard } from '../http/rate-limit.guard';
 import type { VigilRequest } from '../http/vigil-request';
 import { SubmitReportDto, SubmittedReportDto } from '../dto/submit-report.dto';
+import { IdParam } from '../http/id-param';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
@@ -50,7 +51,7 @@ export class ReportsController {
   @ApiOperation({ summary: 'A report’s status, for the reporter holding its tracking token' })
   @ApiHeader({ name: 'X-Tracking-Token', required: true })
   get(
-    @Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string,
+    @IdParam() id: string,
     @Headers('x-tracking-token') token: string | undefined,
   ): Promise<ReportStatusView> {
     if (!token || token.length > 256) throw new DomainError('NOT_FOUND', 'report not found');

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ActionContext } from '@vigil/audit';
 import { Principal, Roles } from '@vigil/identity';
@@ -15,8 +15,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { BulkDecisionDto, ClaimNextDto, DecisionDto } from '../dto/review.dto';
 import { Ctx, CurrentPrincipal } from '../http/action-context.decorator';
-
-const CaseId = () => Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 }));
+import { IdParam } from '../http/id-param';
 
 @ApiTags('review')
 @ApiBearerAuth()
@@ -53,25 +52,25 @@ export class ReviewController {
   @Post('cases/:id/claim')
   @HttpCode(200)
   @ApiOperation({ summary: 'Lease a chosen case' })
-  claim(@CaseId() id: string, @Ctx() ctx: ActionContext): Promise<CaseDetail> {
+  claim(@IdParam() id: string, @Ctx() ctx: ActionContext): Promise<CaseDetail> {
     return this.claimCase.chosen({ caseId: id }, ctx);
   }
 
   @Post('cases/:id/lease/renew')
   @HttpCode(200)
-  renew(@CaseId() id: string, @Ctx() ctx: ActionContext): Promise<{ leaseExpiresAt: string }> {
+  renew(@IdParam() id: string, @Ctx() ctx: ActionContext): Promise<{ leaseExpiresAt: string }> {
     return this.renewLease.execute({ caseId: id }, ctx);
   }
 
   @Post('cases/:id/lease/release')
   @HttpCode(204)
-  async release(@CaseId() id: string, @Ctx() ctx: ActionContext): Promise<void> {
+  async release(@IdParam() id: string, @Ctx() ctx: ActionContext): Promise<void> {
     await this.releaseLease.execute({ caseId: id }, ctx);
   }
 
   @Post('cases/:id/decisions')
   @ApiOperation({ summary: 'Decide a case you hold the lease on' })
-  decide(@CaseId() id: string, @Body() body: DecisionDto, @Ctx() ctx: ActionContext): Promise<DecisionView> {
+  decide(@IdParam() id: string, @Body() body: DecisionDto, @Ctx() ctx: ActionContext): Promise<DecisionView> {
     return this.recordDecision.execute({ caseId: id, ...body }, ctx);
   }
 

@@ -81,10 +81,54 @@ describe('canonical form of an audit event', () => {
     );
   });
 
+  it('equals canonicalize() for data JSON.stringify cannot be made to order: array-index and __proto__ keys', () => {
+    // JavaScript lists array-index keys first in numeric order ("9" before "10"); JCS sorts them as strings.
+    const awkward = [
+      '{"10":1,"9":2,"a":{"2":true,"10":[{"z":1,"y":{"1":0,"b":1}}]}}',
+      '{"__proto__":{"b":1,"a":2},"z":[1,{"d":1,"c":2}]}',
+      '{"b":{"__proto__":null},"a":1}',
+      '{"4294967295":1,"4294967294":2,"x":3}',
+      '{"b":[[{"d":1,"c":2}]],"a":{"y":{"x":{}}}}',
+    ];
+    for (const text of awkward) {
+      const r = record(3, { data: JSON.parse(text) });
+      expect(canonicalEventJson(r)).toBe(canonicalize(r));
+    }
+    const keys = fc.constantFrom('__proto__', '0', '1', '9', '10', '4294967295', '', 'a', 'B', 'é', '😀', 'ab', 'a\u0000');
+    const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.jsonValue({ maxDepth: 0 }),
+        fc.array(tie('value'), { maxLength: 3 }),
+        fc.array(fc.tuple(keys, tie('value')), { maxLength: 5 }),
+      ),
+    })).value.map(function toJson(v: unknown): unknown {
+      // Pairs become objects through JSON.parse, as jsonb comes back: own __proto__ keys included.
+      if (Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string')) {
+        const text = `{${v.map(([k, x]) => `${JSON.stringify(k)}:${JSON.stringify(toJson(x))}`).join(',')}}`;
+        return JSON.parse(text);
+      }
+      return Array.isArray(v) ? v.map(toJson) : v;
+    });
+    fc.assert(
+      fc.property(json, (data) => {
+        const r = record(5, { data });
+        expect(canonicalEventJson(r)).toBe(canonicalize(r));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('does not depend on the key order the data was written in', () => {
     const a = record(1, { data: { before: { status: 'open' }, after: { status: 'in_review' } } });
     const b = record(1, { data: { after: { status: 'in_review' }, before: { status: 'open' } } });
     expect(canonicalEventJson(a)).toBe(canonicalEventJson(b));
+  });
+
+  it('refuses data that is not JSON rather than writing it some other way', () => {
+    for (const data of [{ x: Number.NaN }, { x: Infinity }, { x: undefined }, [1, () => 1], undefined, { x: 10n }]) {
+      expect(() => canonicalEventJson(record(1, { data }))).toThrow(/not JSON/);
+    }
   });
 
   it('refuses a seq that is not a positive safe integer', () => {

@@ -12,12 +12,15 @@ import { CHECKPOINT_ALGORITHM, CheckpointView } from './checkpoint-signature';
 export const occurredAtSql = (alias: string): string =>
   `to_char(${alias}.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-/** Column order of AuditEventTuple (rowMode 'array' reads: no object per row on the verification path). */
-export const auditEventColumns = (alias: string): string =>
+/**
+ * Column order of AuditEventTuple (rowMode 'array' reads: no object per row on the verification path).
+ * `occurredAt` replaces the expression for `occurred_at` (the bulk verifier formats it itself).
+ */
+export const auditEventColumns = (alias: string, occurredAt = occurredAtSql(alias)): string =>
   [
     `${alias}.seq`,
     `${alias}.id`,
-    `${occurredAtSql(alias)} AS occurred_at`,
+    `${occurredAt} AS occurred_at`,
     `${alias}.actor_id`,
     `${alias}.actor_role`,
     `${alias}.action`,

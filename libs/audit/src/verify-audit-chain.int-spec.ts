@@ -8,6 +8,7 @@ import { verifyAuditExport } from './audit-export';
 import { AuditEventRow, auditEventColumns, chainEventOf, tupleOfRow } from './audit-rows';
 import { checkpointMessage } from './checkpoint-signature';
 import { AuditTestDatabase, AuditUseCases } from './testing/audit-test-database';
+import { AuditVerification, VerifyAuditChain } from './verify-audit-chain.use-case';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const system = { actor: { id: null, role: 'system' as const }, requestId: 'test' };
@@ -38,11 +39,19 @@ describe('audit trail verification and checkpoints (real PostgreSQL)', () => {
     }
   }
 
-  const verify = (fromCheckpoint = false) => u.verify.execute({ fromCheckpoint });
+  let threaded: VerifyAuditChain;
+
+  /** Verifies in this thread, and checks the chain cut into three ranges for worker threads gives the same answer. */
+  async function verify(fromCheckpoint = false): Promise<AuditVerification> {
+    const inThisThread = await u.verify.execute({ fromCheckpoint });
+    expect(await threaded.execute({ fromCheckpoint })).toEqual(inThisThread);
+    return inThisThread;
+  }
 
   beforeAll(async () => {
     database = await AuditTestDatabase.create();
     u = await database.useCases(5);
+    threaded = new VerifyAuditChain(u.db, u.key, { ...database.config, auditVerifyThreads: 3, auditVerifyThreadMinEvents: 1 });
     // Checkpoints at seq 10 and 30, and five sealed events after the last one: head 35.
     await write(10);
     await u.seal.execute();
@@ -91,6 +100,24 @@ describe('audit trail verification and checkpoints (real PostgreSQL)', () => {
       startSeq: 0,
     });
     expect(await verify(true)).toMatchObject({ ok: true, checked: 5, headSeq: 35, startSeq: 30 });
+  });
+
+  it('reads back exactly what was sealed: any microseconds, tabs, newlines, backslashes, quotes, control characters', async () => {
+    // Rows written by hand so their fields hold what the bulk reader (COPY text format, timestamps rewritten in
+    // Node) must undo: PostgreSQL drops trailing zeros of the fraction and the whole fraction on a whole second.
+    const awkward = 'tab\there\nnew line \\ back\\slash "quoted" \u0001\u001f é «ﺍﻟﻘﺎﻧﻮﻥ» 😀';
+    await database.sql(
+      `INSERT INTO audit_events (occurred_at, actor_id, actor_role, action, target_type, target_id, data, request_id)
+       SELECT t, $1, 'moderator', 'case.claimed', 'case', $1, jsonb_build_object('note', $1::text, 'i', i, 'x', 1.50), $1
+       FROM unnest($2::timestamptz[]) WITH ORDINALITY AS u(t, i)`,
+      [awkward, ['2026-11-25 10:00:00+00', '2026-11-25 10:00:01.5+00', '2026-11-25 10:00:02.000450+00', '2026-11-25 10:00:03.123456+00', '2026-11-25 10:00:04.1+00']],
+    );
+    await u.seal.execute();
+    const [head] = await database.sql(`SELECT seq::int FROM audit_events ORDER BY seq DESC LIMIT 1`);
+    expect(head.seq).toBe(40);
+    expect(await verify()).toMatchObject({ ok: true, checked: 40, headSeq: 40 });
+    await database.tamper(`UPDATE audit_events SET occurred_at = occurred_at + interval '1 microsecond' WHERE seq = 36`);
+    expect(await verify()).toMatchObject({ ok: false, firstInvalidSeq: 36, fault: 'hash_mismatch' });
   });
 
   it('names the row whose field was changed (data, or occurred_at by one microsecond)', async () => {

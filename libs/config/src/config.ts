@@ -1,5 +1,6 @@
 // Every setting Vigil reads, parsed and validated once. Nothing else in the code base reads process.env.
 import type { ReputationPolicy, SlaPolicy } from '@vigil/domain';
+import { availableParallelism } from 'node:os';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -28,6 +29,10 @@ export interface VigilConfig {
   auditSealBatchSize: number;
   /** How often a checkpoint is signed while the sealed head moves. */
   auditCheckpointIntervalSeconds: number;
+  /** Worker threads that verify the chain side by side (0: in the calling thread). Default: the machine's cores. */
+  auditVerifyThreads: number;
+  /** A thread is started only for at least this many events (below it the start-up costs more than it saves). */
+  auditVerifyThreadMinEvents: number;
   bootstrapAdminEmail: string | null;
   bootstrapAdminPassword: string | null;
   enforcementWebhookUrl: string | null;
@@ -177,6 +182,8 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     auditSealSettleMs: read.int('AUDIT_SEAL_SETTLE_MS', 250, 0, 60_000),
     auditSealBatchSize: read.int('AUDIT_SEAL_BATCH_SIZE', 2000, 1, 50_000),
     auditCheckpointIntervalSeconds: read.number('AUDIT_CHECKPOINT_INTERVAL_SECONDS', 60, 1, 86_400),
+    auditVerifyThreads: read.int('AUDIT_VERIFY_THREADS', availableParallelism(), 0, 64),
+    auditVerifyThreadMinEvents: read.int('AUDIT_VERIFY_THREAD_MIN_EVENTS', 50_000, 1, 100_000_000),
     bootstrapAdminEmail: read.optional('BOOTSTRAP_ADMIN_EMAIL'),
     bootstrapAdminPassword: read.optional('BOOTSTRAP_ADMIN_PASSWORD'),
     enforcementWebhookUrl: read.url('ENFORCEMENT_WEBHOOK_URL', ['http:', 'https:'], null),

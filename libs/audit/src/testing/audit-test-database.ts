@@ -63,7 +63,7 @@ export class AuditTestDatabase {
       audit,
       seal: new SealAuditEvents(db, this.config),
       sign,
-      verify: new VerifyAuditChain(db, key),
+      verify: new VerifyAuditChain(db, key, this.config),
       queries: new AuditQueries(db),
       exportRange: new ExportAuditRange(db, key, sign),
     };

@@ -1,7 +1,7 @@
 // Text normalisation for matching names (organisations, channel titles) across the spellings people actually use:
 // Arabic with or without vowel marks and tatweel, alef/ya/hamza variants, Eastern digits, Latin accents, and text
 // salted with invisible characters to dodge filters. The output is for comparing, never for showing.
-import { detect } from 'tinyld';
+import type { detect as Detect } from 'tinyld';
 
 // Zero-width and bidi controls. Soft hyphen, the Arabic letter mark, the Mongolian vowel separator and the invisible
 // operators (U+2060–U+2064) are stripped too: they are just as invisible and just as useful for splitting a name.
@@ -69,6 +69,17 @@ const NOT_LANGUAGE = [
 const LANGUAGE_TAG = /^[a-z]{2,3}$/;
 const LANGUAGE_SAMPLE_CHARS = 400;
 
+let detector: typeof Detect | undefined;
+
+/**
+ * tinyld's models take ~50 MB of memory once loaded; only triage detects languages, so the API (which imports this
+ * module for normalisation) never loads them.
+ */
+function languageDetector(): typeof Detect {
+  detector ??= (require('tinyld') as typeof import('tinyld')).detect;
+  return detector;
+}
+
 /** BCP 47 primary language tag ('ar', 'en', 'ru', …), or null when the text is empty, too short or undetermined. */
 export function detectLanguage(text: string): string | null {
   let prose = text.normalize('NFKC').replace(INVISIBLE, '');
@@ -76,6 +87,6 @@ export function detectLanguage(text: string): string | null {
   prose = prose.replace(/\s+/g, ' ').trim();
   if (prose === '') return null;
   // A few hundred characters name the language as well as five thousand, at a tenth of the (synchronous) cost.
-  const tag = detect(prose.slice(0, LANGUAGE_SAMPLE_CHARS));
+  const tag = languageDetector()(prose.slice(0, LANGUAGE_SAMPLE_CHARS));
   return LANGUAGE_TAG.test(tag) ? tag : null;
 }

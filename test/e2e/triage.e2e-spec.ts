@@ -1,3 +1,4 @@
+import { TriageReport } from '@vigil/moderation';
 import { reportBody, TestSystem, waitFor } from '../support/test-system';
 
 describe('triage into cases and the review list (worker running)', () => {
@@ -129,6 +130,36 @@ describe('triage into cases and the review list (worker running)', () => {
       [reports.map((r) => r.id)],
     );
     expect(events.map((e: { target_id: string }) => e.target_id).sort()).toEqual(reports.map((r) => r.id).sort());
+  });
+
+  it('triages a job\'s own report first even when more than one batch of its channel is waiting', async () => {
+    // With more than 500 reports waiting, a job whose report is not among the oldest 500 (a retry, a re-enqueued
+    // job) must still triage its own report, not leave it for later.
+    await system.stopWorker();
+    const reports = await Promise.all(
+      Array.from({ length: 502 }, (_, i) => submit({ channel: `https://t.me/two_batches_probe/${i + 1}` })),
+    );
+    const [newest] = await system.sql(
+      `SELECT id FROM reports WHERE id = ANY($1) ORDER BY received_at DESC, id DESC LIMIT 1`,
+      [reports.map((r) => r.id)],
+    );
+    const triage = system.api!.get(TriageReport, { strict: false });
+    const outcome = await triage.execute({ reportId: newest.id }, { actor: { id: null, role: 'system' }, requestId: 'test' });
+    expect(outcome).toMatchObject({ outcome: 'triaged', caseOpened: true, reports: 500 });
+    const [own] = await system.sql(`SELECT status FROM reports WHERE id = $1`, [newest.id]);
+    expect(own.status).toBe('triaged');
+    const [{ waiting }] = await system.sql(`SELECT count(*)::int AS waiting FROM reports WHERE id = ANY($1) AND status = 'received'`, [
+      reports.map((r) => r.id),
+    ]);
+    expect(waiting).toBe(2);
+    // Its job, run again, changes nothing; the worker then triages the two left into the same case.
+    expect(await triage.execute({ reportId: newest.id }, { actor: { id: null, role: 'system' }, requestId: 'test' })).toEqual({
+      outcome: 'already-triaged',
+      caseId: (outcome as { caseId: string }).caseId,
+    });
+    await system.startWorker();
+    const caseIds = await Promise.all(reports.map((r) => triaged(r.id)));
+    expect(new Set(caseIds)).toEqual(new Set([(outcome as { caseId: string }).caseId]));
   });
 
   it('shows the first 200 reports of a case with more, and counts them all', async () => {

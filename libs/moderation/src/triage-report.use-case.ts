@@ -15,7 +15,7 @@ import {
   strongestSource,
   UNRESOLVED_CASE_STATUSES,
 } from '@vigil/domain';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ReporterStandings } from './reporter-standings';
 
 export type TriageOutcome =
@@ -55,24 +55,23 @@ export class TriageReport {
   ) {}
 
   async execute(input: { reportId: string }, ctx: ActionContext): Promise<TriageOutcome> {
+    // Most jobs of a surge find their report already triaged with the rest of its channel's batch: one read, no
+    // transaction. A report still waiting must be in the batch read under the channel's lock below.
+    const first = await this.reportState(input.reportId);
+    if (first.outcome !== 'waiting') return this.logged(first, input.reportId);
     const result = await this.db.transaction(async (manager) => {
-      const [first]: { channel_id: string; status: string; case_id: string | null }[] = await manager.query(
-        `SELECT channel_id, status, case_id FROM reports WHERE id = $1`,
-        [input.reportId],
-      );
-      if (!first) return { outcome: 'missing' } as const;
-      if (first.status !== 'received') return { outcome: 'already-triaged', caseId: first.case_id } as const;
-
       // Serialise triage per channel: two transactions on one channel must not both open a case.
-      await manager.query(`SELECT id FROM channels WHERE id = $1 FOR UPDATE`, [first.channel_id]);
-      const batch: { id: string }[] = await manager.query(
-        `SELECT id FROM reports WHERE channel_id = $1 AND status = 'received'
-         ORDER BY (id = $2) DESC, received_at, id LIMIT $3`,
-        [first.channel_id, input.reportId, TRIAGE_BATCH],
-      );
+      await manager.query(`SELECT id FROM channels WHERE id = $1 FOR UPDATE`, [first.channelId]);
       const reports = await manager
         .getRepository(ReportEntity)
-        .findBy({ id: In(batch.map((row) => row.id)) });
+        .createQueryBuilder('r')
+        .where(`r.channel_id = :channelId AND r.status = 'received'`, { channelId: first.channelId })
+        .orderBy(`CASE WHEN r.id = :reportId THEN 0 ELSE 1 END`)
+        .addOrderBy('r.received_at')
+        .addOrderBy('r.id')
+        .setParameter('reportId', input.reportId)
+        .limit(TRIAGE_BATCH)
+        .getMany();
       // Another transaction triaged this report while we waited for the channel.
       if (!reports.some((r) => r.id === input.reportId)) {
         const [now]: { case_id: string | null }[] = await manager.query(`SELECT case_id FROM reports WHERE id = $1`, [
@@ -84,7 +83,7 @@ export class TriageReport {
       const cases = manager.getRepository(CaseEntity);
       let theCase = await cases
         .createQueryBuilder('c')
-        .where('c.channel_id = :channelId', { channelId: first.channel_id })
+        .where('c.channel_id = :channelId', { channelId: first.channelId })
         .andWhere('c.status IN (:...statuses)', { statuses: UNRESOLVED_CASE_STATUSES })
         .getOne();
       const caseOpened = theCase === null;
@@ -150,7 +149,7 @@ export class TriageReport {
               {
                 action: 'case.opened' as const,
                 target: { type: 'case', id: theCase.id },
-                data: { channelId: first.channel_id, reportId: opener.id, previousCaseId: theCase.previousCaseId },
+                data: { channelId: first.channelId, reportId: opener.id, previousCaseId: theCase.previousCaseId },
               },
             ]
           : []),
@@ -162,19 +161,33 @@ export class TriageReport {
       );
       return { outcome: 'triaged', caseId: theCase.id, caseOpened, priority, reports: reports.length } as const;
     });
-    if (result.outcome === 'missing') this.logger.warn(`Triage skipped: report ${input.reportId} does not exist`);
+    return this.logged(result, input.reportId);
+  }
+
+  private async reportState(
+    reportId: string,
+  ): Promise<Exclude<TriageOutcome, { outcome: 'triaged' }> | { outcome: 'waiting'; channelId: string }> {
+    // A report's channel never changes, so the one read here is the one to lock.
+    const [row]: { channel_id: string; status: string; case_id: string | null }[] = await this.db.query(
+      `SELECT channel_id, status, case_id FROM reports WHERE id = $1`,
+      [reportId],
+    );
+    if (!row) return { outcome: 'missing' };
+    if (row.status !== 'received') return { outcome: 'already-triaged', caseId: row.case_id };
+    return { outcome: 'waiting', channelId: row.channel_id };
+  }
+
+  private logged<T extends { outcome: string }>(result: T, reportId: string): T {
+    if (result.outcome === 'missing') this.logger.warn(`Triage skipped: report ${reportId} does not exist`);
     return result;
   }
 
   private async openCase(manager: EntityManager, report: ReportEntity, due: Date): Promise<CaseEntity> {
-    const [previous]: { id: string }[] = await manager.query(
-      `SELECT id FROM cases WHERE channel_id = $1 ORDER BY opened_at DESC LIMIT 1`,
-      [report.channelId],
-    );
     const [row]: { id: string }[] = await manager.query(
       `INSERT INTO cases (channel_id, status, top_category, sla_due_at, previous_case_id, opened_at)
-       VALUES ($1, 'open', $2, $3, $4, now()) RETURNING id`,
-      [report.channelId, report.category, due, previous?.id ?? null],
+       VALUES ($1, 'open', $2, $3, (SELECT id FROM cases WHERE channel_id = $1 ORDER BY opened_at DESC LIMIT 1), now())
+       RETURNING id`,
+      [report.channelId, report.category, due],
     );
     return manager.getRepository(CaseEntity).findOneByOrFail({ id: row.id });
   }

@@ -82,23 +82,26 @@ export function buildRows(r) {
     add('surge', 'triage throughput (first request → all triaged)', `${fmt(s.load.accepted / s.endToEndSeconds)} reports/s`);
   }
 
-  const rv = r.review;
-  if (rv) {
+  for (const [rv, label, short] of [
+    [r.pacedReview, 'paced (1–3 s reading each case)', 'paced'],
+    [r.review, 'closed loop (no pause)', 'closed loop'],
+  ]) {
+    if (!rv) continue;
     add(
       'review',
-      `${rv.loops} concurrent moderators (${rv.moderatorAccounts} accounts), ${fmt(rv.decisions, 0)} decisions in ${fmt(rv.seconds, 1)} s` +
+      `${label}: ${rv.loops} concurrent moderators (${rv.moderatorAccounts} accounts), ${fmt(rv.decisions, 0)} decisions in ${fmt(rv.seconds, 1)} s` +
         (rv.queueEmptied ? ', queue emptied' : ''),
       `${fmt(rv.decisionsPerSecond)} decisions/s`,
     );
-    add('review', 'claim latency p50 / p99', `${fmt(rv.claimMs.p50)} / ${fmt(rv.claimMs.p99)} ms`, 'p99 ≤ 50 ms', rv.claimMs.p99 !== null && rv.claimMs.p99 <= 50);
+    add('review', `claim latency p50 / p99, ${short}`, `${fmt(rv.claimMs.p50)} / ${fmt(rv.claimMs.p99)} ms`, 'p99 ≤ 50 ms', rv.claimMs.p99 !== null && rv.claimMs.p99 <= 50);
     add(
       'review',
-      'decision latency p50 / p99',
+      `decision latency p50 / p99, ${short}`,
       `${fmt(rv.decisionMs.p50)} / ${fmt(rv.decisionMs.p99)} ms`,
       'p99 ≤ 50 ms',
       rv.decisionMs.p99 !== null && rv.decisionMs.p99 <= 50,
     );
-    add('review', 'cases handed to two people', fmt(rv.doubleAssignments, 0), '0', rv.doubleAssignments === 0);
+    add('review', `cases handed to two people, ${short}`, fmt(rv.doubleAssignments, 0), '0', rv.doubleAssignments === 0);
   }
 
   const sl = r.audit?.sealingLag;
@@ -137,6 +140,7 @@ export function buildRows(r) {
   };
   cpuRow('peak intake', r.intake?.peak?.probe);
   cpuRow('surge', r.surge?.probe);
+  cpuRow('review, paced', r.pacedReview?.probe);
   cpuRow('review', r.review?.probe);
 
   const m = r.memory;

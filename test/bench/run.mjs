@@ -40,6 +40,7 @@ const SIZES = {
     surgeMaxSeconds: 240,
     moderatorAccounts: 50,
     reviewSeconds: 60,
+    pacedReviewSeconds: 20,
     auditEvents: 1_000_000,
     drainTimeoutMs: 15 * 60_000,
     sealTimeoutMs: 20 * 60_000,
@@ -57,6 +58,7 @@ const SIZES = {
     // share 8 accounts in the quick run.
     moderatorAccounts: 8,
     reviewSeconds: 4,
+    pacedReviewSeconds: 4,
     auditEvents: 30_000,
     drainTimeoutMs: 60_000,
     sealTimeoutMs: 60_000,
@@ -290,6 +292,19 @@ export async function main(argv = process.argv.slice(2)) {
     const setupStarted = Date.now();
     const moderators = await createModerators(system, { count: size.moderatorAccounts });
     const accountSetupSeconds = round((Date.now() - setupStarted) / 1000, 1);
+    // First at a person's pace (1–3 s reading each case: still several times busier than real moderators), for the
+    // latency a moderator feels; then as fast as the API answers, for throughput.
+    system.phase('review-paced');
+    const pacedProbe = startProbe(system);
+    results.pacedReview = await review(system, {
+      moderators,
+      loops: args.moderators,
+      seconds: size.pacedReviewSeconds,
+      thinkMs: [1000, 3000],
+      log,
+    });
+    results.pacedReview.probe = pacedProbe();
+    log(`review (paced): ${results.pacedReview.decisionsPerSecond} decisions/s, claim p99 ${results.pacedReview.claimMs.p99} ms, decision p99 ${results.pacedReview.decisionMs.p99} ms`);
     system.phase('review');
     const reviewProbe = startProbe(system);
     results.review = await review(system, { moderators, loops: args.moderators, seconds: size.reviewSeconds, log });

@@ -3,6 +3,7 @@
 // Double assignments are counted three ways: by the loops themselves, from the `case.claimed` audit events, and from
 // cases with more than one decision.
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ADMIN_EMAIL } from '../lib/system.mjs';
 import { round, summarise } from '../lib/stats.mjs';
 
@@ -56,10 +57,15 @@ export async function createModerators(system, { count, parallel = 2 }) {
  * `loops` concurrent claim → decide loops over the moderator accounts (round robin: with fewer accounts than loops,
  * as in --quick where argon2id would dominate the run, one account drives several loops). A case claimed by two
  * loops counts as a double assignment even when both loops are the same account.
+ *
+ * `thinkMs: [min, max]` makes each loop read the case for a random time in that range between claim and decision,
+ * as a person does (paced); without it the loops click as fast as the API answers (closed loop), which measures
+ * throughput and makes latency a queueing figure (50 requests in flight / throughput).
  */
-export async function review(system, { moderators, loops, seconds, log }) {
+export async function review(system, { moderators, loops, seconds, thinkMs = null, log }) {
   const { n: openCases } = await system.one(`SELECT count(*)::int AS n FROM cases WHERE status = 'open'`);
-  log(`review: ${loops} loops (${moderators.length} moderator accounts) over ${openCases} open cases (at most ${seconds} s)`);
+  const pace = thinkMs ? `, ${thinkMs[0] / 1000}–${thinkMs[1] / 1000} s reading each case` : ', no pause';
+  log(`review: ${loops} loops (${moderators.length} moderator accounts) over ${openCases} open cases (at most ${seconds} s${pace})`);
   const from = await system.dbNow();
   const claimMs = [];
   const claimBytes = [];
@@ -98,6 +104,7 @@ export async function review(system, { moderators, loops, seconds, log }) {
       const holders = claimedBy.get(caseId) ?? new Set();
       holders.add(index);
       claimedBy.set(caseId, holders);
+      if (thinkMs) await sleep(thinkMs[0] + Math.random() * (thinkMs[1] - thinkMs[0]));
       const decision = DECISIONS[(index + n++) % DECISIONS.length];
       const decided = await system.http.request('POST', `/v1/cases/${caseId}/decisions`, {
         token: moderator.token,
@@ -130,6 +137,7 @@ export async function review(system, { moderators, loops, seconds, log }) {
   const loopDoubles = [...claimedBy.values()].filter((holders) => holders.size > 1).length;
   return {
     loops,
+    thinkMs,
     moderatorAccounts: moderators.length,
     openCasesAtStart: openCases,
     seconds: round(elapsed, 2),

@@ -8,3 +8,5 @@ export * from './case-state';
 export * from './channel-key';
 export * from './reporter-reputation';
 export * from './appeal-window';
+export * from './reporting-range';
+export * from './dsa-statement';

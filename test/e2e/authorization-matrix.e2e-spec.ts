@@ -20,6 +20,8 @@ const REVIEWERS: readonly Caller[] = ['moderator', 'senior_moderator', 'admin'];
 const SENIOR_REVIEWERS: readonly Caller[] = ['senior_moderator', 'admin'];
 const ADMIN: readonly Caller[] = ['admin'];
 const AUDITORS: readonly Caller[] = ['admin', 'auditor'];
+/** Trusted flaggers and referral units (API keys) acting on Vigil's takedowns, and admins. */
+const PARTNERS: readonly Caller[] = ['trusted_flagger', 'referral_unit', 'admin'];
 
 /**
  * THE table: for each "METHOD /path", the callers allowed through. A route whose callers include `anonymous` must be
@@ -63,6 +65,11 @@ const ACCESS: Record<string, readonly Caller[]> = {
   'GET /v1/audit/verify': AUDITORS,
   'GET /v1/audit/checkpoints/latest': AUDITORS,
   'POST /v1/audit/checkpoints': ADMIN,
+
+  'GET /v1/transparency': AUDITORS,
+  'GET /v1/exports/statements-of-reasons': AUDITORS,
+  'GET /v1/feeds/actioned-channels': PARTNERS,
+  'GET /v1/feeds/signing-key': PARTNERS,
 
   'GET /health/live': EVERYONE,
   'GET /health/ready': EVERYONE,

@@ -15,11 +15,13 @@ import { AdminUsersController } from './controllers/admin-users.controller';
 import { AuditController } from './controllers/audit.controller';
 import { AppealsController } from './controllers/appeals.controller';
 import { ChannelsController } from './controllers/channels.controller';
+import { FeedsController } from './controllers/feeds.controller';
 import { ReviewController } from './controllers/review.controller';
 import { AuthController } from './controllers/auth.controller';
 import { CasesController } from './controllers/cases.controller';
 import { HealthController } from './controllers/health.controller';
 import { ReportsController } from './controllers/reports.controller';
+import { TransparencyController } from './controllers/transparency.controller';
 import { AccessGuard } from './http/access.guard';
 import { ErrorFilter } from './http/error.filter';
 import { MetricsRegistry } from './http/metrics';
@@ -52,6 +54,8 @@ export class ApiModule {
         AdminReportsController,
         AdminReportersController,
         AuditController,
+        TransparencyController,
+        FeedsController,
         HealthController,
       ],
       providers: [

@@ -24,3 +24,8 @@ export * from './channel-links.query';
 export * from './channels';
 export * from './reveal-reporter.use-case';
 export * from './reporter-standings';
+export * from './transparency.query';
+export * from './statements-of-reasons.query';
+export * from './actioned-channels.query';
+export * from './actioned-channels-feed';
+export * from './feed-signature';

@@ -3,6 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { enabledLogLevels, VigilConfig } from '@vigil/config';
 import { BootstrapAdmin } from '@vigil/identity';
+import { FEED_SIGNATURE_HEADERS } from '@vigil/moderation';
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -43,7 +44,8 @@ export async function createApiApp(config: VigilConfig): Promise<NestFastifyAppl
         'X-Request-Id',
         'X-Tracking-Token',
       ],
-      exposedHeaders: ['Retry-After', 'X-Request-Id'],
+      // The feed's signature headers too, so that a partner's browser client can check the signature.
+      exposedHeaders: ['Retry-After', 'X-Request-Id', ...Object.values(FEED_SIGNATURE_HEADERS)],
       maxAge: 600,
     });
   }

@@ -73,8 +73,11 @@ export async function streamSealedEvents(
   let after = range.afterSeq;
   const until = range.untilSeq;
   if (!Number.isSafeInteger(after) || !Number.isSafeInteger(until)) throw new Error(`bad seq range ${after}..${until}`);
-  // The ISO DateStyle is what occurredAtOfIsoTimestamp reads, whatever the server or role default is.
-  await client.query(`SET LOCAL DateStyle = 'ISO, YMD'`);
+  // The ISO DateStyle is what occurredAtOfIsoTimestamp reads, whatever the server or role default is. And walk the
+  // seq index, so rows stream in order as they are read: right after the sealer numbered a large backlog the
+  // statistics still say seq is mostly NULL, and the planner would rather collect a whole chunk in a bitmap scan and
+  // sort it first (no streaming, a sort spilling to disk: a fresh chain verified ~20 % slower).
+  await client.query(`SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off`);
   while (after < until) {
     // COPY takes no parameters: both bounds are checked integers.
     const sql =

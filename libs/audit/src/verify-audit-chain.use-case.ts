@@ -75,15 +75,13 @@ export class VerifyAuditChain {
   }
 
   private async walk(client: PoolClient, start: TrustedAnchor, headSeq: number): Promise<ChainWalk> {
-    const ranges = splitRange(
-      { afterSeq: start.seq, untilSeq: Math.max(start.seq, headSeq) },
+    const whole = { afterSeq: start.seq, untilSeq: Math.max(start.seq, headSeq) };
+    const threads = Math.min(
       this.config.auditVerifyThreads,
-      this.config.auditVerifyThreadMinEvents,
+      Math.floor((whole.untilSeq - whole.afterSeq) / this.config.auditVerifyThreadMinEvents),
     );
     const outcomes =
-      ranges.length > 1 && this.config.auditVerifyThreads > 0
-        ? await this.inWorkerThreads(client, ranges)
-        : [await verifySealedRange(client, ranges[0])];
+      threads > 1 ? await this.inWorkerThreads(client, whole, threads) : [await verifySealedRange(client, whole)];
     const walk = joinRanges(start, outcomes);
     const anchors = await this.anchorsBySeq(client, start.seq);
     const before = walk.failure?.seq ?? walk.head.seq + 1;
@@ -96,15 +94,28 @@ export class VerifyAuditChain {
     return applyAnchors(start, walk, anchors, (seq) => hashes.get(seq) ?? '');
   }
 
-  private async inWorkerThreads(client: PoolClient, ranges: SealedRange[]): Promise<RangeOutcome[]> {
+  /**
+   * The chain cut into many more ranges than threads, dealt out in turn: a thread whose part of the chain holds
+   * heavier events (real ones, with more data) does not finish long after the others.
+   */
+  private async inWorkerThreads(client: PoolClient, whole: SealedRange, threads: number): Promise<RangeOutcome[]> {
     const { rows } = await client.query<{ snapshot: string }>(`SELECT pg_export_snapshot() AS snapshot`);
     const snapshot = rows[0].snapshot;
+    const ranges = splitRange(whole, threads * RANGES_PER_THREAD, 1);
     const settled = await Promise.allSettled(
-      ranges.map((range) => runRangeWorker({ databaseUrl: this.config.databaseUrl, snapshot, range })),
+      Array.from({ length: threads }, (_, thread) =>
+        runRangeWorker({
+          databaseUrl: this.config.databaseUrl,
+          snapshot,
+          ranges: ranges.filter((_, i) => i % threads === thread),
+        }),
+      ),
     );
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
-    return settled.map((s) => (s as PromiseFulfilledResult<RangeOutcome>).value);
+    return settled
+      .flatMap((s) => (s as PromiseFulfilledResult<RangeOutcome[]>).value)
+      .sort((a, b) => a.afterSeq - b.afterSeq);
   }
 
   /** Checkpoints of our key past `afterSeq`, per seq: the ones whose signature holds, and whether one is forged. */
@@ -161,11 +172,14 @@ export class VerifyAuditChain {
   }
 }
 
+/** Ranges per thread: enough to even out heavy and light stretches, few enough that each COPY is large. */
+const RANGES_PER_THREAD = 8;
+
 /**
- * Runs verify-range.worker on one range. From the compiled build the worker is plain JavaScript; run from the
+ * Runs verify-range.worker on its ranges. From the compiled build the worker is plain JavaScript; run from the
  * TypeScript sources (the tests), the thread loads it through @swc-node/register, a development dependency.
  */
-function runRangeWorker(job: RangeJob): Promise<RangeOutcome> {
+function runRangeWorker(job: RangeJob): Promise<RangeOutcome[]> {
   const fromSources = extname(__filename) === '.ts';
   const file = join(__dirname, `verify-range.worker${extname(__filename)}`);
   const worker = new Worker(file, {
@@ -175,9 +189,9 @@ function runRangeWorker(job: RangeJob): Promise<RangeOutcome> {
     resourceLimits: { maxYoungGenerationSizeMb: 4 },
     execArgv: fromSources ? [...process.execArgv, '--require', '@swc-node/register'] : undefined,
   });
-  return new Promise<RangeOutcome>((resolve, reject) => {
+  return new Promise<RangeOutcome[]>((resolve, reject) => {
     worker.once('message', (reply: RangeReply) =>
-      'outcome' in reply ? resolve(reply.outcome) : reject(new Error(`audit verify thread: ${reply.error}`)),
+      'outcomes' in reply ? resolve(reply.outcomes) : reject(new Error(`audit verify thread: ${reply.error}`)),
     );
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`audit verify thread exited with code ${code}`)));

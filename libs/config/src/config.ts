@@ -211,7 +211,7 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     webhookAttempts: read.int('WEBHOOK_ATTEMPTS', 6, 5, 50),
     webhookBackoffMs: read.int('WEBHOOK_BACKOFF_MS', 2000, 10, 3_600_000),
     webhookTimeoutMs: read.int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
-    triageConcurrency: read.int('TRIAGE_CONCURRENCY', 8, 1, 256),
+    triageConcurrency: read.int('TRIAGE_CONCURRENCY', 12, 1, 256),
     workerHeartbeatFile: read.optional('WORKER_HEARTBEAT_FILE'),
   };
 

@@ -69,6 +69,8 @@ export class BenchSystem {
     const { privateKey } = generateKeyPairSync('ed25519');
     this.appEnv = {
       NODE_ENV: 'production',
+      // As the Dockerfiles and `npm run start:*` run the apps (docs/decisions.md, "MALLOC_ARENA_MAX").
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       DATABASE_URL: this.databaseUrl,
       REDIS_URL: this.redisUrl,
@@ -100,7 +102,7 @@ export class BenchSystem {
   describeSettings() {
     const tuning = Object.fromEntries(
       Object.entries(process.env).filter(([name]) =>
-        /^(DATABASE_POOL_SIZE|TRIAGE_CONCURRENCY|AUDIT_SEAL_|AUDIT_CHECKPOINT_|RECONCILE_|MAINTENANCE_|LEASE_|UV_THREADPOOL_SIZE|NODE_OPTIONS)/.test(
+        /^(DATABASE_POOL_SIZE|TRIAGE_CONCURRENCY|AUDIT_SEAL_|AUDIT_CHECKPOINT_|RECONCILE_|MAINTENANCE_|LEASE_|UV_THREADPOOL_SIZE|NODE_OPTIONS|MALLOC_ARENA_MAX)/.test(
           name,
         ),
       ),

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ChainRecord, ChainVerifier, GENESIS_HASH, hashRecord, StoredChainEvent, TrustedAnchor } from './audit-chain';
-import { AnchorsAtSeq, applyAnchors, joinRanges, RangeWalk, splitRange } from './chain-ranges';
+import { AnchorCheck, AnchorsAtSeq, joinRanges, RangeWalk, splitRange } from './chain-ranges';
 
 const record = (seq: number): ChainRecord => ({
   seq,
@@ -75,7 +75,13 @@ function oneWalk(start: TrustedAnchor, events: StoredChainEvent[], anchors: Map<
   return { checked: verifier.checked, head: verifier.head, failure: verifier.firstFailure };
 }
 
-function inRanges(start: TrustedAnchor, events: StoredChainEvent[], anchors: Map<number, AnchorsAtSeq>, parts: number) {
+function inRanges(
+  start: TrustedAnchor,
+  events: StoredChainEvent[],
+  anchors: Map<number, AnchorsAtSeq>,
+  parts: number,
+  anchorsPerPage = Infinity,
+) {
   const headSeq = events.length ? events[events.length - 1].seq : 0;
   const outcomes = splitRange({ afterSeq: start.seq, untilSeq: Math.max(start.seq, headSeq) }, parts, 1).map((range) => {
     const walk = new RangeWalk(range);
@@ -83,7 +89,14 @@ function inRanges(start: TrustedAnchor, events: StoredChainEvent[], anchors: Map
     return walk.outcome();
   });
   const hashes = new Map(events.map((e) => [e.seq, e.hash ?? '']));
-  return applyAnchors(start, joinRanges(start, outcomes), anchors, (seq) => hashes.get(seq) ?? '');
+  // Checkpoints in pages of seqs, in seq order, as the verifier reads them.
+  const check = new AnchorCheck(start, joinRanges(start, outcomes));
+  const seqs = [...anchors.keys()].sort((a, b) => a - b);
+  for (let i = 0; i < seqs.length && !check.done; i += anchorsPerPage) {
+    const page = new Map(seqs.slice(i, i + anchorsPerPage).map((seq) => [seq, anchors.get(seq)!]));
+    check.apply(page, (seq) => hashes.get(seq) ?? '');
+  }
+  return check.result();
 }
 
 describe('splitRange', () => {
@@ -168,7 +181,8 @@ describe('verifying a chain in ranges', () => {
         fc.array(checkpoint, { maxLength: 4 }),
         fc.integer({ min: 1, max: 9 }),
         fc.option(fc.integer({ min: 1, max: 39 }), { nil: null }),
-        (changes, checkpoints, parts, startSeq) => {
+        fc.integer({ min: 1, max: 5 }),
+        (changes, checkpoints, parts, startSeq, anchorsPerPage) => {
           const events = changes.reduce(tamper, chain);
           const anchors = new Map<number, AnchorsAtSeq>();
           for (const c of checkpoints) {
@@ -182,7 +196,7 @@ describe('verifying a chain in ranges', () => {
           // Starting from a checkpoint means starting from the original chain's hash at that seq.
           const start = startSeq === null ? { seq: 0, hash: GENESIS_HASH } : { seq: startSeq, hash: chain[startSeq - 1].hash! };
           const expected = oneWalk(start, events, anchors);
-          const actual = inRanges(start, events, anchors, parts);
+          const actual = inRanges(start, events, anchors, parts, anchorsPerPage);
           expect({ checked: actual.checked, failure: actual.failure }).toEqual({
             checked: expected.checked,
             failure: expected.failure,

@@ -115,27 +115,55 @@ export interface AnchorsAtSeq {
 /**
  * Applies the checkpoints to a walk, as one walk checking them at each seq would: a trusted checkpoint whose hash
  * is not the chain's means nothing after the last matching checkpoint can be vouched for; a forged one fails at its
- * seq. Only checkpoints before the walk's own failure count (a walk stops there). `hashAt` gives the chain's hash
- * at a verified seq.
+ * seq. Only checkpoints before the walk's own failure count (a walk stops there). Checkpoints come in pages in seq
+ * order (`apply` once per page), so a chain with years of checkpoints is never held in memory at once.
  */
-export function applyAnchors(
-  start: TrustedAnchor,
-  walk: ChainWalk,
-  anchors: ReadonlyMap<number, AnchorsAtSeq>,
-  hashAt: (seq: number) => string,
-): ChainWalk {
-  const before = walk.failure?.seq ?? walk.head.seq + 1;
-  let lastAnchored = start.seq;
-  for (const seq of [...anchors.keys()].filter((s) => s > start.seq && s < before).sort((a, b) => a - b)) {
-    const at = anchors.get(seq)!;
-    const checked = seq - start.seq;
-    if (at.trusted.length > 0) {
-      if (at.trusted.some((anchor) => anchor.hash !== hashAt(seq))) {
-        return { ...walk, checked, failure: { seq: lastAnchored + 1, fault: 'checkpoint_mismatch' } };
-      }
-      lastAnchored = seq;
-    }
-    if (at.forged) return { ...walk, checked, failure: { seq, fault: 'checkpoint_signature_invalid' } };
+export class AnchorCheck {
+  private lastAnchoredSeq: number;
+  private walk: ChainWalk;
+  private anchorFailed = false;
+
+  constructor(
+    private readonly start: TrustedAnchor,
+    walk: ChainWalk,
+  ) {
+    this.walk = walk;
+    this.lastAnchoredSeq = start.seq;
   }
-  return walk;
+
+  /** Checkpoints at this seq or later do not count: the walk stopped before them. */
+  get before(): number {
+    return this.walk.failure?.seq ?? this.walk.head.seq + 1;
+  }
+
+  /** True once a checkpoint failed: later pages cannot change the answer. */
+  get done(): boolean {
+    return this.anchorFailed;
+  }
+
+  /** One page of checkpoints, every seq of it past the pages before; `hashAt` gives the chain's hash at a seq. */
+  apply(anchors: ReadonlyMap<number, AnchorsAtSeq>, hashAt: (seq: number) => string): void {
+    if (this.anchorFailed) return;
+    const before = this.before;
+    for (const seq of [...anchors.keys()].filter((s) => s > this.start.seq && s < before).sort((a, b) => a - b)) {
+      const at = anchors.get(seq)!;
+      const checked = seq - this.start.seq;
+      if (at.trusted.length > 0) {
+        if (at.trusted.some((anchor) => anchor.hash !== hashAt(seq))) {
+          return this.fail(checked, { seq: this.lastAnchoredSeq + 1, fault: 'checkpoint_mismatch' });
+        }
+        this.lastAnchoredSeq = seq;
+      }
+      if (at.forged) return this.fail(checked, { seq, fault: 'checkpoint_signature_invalid' });
+    }
+  }
+
+  result(): ChainWalk {
+    return this.walk;
+  }
+
+  private fail(checked: number, failure: ChainFailure): void {
+    this.walk = { ...this.walk, checked, failure };
+    this.anchorFailed = true;
+  }
 }

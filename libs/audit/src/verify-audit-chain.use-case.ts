@@ -9,8 +9,8 @@ import { ChainFailure, ChainFault, GENESIS_HASH, TrustedAnchor } from './audit-c
 import { CHECKPOINT_COLUMNS, CheckpointRow, checkpointViewOfRow } from './audit-rows';
 import { AuditSigningKey } from './audit-signing-key';
 import {
+  AnchorCheck,
   AnchorsAtSeq,
-  applyAnchors,
   ChainWalk,
   RangeOutcome,
   SealedRange,
@@ -82,16 +82,34 @@ export class VerifyAuditChain {
     );
     const outcomes =
       threads > 1 ? await this.inWorkerThreads(client, whole, threads) : [await verifySealedRange(client, whole)];
-    const walk = joinRanges(start, outcomes);
-    const anchors = await this.anchorsBySeq(client, start.seq);
-    const before = walk.failure?.seq ?? walk.head.seq + 1;
-    const anchoredSeqs = [...anchors.keys()].filter((seq) => seq > start.seq && seq < before);
-    const { rows } = await client.query<{ seq: string; hash: string }>(
-      `SELECT seq, hash FROM audit_events WHERE seq = ANY($1::bigint[])`,
-      [anchoredSeqs],
-    );
-    const hashes = new Map(rows.map((row) => [Number(row.seq), row.hash]));
-    return applyAnchors(start, walk, anchors, (seq) => hashes.get(seq) ?? '');
+    return this.checkAnchors(client, start, joinRanges(start, outcomes));
+  }
+
+  /**
+   * The checkpoints of our key along the verified walk, a page of seqs at a time: signed every minute, they add up
+   * to half a million a year, more than one read should hold.
+   */
+  private async checkAnchors(client: PoolClient, start: TrustedAnchor, walk: ChainWalk): Promise<ChainWalk> {
+    const check = new AnchorCheck(start, walk);
+    for (let after = start.seq; !check.done; ) {
+      const { rows } = await client.query<CheckpointRow>(
+        `SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints
+         WHERE key_id = $1 AND seq IN (
+           SELECT DISTINCT seq FROM audit_checkpoints WHERE key_id = $1 AND seq > $2 AND seq < $3 ORDER BY seq LIMIT $4)`,
+        [this.key.keyId, after, check.before, ANCHOR_SEQS_PER_PAGE],
+      );
+      if (rows.length === 0) break;
+      const anchors = this.anchorsBySeq(rows);
+      const seqs = [...anchors.keys()];
+      const { rows: hashes } = await client.query<{ seq: string; hash: string }>(
+        `SELECT seq, hash FROM audit_events WHERE seq = ANY($1::bigint[])`,
+        [seqs],
+      );
+      const hashAt = new Map(hashes.map((row) => [Number(row.seq), row.hash]));
+      check.apply(anchors, (seq) => hashAt.get(seq) ?? '');
+      after = Math.max(...seqs);
+    }
+    return check.result();
   }
 
   /**
@@ -118,12 +136,8 @@ export class VerifyAuditChain {
       .sort((a, b) => a.afterSeq - b.afterSeq);
   }
 
-  /** Checkpoints of our key past `afterSeq`, per seq: the ones whose signature holds, and whether one is forged. */
-  private async anchorsBySeq(client: PoolClient, afterSeq: number): Promise<Map<number, AnchorsAtSeq>> {
-    const { rows } = await client.query<CheckpointRow>(
-      `SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE seq > $1 AND key_id = $2`,
-      [afterSeq, this.key.keyId],
-    );
+  /** Checkpoints per seq: the hashes of those whose signature holds with our key, and whether one is forged. */
+  private anchorsBySeq(rows: CheckpointRow[]): Map<number, AnchorsAtSeq> {
     const bySeq = new Map<number, { trusted: TrustedAnchor[]; forged: boolean }>();
     for (const checkpoint of rows.map(checkpointViewOfRow)) {
       const entry = bySeq.get(checkpoint.seq) ?? { trusted: [], forged: false };
@@ -171,6 +185,9 @@ export class VerifyAuditChain {
       : { seq: checkpoint.seq, fault: 'checkpoint_signature_invalid' };
   }
 }
+
+/** Checkpoint seqs read at once while checking them along the walk. */
+const ANCHOR_SEQS_PER_PAGE = 2_000;
 
 /** Ranges per thread: enough to even out heavy and light stretches, few enough that each COPY is large. */
 const RANGES_PER_THREAD = 8;

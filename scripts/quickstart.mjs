@@ -13,7 +13,7 @@ console.log('Building…');
 if (run('npm', ['run', '-s', 'build']) !== 0) process.exit(1);
 
 // As the Dockerfiles and `npm run start:*` run the apps (docs/decisions.md, "MALLOC_ARENA_MAX").
-const env = { MALLOC_ARENA_MAX: '2', ...process.env };
+const env = { MALLOC_ARENA_MAX: '2', NODE_OPTIONS: '--max-old-space-size=176', ...process.env };
 let credentials = null;
 if (!env.BOOTSTRAP_ADMIN_EMAIL && env.NODE_ENV !== 'production') {
   // Development credentials, generated once and kept (git-ignored) so a restart prints the same ones.

@@ -71,6 +71,7 @@ export class BenchSystem {
       NODE_ENV: 'production',
       // As the Dockerfiles and `npm run start:*` run the apps (docs/decisions.md, "MALLOC_ARENA_MAX").
       MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+      NODE_OPTIONS: process.env.NODE_OPTIONS ?? '--max-old-space-size=176',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       DATABASE_URL: this.databaseUrl,
       REDIS_URL: this.redisUrl,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { hashRecord } from './audit-chain';
 import { verifyAuditExport } from './audit-export';
 import { AuditEventRow, auditEventColumns, chainEventOf, tupleOfRow } from './audit-rows';
-import { checkpointMessage } from './checkpoint-signature';
+import { checkpointMessage, signCheckpointMessage } from './checkpoint-signature';
 import { AuditTestDatabase, AuditUseCases } from './testing/audit-test-database';
 import { AuditVerification, VerifyAuditChain } from './verify-audit-chain.use-case';
 
@@ -118,6 +118,32 @@ describe('audit trail verification and checkpoints (real PostgreSQL)', () => {
     expect(await verify()).toMatchObject({ ok: true, checked: 40, headSeq: 40 });
     await database.tamper(`UPDATE audit_events SET occurred_at = occurred_at + interval '1 microsecond' WHERE seq = 36`);
     expect(await verify()).toMatchObject({ ok: false, firstInvalidSeq: 36, fault: 'hash_mismatch' });
+  });
+
+  it('checks checkpoints past the first page of them, and names the first that disagrees', async () => {
+    // More checkpointed seqs than one page of the verifier's checkpoint reads (2,000): one at every seq.
+    await database.sql(
+      `INSERT INTO audit_events (occurred_at, actor_id, actor_role, action, target_type, target_id, data, request_id)
+       SELECT clock_timestamp(), NULL, 'system', 'case.opened', 'case', 'case-' || g, jsonb_build_object('g', g), NULL
+       FROM generate_series(1, 2100) g`,
+    );
+    await u.seal.execute();
+    const events = await database.sql<{ seq: string; hash: string }>(`SELECT seq, hash FROM audit_events ORDER BY seq`);
+    expect(events).toHaveLength(2135);
+    const signedAt = new Date().toISOString();
+    const sign = (seq: number, hash: string) => signCheckpointMessage(u.key.privateKey, seq, hash, signedAt);
+    const insertCheckpoints = (rows: { seq: number; hash: string }[]) =>
+      database.tamper(
+        `INSERT INTO audit_checkpoints (seq, hash, signed_at, key_id, algorithm, signature, public_key)
+         SELECT * FROM (VALUES ${rows
+           .map((r) => `(${r.seq}, '${r.hash}', '${signedAt}'::timestamptz, '${u.key.keyId}', 'Ed25519', '${sign(r.seq, r.hash)}', '${u.key.publicKeyPem}')`)
+           .join(', ')}) AS v (seq, hash, signed_at, key_id, algorithm, signature, public_key)`,
+      );
+    await insertCheckpoints(events.map((e) => ({ seq: Number(e.seq), hash: e.hash })));
+    expect(await verify()).toMatchObject({ ok: true, checked: 2135, headSeq: 2135 });
+    // A validly signed checkpoint in the second page that vouches for another hash at 2,100.
+    await insertCheckpoints([{ seq: 2100, hash: 'c'.repeat(64) }]);
+    expect(await verify()).toMatchObject({ ok: false, firstInvalidSeq: 2100, fault: 'checkpoint_mismatch', checked: 2100 });
   });
 
   it('names the row whose field was changed (data, or occurred_at by one microsecond)', async () => {

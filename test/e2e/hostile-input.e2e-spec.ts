@@ -84,7 +84,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'POST', path: '/v1/audit/checkpoints', staff: true, parserOnly: true },
   { method: 'GET', path: '/v1/transparency', staff: true, query: ['from', 'to'] },
   { method: 'GET', path: '/v1/exports/statements-of-reasons', staff: true, query: ['from', 'to'] },
-  { method: 'GET', path: '/v1/feeds/actioned-channels', staff: true, query: [...PAGE, 'since'] },
+  { method: 'GET', path: '/v1/feeds/actioned-channels', staff: true, query: [...PAGE, 'since', 'includeRestores'] },
   { method: 'GET', path: '/v1/feeds/signing-key', staff: true },
   { method: 'GET', path: '/health/live', staff: false },
   { method: 'GET', path: '/health/ready', staff: false },

@@ -352,8 +352,13 @@ describe('transparency figures, statements-of-reasons export and actioned-channe
   describe('GET /v1/feeds/actioned-channels', () => {
     const keyHeaders = () => ({ 'x-api-key': flaggerKey });
 
-    it('lists the takedown and its reversal, signed over the exact body bytes with the audit key', async () => {
-      const response = await raw('/v1/feeds/actioned-channels', keyHeaders());
+    it('lists the channels taken down, and with includeRestores their reversals, signed over the exact body bytes', async () => {
+      // By default only takedowns, as API.md describes the feed: a client that ignores `action` acts rightly.
+      const takedowns = await raw('/v1/feeds/actioned-channels', keyHeaders());
+      expect(JSON.parse(takedowns.body.toString('utf8')).items.map((i: { id: string; action: string }) => [i.id, i.action])).toEqual([
+        [scenario.decisions.a, 'takedown'],
+      ]);
+      const response = await raw('/v1/feeds/actioned-channels?includeRestores=true', keyHeaders());
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
       const body = JSON.parse(response.body.toString('utf8'));
@@ -391,17 +396,17 @@ describe('transparency figures, statements-of-reasons export and actioned-channe
     });
 
     it('starts at since, pages with limit and cursor, and signs every page', async () => {
-      const since = await raw(`/v1/feeds/actioned-channels?since=${encodeURIComponent(at(60))}`, keyHeaders());
+      const since = await raw(`/v1/feeds/actioned-channels?includeRestores=true&since=${encodeURIComponent(at(60))}`, keyHeaders());
       const sinceBody = JSON.parse(since.body.toString('utf8'));
       expect(sinceBody.since).toBe(at(60));
       expect(sinceBody.items.map((i: { action: string }) => i.action)).toEqual(['restore']);
 
       const publicKey = createPublicKey((await system.request('GET', '/v1/feeds/signing-key', { token: admin })).body.publicKey);
-      const first = await raw('/v1/feeds/actioned-channels?limit=1', { 'x-api-key': referralKey });
+      const first = await raw('/v1/feeds/actioned-channels?includeRestores=true&limit=1', { 'x-api-key': referralKey });
       const firstBody = JSON.parse(first.body.toString('utf8'));
       expect(firstBody.items.map((i: { id: string }) => i.id)).toEqual([scenario.decisions.a]);
       expect(firstBody.nextCursor).toEqual(expect.any(String));
-      const second = await raw(`/v1/feeds/actioned-channels?limit=1&cursor=${firstBody.nextCursor}`, {
+      const second = await raw(`/v1/feeds/actioned-channels?includeRestores=true&limit=1&cursor=${firstBody.nextCursor}`, {
         authorization: `Bearer ${admin}`,
       });
       const secondBody = JSON.parse(second.body.toString('utf8'));
@@ -414,7 +419,7 @@ describe('transparency figures, statements-of-reasons export and actioned-channe
     });
 
     it('carries no personal data', async () => {
-      const response = await raw('/v1/feeds/actioned-channels', keyHeaders());
+      const response = await raw('/v1/feeds/actioned-channels?includeRestores=true', keyHeaders());
       const text = response.body.toString('utf8');
       for (const secret of [CONTACT, 'reporter#', scenario.a1.trackingToken, moderator.id, moderator.email, senior.id, FLAGGER_ORG]) {
         expect({ secret, found: text.includes(secret) }).toEqual({ secret, found: false });
@@ -476,7 +481,7 @@ describe('transparency figures, statements-of-reasons export and actioned-channe
       'X-Vigil-Feed-Signature-Algorithm',
     ]);
     expect(feed.description).toContain('exactly the bytes of the response body');
-    expect(feed.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['cursor', 'limit', 'since']);
+    expect(feed.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['cursor', 'includeRestores', 'limit', 'since']);
     expect(paths['/v1/feeds/signing-key'].get.responses['200'].content['application/json'].schema).toEqual({
       $ref: '#/components/schemas/FeedSigningKeyDto',
     });
@@ -505,6 +510,7 @@ describe('transparency figures, statements-of-reasons export and actioned-channe
       [`/v1/feeds/actioned-channels?cursor=${forged}`],
       ['/v1/feeds/actioned-channels?cursor=not-base64!'],
       ['/v1/feeds/actioned-channels?from=2026-10-01'], // unknown parameter
+      ['/v1/feeds/actioned-channels?includeRestores=yes'],
     ])('refuses %s', async (path) => {
       const response = await system.request('GET', path, { token: admin });
       expect(response.status).toBe(400);

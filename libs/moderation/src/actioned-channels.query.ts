@@ -30,6 +30,8 @@ export interface ActionedChannelsInput {
   since: Date | null;
   limit: number;
   cursor?: string;
+  /** Also the takedowns reversed on appeal; off by default: API.md's feed is the channels taken down. */
+  includeRestores?: boolean;
 }
 
 interface EntryRow {
@@ -53,21 +55,21 @@ const isFeedCursor = (k: unknown[]): k is FeedCursor => k.length === 2 && isCurs
 // restore entry. Entries are ordered by their time cut to milliseconds (the precision the API shows and the cursor carries), then
 // id, so a page boundary never falls between two entries a client cannot tell apart. `at >= since` is also asked of
 // the raw column, where it means the same (since is whole milliseconds) and can use decisions_created_at.
-const ENTRIES_SQL = (where: string) => `
-  SELECT * FROM (
+const TAKEDOWNS_SQL = `
     SELECT d.id, 'takedown' AS action, date_trunc('milliseconds', d.created_at) AS at, d.id AS decision_id,
            d.policy, d.legal_ground, c.top_category, ch.platform, ch.canonical_key, ch.url, ch.kind
     FROM decisions d JOIN cases c ON c.id = d.case_id JOIN channels ch ON ch.id = c.channel_id
-    WHERE d.action = 'takedown' AND ($1::timestamptz IS NULL OR d.created_at >= $1)
-    UNION ALL
+    WHERE d.action = 'takedown' AND ($1::timestamptz IS NULL OR d.created_at >= $1)`;
+const RESTORES_SQL = `
     SELECT a.id, 'restore', date_trunc('milliseconds', a.resolved_at), d.id,
            d.policy, d.legal_ground, c.top_category, ch.platform, ch.canonical_key, ch.url, ch.kind
     FROM (SELECT DISTINCT ON (decision_id) id, decision_id, resolved_at FROM appeals
           WHERE status = 'reversed' ORDER BY decision_id, resolved_at, id) a
     JOIN decisions d ON d.id = a.decision_id
     JOIN cases c ON c.id = d.case_id JOIN channels ch ON ch.id = c.channel_id
-    WHERE d.action = 'takedown' AND ($1::timestamptz IS NULL OR a.resolved_at >= $1)
-  ) e
+    WHERE d.action = 'takedown' AND ($1::timestamptz IS NULL OR a.resolved_at >= $1)`;
+const ENTRIES_SQL = (includeRestores: boolean, where: string) => `
+  SELECT * FROM (${includeRestores ? `${TAKEDOWNS_SQL} UNION ALL ${RESTORES_SQL}` : TAKEDOWNS_SQL}) e
   ${where}
   ORDER BY e.at, e.id
   LIMIT $2`;
@@ -84,7 +86,7 @@ export class ActionedChannelsQuery {
       const [at, id] = decodeCursor<FeedCursor>(input.cursor, isFeedCursor);
       where = `WHERE (e.at, e.id) > ($${params.push(new Date(at))}::timestamptz, $${params.push(id)}::uuid)`;
     }
-    const rows: EntryRow[] = await this.db.query(ENTRIES_SQL(where), params);
+    const rows: EntryRow[] = await this.db.query(ENTRIES_SQL(input.includeRestores ?? false, where), params);
     const items = rows.slice(0, input.limit).map(entryView);
     const last = rows.length > input.limit ? items[items.length - 1] : null;
     return { items, nextCursor: last ? encodeCursor([last.actionedAt, last.id]) : null };

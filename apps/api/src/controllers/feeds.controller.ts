@@ -31,8 +31,8 @@ export class FeedsController {
   @ApiOperation({
     summary: 'Channels taken down (and takedowns reversed on appeal) since a time, signed, for partners to act on',
     description:
-      'Entries oldest first: `takedown` when a channel was taken down, `restore` when an appeal reversed a ' +
-      'takedown (lift what you did). Paged with `limit` and `cursor`; poll with `since` a little before the last ' +
+      'Entries oldest first: `takedown` when a channel was taken down; with `includeRestores=true` also `restore` ' +
+      'when an appeal reversed a takedown (lift what you did). Paged with `limit` and `cursor`; poll with `since` a little before the last ' +
       '`actionedAt` you processed and skip `id`s you have seen. Without `since`: from the first takedown. ' +
       'No personal data. Every 200 answer is signed: ' +
       HOW_TO_VERIFY,
@@ -52,7 +52,12 @@ export class FeedsController {
   @ApiResponse({ status: 400, description: 'since is not an ISO 8601 time with an offset, or limit/cursor is invalid' })
   async actionedChannels(@Query() query: ActionedChannelsQueryDto, @Res() reply: FastifyReply): Promise<void> {
     const since = query.since === undefined ? null : parseIsoTime(query.since, 'since');
-    const signed = await this.feed.execute({ since, limit: query.limit, cursor: query.cursor });
+    const signed = await this.feed.execute({
+      since,
+      limit: query.limit,
+      cursor: query.cursor,
+      includeRestores: query.includeRestores === 'true',
+    });
     void reply.headers(signed.headers).header('content-type', 'application/json; charset=utf-8').send(signed.body);
   }
 

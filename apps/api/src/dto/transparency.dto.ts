@@ -8,7 +8,7 @@ import {
   PLATFORMS,
   SOURCES,
 } from '@vigil/domain';
-import { IsISO8601, IsOptional } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional } from 'class-validator';
 import { PageQueryDto } from './list-query.dto';
 
 const TIME_FORMAT =
@@ -149,6 +149,17 @@ export class ActionedChannelsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'since must be an ISO 8601 time' })
   since?: string;
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    default: 'false',
+    description:
+      'also list `restore` entries (a takedown reversed on appeal: lift what you did). Off by default, so the feed ' +
+      'is only channels taken down, as API.md describes it',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  includeRestores?: 'true' | 'false';
 }
 
 class ActionedChannelDto {

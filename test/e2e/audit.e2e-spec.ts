@@ -1,23 +1,12 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
+import { AuditEventView, GENESIS_HASH, OCCURRED_AT_FORMAT as OCCURRED_AT } from '@vigil/audit';
 import { Client } from 'pg';
 import { HttpResponse, reportBody, TestSystem, waitFor } from '../support/test-system';
 
-const GENESIS_HASH = '0'.repeat(64);
-const OCCURRED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const HEX_HASH = /^[0-9a-f]{64}$/;
 
-interface AuditEvent {
-  id: string;
-  seq: number | null;
-  occurredAt: string;
-  actor: { id: string | null; role: string };
-  action: string;
-  target: { type: string; id: string };
-  data: Record<string, any>;
-  requestId: string | null;
-  prevHash: string | null;
-  hash: string | null;
-}
+/** As API.md's Audit section shows an event (`data` loosened for the assertions). */
+type AuditEvent = Omit<AuditEventView, 'data'> & { data: Record<string, any> };
 
 interface Page {
   items: AuditEvent[];

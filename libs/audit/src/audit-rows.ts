@@ -6,11 +6,14 @@ import type { AuditEventView } from './audit-event-view';
 import { CHECKPOINT_ALGORITHM, CheckpointView } from './checkpoint-signature';
 
 /**
- * `occurred_at` as UTC with all six fractional digits PostgreSQL stores: a JavaScript Date would drop the
- * microseconds, and a change to them would then go unnoticed.
+ * SQL for a `timestamptz` as UTC with all six fractional digits PostgreSQL stores (`2026-11-25T10:00:02.000450Z`):
+ * a JavaScript Date would keep only milliseconds. Also an exact keyset position for other readers.
  */
-export const occurredAtSql = (alias: string): string =>
-  `to_char(${alias}.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+export const utcMicrosecondsSql = (expression: string): string =>
+  `to_char(${expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** `occurred_at` as the chain hashes it: a change to its microseconds must not go unnoticed. */
+export const occurredAtSql = (alias: string): string => utcMicrosecondsSql(`${alias}.occurred_at`);
 
 /**
  * Column order of AuditEventTuple (rowMode 'array' reads: no object per row on the verification path).

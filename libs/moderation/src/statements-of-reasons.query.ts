@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { utcMicrosecondsSql } from '@vigil/audit';
 import {
   ChannelKind,
   DsaStatementOfReasons,
@@ -35,7 +36,7 @@ interface StatementRow {
 // reports of the case it was reopened from say where the matter came from.
 const columns = `
   d.id, d.action, d.policy, d.reason, d.legal_ground, d.created_at,
-  to_char(d.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position,
+  ${utcMicrosecondsSql('d.created_at')} AS position,
   ch.platform, ch.kind,
   coalesce(own.sources, previous.sources, '{}') AS sources,
   coalesce(own.first_received_at, c.opened_at) AS first_notice_at,

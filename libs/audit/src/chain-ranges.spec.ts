@@ -83,7 +83,7 @@ function inRanges(
   anchorsPerPage = Infinity,
 ) {
   const headSeq = events.length ? events[events.length - 1].seq : 0;
-  const outcomes = splitRange({ afterSeq: start.seq, untilSeq: Math.max(start.seq, headSeq) }, parts, 1).map((range) => {
+  const outcomes = splitRange({ afterSeq: start.seq, untilSeq: Math.max(start.seq, headSeq) }, parts).map((range) => {
     const walk = new RangeWalk(range);
     walk.push(events.filter((e) => e.seq > range.afterSeq && e.seq <= range.untilSeq));
     return walk.outcome();
@@ -100,18 +100,18 @@ function inRanges(
 }
 
 describe('splitRange', () => {
-  it('cuts (after, until] into consecutive ranges of at least the minimum, one at least', () => {
-    expect(splitRange({ afterSeq: 0, untilSeq: 10 }, 3, 1)).toEqual([
+  it('cuts (after, until] into consecutive ranges, none empty, one at least', () => {
+    expect(splitRange({ afterSeq: 0, untilSeq: 10 }, 3)).toEqual([
       { afterSeq: 0, untilSeq: 3 },
       { afterSeq: 3, untilSeq: 6 },
       { afterSeq: 6, untilSeq: 10 },
     ]);
-    expect(splitRange({ afterSeq: 30, untilSeq: 130 }, 4, 40)).toEqual([
-      { afterSeq: 30, untilSeq: 80 },
-      { afterSeq: 80, untilSeq: 130 },
+    expect(splitRange({ afterSeq: 30, untilSeq: 33 }, 8)).toEqual([
+      { afterSeq: 30, untilSeq: 31 },
+      { afterSeq: 31, untilSeq: 32 },
+      { afterSeq: 32, untilSeq: 33 },
     ]);
-    expect(splitRange({ afterSeq: 5, untilSeq: 5 }, 4, 1)).toEqual([{ afterSeq: 5, untilSeq: 5 }]);
-    expect(splitRange({ afterSeq: 0, untilSeq: 99 }, 8, 100)).toEqual([{ afterSeq: 0, untilSeq: 99 }]);
+    expect(splitRange({ afterSeq: 5, untilSeq: 5 }, 4)).toEqual([{ afterSeq: 5, untilSeq: 5 }]);
   });
 });
 

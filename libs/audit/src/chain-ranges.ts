@@ -22,10 +22,10 @@ export interface RangeOutcome extends SealedRange {
   failure: ChainFailure | null;
 }
 
-/** `(afterSeq, untilSeq]` in at most `parts` consecutive ranges of at least `minEvents` events (one at least). */
-export function splitRange(range: SealedRange, parts: number, minEvents: number): SealedRange[] {
+/** `(afterSeq, untilSeq]` in at most `parts` consecutive ranges, none empty (one at least). */
+export function splitRange(range: SealedRange, parts: number): SealedRange[] {
   const total = range.untilSeq - range.afterSeq;
-  const count = Math.max(1, Math.min(parts, Math.floor(total / Math.max(1, minEvents))));
+  const count = Math.max(1, Math.min(parts, total));
   const ranges: SealedRange[] = [];
   for (let i = 0; i < count; i++) {
     ranges.push({

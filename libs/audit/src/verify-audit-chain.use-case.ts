@@ -119,7 +119,7 @@ export class VerifyAuditChain {
   private async inWorkerThreads(client: PoolClient, whole: SealedRange, threads: number): Promise<RangeOutcome[]> {
     const { rows } = await client.query<{ snapshot: string }>(`SELECT pg_export_snapshot() AS snapshot`);
     const snapshot = rows[0].snapshot;
-    const ranges = splitRange(whole, threads * RANGES_PER_THREAD, 1);
+    const ranges = splitRange(whole, threads * RANGES_PER_THREAD);
     const settled = await Promise.allSettled(
       Array.from({ length: threads }, (_, thread) =>
         runRangeWorker({

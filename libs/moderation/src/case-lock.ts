@@ -2,13 +2,23 @@ import { CaseEntity } from '@vigil/database';
 import { DomainError } from '@vigil/domain';
 import type { EntityManager } from 'typeorm';
 
+// Row locks here are FOR NO KEY UPDATE, never FOR UPDATE: they exclude each other just the same, but not the
+// KEY SHARE lock that a foreign-key check takes on the referenced row. With FOR UPDATE, every report inserted for a
+// channel (reports.channel_id) waited for the triage transaction holding that channel, and every report attached to
+// a case (reports.case_id) for the claim or decision holding the case. No code changes these rows' keys.
+
 /** Loads a case for update inside the caller's transaction; NOT_FOUND when there is none. */
 export async function lockCase(manager: EntityManager, caseId: string): Promise<CaseEntity> {
   const found = await manager
     .getRepository(CaseEntity)
-    .findOne({ where: { id: caseId }, lock: { mode: 'pessimistic_write' } });
+    .findOne({ where: { id: caseId }, lock: { mode: 'for_no_key_update' } });
   if (!found) throw new DomainError('NOT_FOUND', 'case not found');
   return found;
+}
+
+/** Serialises triage per channel (two transactions on one channel must not both open a case); intake goes on. */
+export async function lockChannelForTriage(manager: EntityManager, channelId: string): Promise<void> {
+  await manager.query(`SELECT id FROM channels WHERE id = $1 FOR NO KEY UPDATE`, [channelId]);
 }
 
 export function holdsLease(theCase: CaseEntity, userId: string | null, now = new Date()): boolean {

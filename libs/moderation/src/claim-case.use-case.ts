@@ -25,7 +25,7 @@ interface ClaimableRow {
 const isSenior = (ctx: ActionContext) => (SENIOR_ROLES as readonly string[]).includes(ctx.actor.role);
 
 /**
- * Leases a case to a reviewer. `next` takes the best claimable case with FOR UPDATE SKIP LOCKED, so concurrent
+ * Leases a case to a reviewer. `next` takes the best claimable case with FOR NO KEY UPDATE SKIP LOCKED, so concurrent
  * claims never hand one case to two people and never wait on each other; `chosen` takes the one a moderator picked.
  */
 @Injectable()
@@ -69,7 +69,7 @@ export class ClaimCase {
     const [row]: ClaimableRow[] = await manager.query(
       `SELECT c.id, c.status, c.assignee_id FROM cases c WHERE ${where.join(' AND ')}
        ORDER BY c.priority DESC, c.sla_due_at ASC, c.id ASC
-       LIMIT 1 FOR UPDATE OF c SKIP LOCKED`,
+       LIMIT 1 FOR NO KEY UPDATE OF c SKIP LOCKED`,
       params,
     );
     return row ?? null;

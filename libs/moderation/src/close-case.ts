@@ -14,7 +14,7 @@ export class CaseCloser {
   async closeIfDone(manager: EntityManager, caseId: string, ctx: ActionContext): Promise<boolean> {
     // Lock first, count in a later statement: under READ COMMITTED that statement's snapshot includes whatever a
     // concurrent delivery committed while we waited for the lock, so the last of two finishing deliveries closes.
-    await manager.query(`SELECT id FROM cases WHERE id = $1 FOR UPDATE`, [caseId]);
+    await manager.query(`SELECT id FROM cases WHERE id = $1 FOR NO KEY UPDATE`, [caseId]);
     const [row]: { status: string; open_work: number }[] = await manager.query(
       `SELECT c.status,
               (SELECT count(*) FROM enforcements e WHERE e.case_id = c.id AND e.status IN ('pending', 'failed'))

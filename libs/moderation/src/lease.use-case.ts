@@ -75,7 +75,7 @@ export class ExpireLeases {
       const lapsed: { id: string; assignee_id: string; escalated: boolean }[] = await manager.query(
         `SELECT id, assignee_id, escalated FROM cases
          WHERE status = 'in_review' AND lease_expires_at <= now()
-         ORDER BY lease_expires_at LIMIT 500 FOR UPDATE SKIP LOCKED`,
+         ORDER BY lease_expires_at LIMIT 500 FOR NO KEY UPDATE SKIP LOCKED`,
       );
       for (const row of lapsed) {
         const status = nextCaseStatus('in_review', unclaimEvent(row.escalated, 'lease_expired'));

@@ -17,6 +17,7 @@ import {
 } from '@vigil/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import { ReporterStandings } from './reporter-standings';
+import { lockChannelForTriage } from './case-lock';
 
 export type TriageOutcome =
   | { outcome: 'triaged'; caseId: string; caseOpened: boolean; priority: number; reports: number }
@@ -60,8 +61,7 @@ export class TriageReport {
     const first = await this.reportState(input.reportId);
     if (first.outcome !== 'waiting') return this.logged(first, input.reportId);
     const result = await this.db.transaction(async (manager) => {
-      // Serialise triage per channel: two transactions on one channel must not both open a case.
-      await manager.query(`SELECT id FROM channels WHERE id = $1 FOR UPDATE`, [first.channelId]);
+      await lockChannelForTriage(manager, first.channelId);
       const reports = await manager
         .getRepository(ReportEntity)
         .createQueryBuilder('r')

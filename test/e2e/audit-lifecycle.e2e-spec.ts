@@ -162,7 +162,13 @@ describe('the audit trail of one case, from report to reversed appeal', () => {
       'report.triaged by system',
       'case.claimed by senior_moderator senior A',
       'decision.recorded by senior_moderator senior A',
-      ['enforcement.succeeded:takedown by system', 'notification.sent:reporter_outcome by system', 'notification.sent:owner_notice by system'],
+      // The outcome job runs beside the takedown and the owner's notice; the reporter's notice is written by it.
+      [
+        'decision.applied by system',
+        'enforcement.succeeded:takedown by system',
+        'notification.sent:reporter_outcome by system',
+        'notification.sent:owner_notice by system',
+      ],
       'case.closed by system',
       'appeal.filed by public',
       'appeal.resolved by senior_moderator senior B',
@@ -177,6 +183,13 @@ describe('the audit trail of one case, from report to reversed appeal', () => {
     const find = (action: string) => history.filter((e) => e.action === action);
     expect(find('report.received')[0]).toMatchObject({ requestId: 'lifecycle-report', target: { type: 'report', id: filed.reportId } });
     expect(find('case.opened')[0].data).toMatchObject({ reportId: filed.reportId, channelId });
+    expect(find('decision.applied')[0].data).toEqual({
+      decisionId: decision.body.id,
+      action: 'takedown',
+      reports: 1,
+      reporters: 1,
+      notices: 1,
+    });
     expect(find('decision.recorded')[0]).toMatchObject({
       requestId: decision.headers.get('x-request-id'),
       data: { decisionId: decision.body.id, action: 'takedown', policy: 'TVEC-1', from: 'in_review', to: 'decided' },
@@ -201,6 +214,7 @@ describe('the audit trail of one case, from report to reversed appeal', () => {
       'case.opened',
       'case.claimed',
       'decision.recorded',
+      'decision.applied',
       'case.closed',
     ]);
     expect(actions(await auditEvents({ targetType: 'report', targetId: filed.reportId }))).toEqual([

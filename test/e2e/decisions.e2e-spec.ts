@@ -103,7 +103,7 @@ describe('decisions, enforcement, notices and appeals', () => {
     expect(history.body.decisions).toEqual([response.body]);
     const actions = history.body.history.map((e: { action: string }) => e.action);
     expect(actions).toEqual(
-      expect.arrayContaining(['decision.recorded', 'enforcement.succeeded', 'notification.sent', 'case.closed']),
+      expect.arrayContaining(['decision.recorded', 'decision.applied', 'enforcement.succeeded', 'notification.sent', 'case.closed']),
     );
   });
 

@@ -44,6 +44,7 @@ describe('reporter reputation and brigades (DSA Art. 23)', () => {
     const decided = await system.request('POST', '/v1/cases/bulk-decisions', { token: senior.token, body: { ...dismiss, caseIds } });
     expect(decided.status).toBe(200);
     expect(decided.body.results.every((r: { result: string }) => r.result === 'decided')).toBe(true);
+    await system.decisionsApplied();
     const [row] = await system.sql(`SELECT reporter_pseudonym FROM reports WHERE case_id = $1`, [caseIds[0]]);
     return row.reporter_pseudonym;
   }
@@ -101,7 +102,10 @@ describe('reporter reputation and brigades (DSA Art. 23)', () => {
     });
     expect(JSON.stringify(warned.body)).not.toContain(serial);
     const warnings = await system.sql(`SELECT actor_id, data FROM audit_events WHERE action = 'reporter.warned' AND target_id = $1`, [pseudonym]);
-    expect(warnings).toEqual([{ actor_id: senior.id, data: expect.objectContaining({ decidedCases: 3, dismissedCases: 3 }) }]);
+    // Recorded by the worker as it applied the third decision, which the event names.
+    expect(warnings).toEqual([
+      { actor_id: null, data: expect.objectContaining({ decidedCases: 3, dismissedCases: 3, decidedCaseId: expect.any(String) }) },
+    ]);
 
     // The warned reporter is told so, and its next report is marked down against the same report from a newcomer.
     const next = await system.request('POST', '/v1/reports', { body: reportBody({ channel: 'https://t.me/rep_d' }), headers: from(serial) });
@@ -115,6 +119,7 @@ describe('reporter reputation and brigades (DSA Art. 23)', () => {
 
     // Two more dismissals after the warning: suspended.
     await system.request('POST', '/v1/cases/bulk-decisions', { token: senior.token, body: { ...dismiss, caseIds: [markedDown.id] } });
+    await system.decisionsApplied();
     await fileAndDismiss(serial, ['https://t.me/rep_f']);
     const suspended = await standing(pseudonym);
     expect(suspended.body).toMatchObject({ status: 'suspended', decidedCases: 5, dismissedCases: 5, suspensions: 1 });
@@ -142,6 +147,7 @@ describe('reporter reputation and brigades (DSA Art. 23)', () => {
     }
     const takedown = { ...dismiss, action: 'takedown', reason: 'Distributes claims of responsibility for attacks.' };
     await system.request('POST', '/v1/cases/bulk-decisions', { token: senior.token, body: { ...takedown, caseIds } });
+    await system.decisionsApplied();
     const [row] = await system.sql(`SELECT reporter_pseudonym FROM reports WHERE case_id = $1`, [caseIds[0]]);
     const view = await standing(row.reporter_pseudonym);
     expect(view.body).toMatchObject({ status: 'good_standing', decidedCases: 3, dismissedCases: 0, priorityPoints: 0 });

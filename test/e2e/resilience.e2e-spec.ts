@@ -64,7 +64,7 @@ describe('no acknowledged report is left untriaged', () => {
     await system.stopWorker();
   });
 
-  it('re-enqueues enforcement and notice jobs lost after a decision was committed', async () => {
+  it('re-enqueues the outcome, enforcement and notice jobs lost after a decision was committed', async () => {
     await system.startWorker();
     const moderator = await system.staff(['moderator']);
     const { caseId } = await system.reportAndTriage({ channel: 'https://t.me/lost_outbox_probe', reporterContact: 'a@example.org' });
@@ -75,7 +75,7 @@ describe('no acknowledged report is left untriaged', () => {
       body: { action: 'takedown', policy: 'TVEC-1', reason: 'Official propaganda outlet of the group.' },
     });
     expect(decision.status).toBe(201);
-    for (const name of [QueueName.Enforcement, QueueName.Notifications]) {
+    for (const name of [QueueName.Outcomes, QueueName.Enforcement, QueueName.Notifications]) {
       const queue = system.queue(name);
       try {
         await queue.obliterate({ force: true });
@@ -90,6 +90,12 @@ describe('no acknowledged report is left untriaged', () => {
     );
     const [enforcement] = await system.sql(`SELECT status FROM enforcements WHERE case_id = $1`, [caseId]);
     expect(enforcement.status).toBe('manual');
+    // The case cannot close before its outcome reached the report and the reporter's notice was sent.
+    expect(await system.sql(`SELECT status FROM reports WHERE case_id = $1`, [caseId])).toEqual([{ status: 'action_taken' }]);
+    expect(await system.sql(`SELECT kind FROM notifications WHERE case_id = $1 ORDER BY kind`, [caseId])).toEqual([
+      { kind: 'owner_notice' },
+      { kind: 'reporter_outcome' },
+    ]);
     await system.stopWorker();
   });
 });

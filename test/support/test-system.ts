@@ -165,6 +165,14 @@ export class TestSystem {
     };
   }
 
+  /** Waits for the worker to apply every decision's outcome to its reports and reporters (ApplyDecisionOutcome). */
+  async decisionsApplied(): Promise<void> {
+    await waitFor(
+      async () => (await this.sql(`SELECT 1 FROM decisions WHERE applied_at IS NULL LIMIT 1`)).length === 0,
+      { what: 'every decision to be applied' },
+    );
+  }
+
   async login(email = ADMIN_EMAIL, password = ADMIN_PASSWORD): Promise<string> {
     const response = await this.request('POST', '/v1/auth/login', { body: { email, password } });
     if (response.status !== 200) throw new Error(`login failed: ${response.status} ${response.text}`);

@@ -8,6 +8,7 @@ import { MaintenanceProcessor } from './processors/maintenance.processor';
 import { TriageProcessor } from './processors/triage.processor';
 import { EnforcementProcessor } from './processors/enforcement.processor';
 import { NotificationsProcessor } from './processors/notifications.processor';
+import { OutcomesProcessor } from './processors/outcomes.processor';
 import { AuditProcessor } from './processors/audit.processor';
 import { WorkerHeartbeat } from './heartbeat';
 
@@ -23,7 +24,15 @@ export class WorkerModule {
         AuditModule,
         ModerationModule,
       ],
-      providers: [TriageProcessor, MaintenanceProcessor, EnforcementProcessor, NotificationsProcessor, AuditProcessor, WorkerHeartbeat],
+      providers: [
+        TriageProcessor,
+        MaintenanceProcessor,
+        EnforcementProcessor,
+        NotificationsProcessor,
+        OutcomesProcessor,
+        AuditProcessor,
+        WorkerHeartbeat,
+      ],
     };
   }
 }

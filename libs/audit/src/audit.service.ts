@@ -16,6 +16,7 @@ export type AuditAction =
   | 'case.closed'
   | 'case.reopened'
   | 'decision.recorded'
+  | 'decision.applied'
   | 'enforcement.succeeded'
   | 'enforcement.failed'
   | 'enforcement.marked_manual'

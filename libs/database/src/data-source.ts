@@ -13,6 +13,7 @@ import { ApiKeys1764000000003 } from './migrations/1764000000003-api-keys';
 import { ReporterStandings1764000000004 } from './migrations/1764000000004-reporter-standings';
 import { CaseLanguages1764000000005 } from './migrations/1764000000005-case-languages';
 import { DecisionTimes1764000000006 } from './migrations/1764000000006-decision-times';
+import { DecisionOutcomes1764000000007 } from './migrations/1764000000007-decision-outcomes';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { Review1764000000002 } from './migrations/1764000000002-review';
 import { AppealEntity } from './entities/appeal.entity';
@@ -44,6 +45,7 @@ export const MIGRATIONS = [
   ReporterStandings1764000000004,
   CaseLanguages1764000000005,
   DecisionTimes1764000000006,
+  DecisionOutcomes1764000000007,
 ];
 
 export interface DatabaseSettings {

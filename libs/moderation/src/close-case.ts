@@ -4,8 +4,9 @@ import { nextCaseStatus } from '@vigil/domain';
 import type { EntityManager } from 'typeorm';
 
 /**
- * A decided case closes once every enforcement and notice of it has reached an outcome (DESIGN §4: "decided —
- * enforced + notified → closed"). A failed enforcement keeps it `decided`, visible, until an admin retries it.
+ * A decided case closes once its decision's outcome is applied (ApplyDecisionOutcome writes the reporters'
+ * notices) and every enforcement and notice of it has reached an outcome (DESIGN §4: "decided — enforced + notified
+ * → closed"). A failed enforcement keeps it `decided`, visible, until an admin retries it.
  */
 @Injectable()
 export class CaseCloser {
@@ -18,7 +19,8 @@ export class CaseCloser {
     const [row]: { status: string; open_work: number }[] = await manager.query(
       `SELECT c.status,
               (SELECT count(*) FROM enforcements e WHERE e.case_id = c.id AND e.status IN ('pending', 'failed'))
-            + (SELECT count(*) FROM notifications n WHERE n.case_id = c.id AND n.status = 'pending') AS open_work
+            + (SELECT count(*) FROM notifications n WHERE n.case_id = c.id AND n.status = 'pending')
+            + (SELECT count(*) FROM decisions d WHERE d.case_id = c.id AND d.applied_at IS NULL) AS open_work
        FROM cases c WHERE c.id = $1`,
       [caseId],
     );

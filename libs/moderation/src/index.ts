@@ -10,6 +10,7 @@ export * from './case-lock';
 export * from './claim-case.use-case';
 export * from './lease.use-case';
 export * from './record-decision.use-case';
+export * from './apply-decision-outcome.use-case';
 export * from './bulk-decide.use-case';
 export * from './outbox-dispatcher';
 export * from './close-case';

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ActionedChannelsFeed } from './actioned-channels-feed';
 import { ActionedChannelsQuery } from './actioned-channels.query';
 import { AppealQueries } from './appeal-queries';
+import { ApplyDecisionOutcome } from './apply-decision-outcome.use-case';
 import { BulkDecide } from './bulk-decide.use-case';
 import { CaseQueries } from './case-queries';
 import { ChannelQueries, LinkChannels } from './channels';
@@ -38,6 +39,7 @@ const PROVIDERS = [
   ReleaseLease,
   ExpireLeases,
   RecordDecision,
+  ApplyDecisionOutcome,
   BulkDecide,
   OutboxDispatcher,
   CaseCloser,

@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import type { EnforcementType, NotificationKind } from '@vigil/database';
-import { enforceJobId, notifyJobId, QueueName, QueueProducer, TypedJob } from '@vigil/queues';
+import { enforceJobId, notifyJobId, outcomeJobId, QueueName, QueueProducer, TypedJob } from '@vigil/queues';
 import type { EntityManager } from 'typeorm';
 
 export interface FollowUps {
   enforcementIds: string[];
   notificationIds: string[];
+  /** Decisions whose outcome for the case's reports and reporters is still to be applied (ApplyDecisionOutcome). */
+  outcomeDecisionIds?: string[];
 }
 
 export interface OutboxRequest {
@@ -69,6 +71,11 @@ export class OutboxDispatcher {
     return { job: { name: 'notify', data: { notificationId } }, opts: { jobId: notifyJobId(notificationId), ...this.delivery() } };
   }
 
+  /** Applies a decision's outcome to its case's reports and reporters; one job id per decision. */
+  outcomeJob(decisionId: string): TypedJob<QueueName.Outcomes> {
+    return { job: { name: 'apply-decision-outcome', data: { decisionId } }, opts: { jobId: outcomeJobId(decisionId) } };
+  }
+
   /** `retry` first removes a finished job of the same id, which would otherwise make the add a no-op. */
   async dispatch(followUps: FollowUps, { retry = false } = {}): Promise<void> {
     if (retry) {
@@ -76,6 +83,10 @@ export class OutboxDispatcher {
       return;
     }
     await this.queues.addAfterCommit(QueueName.Enforcement, followUps.enforcementIds.map((id) => this.enforceJob(id)));
+    await this.queues.addAfterCommit(
+      QueueName.Outcomes,
+      (followUps.outcomeDecisionIds ?? []).map((id) => this.outcomeJob(id)),
+    );
     await this.queues.addAfterCommit(QueueName.Notifications, followUps.notificationIds.map((id) => this.notifyJob(id)));
   }
 

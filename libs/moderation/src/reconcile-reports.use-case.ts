@@ -9,7 +9,7 @@ const BATCH = 1000;
 
 /**
  * Postgres holds the work; Redis only carries it. After `reconcileAfterSeconds` this finds work still waiting —
- * reports not yet triaged, enforcements and notices still pending — and makes sure each has a live job: Redis may
+ * reports not yet triaged, enforcements and notices still pending, decisions whose outcome is not yet applied — and makes sure each has a live job: Redis may
  * have been down when it was enqueued, or the job was lost. Changes no rows itself.
  */
 @Injectable()
@@ -23,7 +23,7 @@ export class ReconcileReports {
     private readonly outbox: OutboxDispatcher,
   ) {}
 
-  async execute(): Promise<{ reports: number; enforcements: number; notifications: number }> {
+  async execute(): Promise<{ reports: number; enforcements: number; notifications: number; outcomes: number }> {
     const waiting = (sql: string) =>
       this.db.query(`${sql} LIMIT $2`, [this.config.reconcileAfterSeconds, BATCH]) as Promise<{ id: string }[]>;
     const reports = await this.queues.ensure(
@@ -44,9 +44,18 @@ export class ReconcileReports {
         ({ id }) => this.outbox.notifyJob(id),
       ),
     );
-    if (reports + enforcements + notifications > 0) {
-      this.logger.warn(`Re-enqueued ${reports} report(s), ${enforcements} enforcement(s), ${notifications} notice(s)`);
+    const outcomes = await this.queues.ensure(
+      QueueName.Outcomes,
+      (await waiting(`SELECT id FROM decisions WHERE applied_at IS NULL AND created_at < now() - make_interval(secs => $1) ORDER BY created_at`)).map(
+        ({ id }) => this.outbox.outcomeJob(id),
+      ),
+    );
+    if (reports + enforcements + notifications + outcomes > 0) {
+      this.logger.warn(
+        `Re-enqueued ${reports} report(s), ${enforcements} enforcement(s), ${notifications} notice(s), ` +
+          `${outcomes} decision outcome(s)`,
+      );
     }
-    return { reports, enforcements, notifications };
+    return { reports, enforcements, notifications, outcomes };
   }
 }

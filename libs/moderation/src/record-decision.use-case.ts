@@ -6,7 +6,6 @@ import { DecisionAction, decisionEvent, nextCaseStatus } from '@vigil/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertLeaseHolder, lockCase } from './case-lock';
 import { FollowUps, OutboxDispatcher } from './outbox-dispatcher';
-import { ReporterStandings } from './reporter-standings';
 
 export interface DecisionInput {
   action: DecisionAction;
@@ -41,8 +40,9 @@ export function decisionView(d: DecisionEntity): DecisionView {
 
 /**
  * A lease holder's decision on a case. `escalate` hands the case to the seniors' queue; the others decide it: in the
- * same transaction the channel and the reports change status and the enforcement and notice outbox rows are
- * written, then their jobs are enqueued after commit.
+ * same transaction the case and the channel change status and the enforcement and owner-notice outbox rows are
+ * written, then their jobs are enqueued after commit, with the job that carries the outcome to the case's reports
+ * and reporters (ApplyDecisionOutcome: thousands of rows on a hot case, kept out of the moderator's request).
  */
 @Injectable()
 export class RecordDecision {
@@ -50,7 +50,6 @@ export class RecordDecision {
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly outbox: OutboxDispatcher,
-    private readonly standings: ReporterStandings,
   ) {}
 
   async execute(input: DecisionInput & { caseId: string }, ctx: ActionContext): Promise<DecisionView> {
@@ -72,10 +71,12 @@ export class RecordDecision {
     bulk: boolean,
   ): Promise<{ decision: DecisionEntity; followUps: FollowUps }> {
     const status = nextCaseStatus(theCase.status, decisionEvent(input.action));
+    const escalating = input.action === 'escalate';
+    // An escalation has no outcome to apply; any other decision's reaches the reports and reporters by a job.
     const [{ id }]: { id: string }[] = await manager.query(
-      `INSERT INTO decisions (case_id, action, policy, reason, legal_ground, decided_by, bulk)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [theCase.id, input.action, input.policy, input.reason, input.legalGround ?? null, ctx.actor.id, bulk],
+      `INSERT INTO decisions (case_id, action, policy, reason, legal_ground, decided_by, bulk, applied_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8::boolean THEN now() END) RETURNING id`,
+      [theCase.id, input.action, input.policy, input.reason, input.legalGround ?? null, ctx.actor.id, bulk, escalating],
     );
     const decision = await manager.getRepository(DecisionEntity).findOneByOrFail({ id });
     const events: AuditEventInput[] = [
@@ -85,7 +86,7 @@ export class RecordDecision {
         data: { decisionId: id, action: input.action, policy: input.policy, from: theCase.status, to: status, bulk },
       },
     ];
-    if (input.action === 'escalate') {
+    if (escalating) {
       await manager.query(
         `UPDATE cases SET status = $2, escalated = true, assignee_id = NULL, lease_expires_at = NULL,
            version = version + 1, updated_at = now() WHERE id = $1`,
@@ -102,26 +103,20 @@ export class RecordDecision {
       [theCase.id, status],
     );
     const actioned = input.action !== 'no_violation';
-    await manager.query(
-      `UPDATE reports SET status = $2, decided_at = now() WHERE case_id = $1 AND status = 'triaged'`,
-      [theCase.id, actioned ? 'action_taken' : 'no_action'],
-    );
     if (input.action === 'takedown') {
       await manager.query(
         `UPDATE channels SET status = 'actioned', actioned_at = now(), updated_at = now() WHERE id = $1`,
         [theCase.channelId],
       );
     }
-    // The reporters' records learn the outcome in the same transaction (reporter.warned / reporter.suspended).
-    events.push(...(await this.standings.recordCaseOutcome(manager, theCase.id, !actioned)));
     const followUps = await this.outbox.write(manager, {
       decisionId: id,
       caseId: theCase.id,
       channelId: theCase.channelId,
       enforcement: actioned ? (input.action as 'takedown' | 'restrict') : null,
-      notices: actioned ? ['reporter_outcome', 'owner_notice'] : ['reporter_outcome'],
+      notices: actioned ? ['owner_notice'] : [],
     });
     await this.audit.record(manager, ctx, ...events);
-    return { decision, followUps };
+    return { decision, followUps: { ...followUps, outcomeDecisionIds: [id] } };
   }
 }

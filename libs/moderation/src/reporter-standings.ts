@@ -53,9 +53,9 @@ function standingOf(row: StandingRow): ReporterStanding {
 }
 
 /**
- * Reporters' records (DSA Art. 23), kept in the transactions of the decisions that feed them: every reporter of a
+ * Reporters' records (DSA Art. 23), kept as each decision's outcome is applied: every reporter of a
  * decided case gets one more decided case (and one more dismissed for `no_violation`), then may be warned or
- * suspended (`reporter.warned`, `reporter.suspended`, audited with the decision). Triage reads the records into the
+ * suspended (`reporter.warned`, `reporter.suspended`, audited with `decision.applied`). Triage reads the records into the
  * `reporter_reputation` priority factor; intake (SubmitReport's statement) refuses a suspended reporter.
  */
 @Injectable()
@@ -65,8 +65,15 @@ export class ReporterStandings {
     @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
   ) {}
 
-  /** Inside a decision's transaction; returns the audit events of any warning or suspension for the caller. */
-  async recordCaseOutcome(manager: EntityManager, caseId: string, dismissed: boolean): Promise<AuditEventInput[]> {
+  /**
+   * Inside the transaction applying a decision (ApplyDecisionOutcome); returns how many reporters' records counted
+   * the case and the audit events of any warning or suspension, for the caller to record.
+   */
+  async recordCaseOutcome(
+    manager: EntityManager,
+    caseId: string,
+    dismissed: boolean,
+  ): Promise<{ reporters: number; events: AuditEventInput[] }> {
     // One row per reporter of the case, in key order so that concurrent decisions lock rows in the same order.
     const rows: StandingRow[] = await manager.query(
       `INSERT INTO reporter_standings AS s (reporter_ref, pseudonym, decided_cases, dismissed_cases)
@@ -105,7 +112,7 @@ export class ReporterStandings {
         });
       }
     }
-    return events;
+    return { reporters: rows.length, events };
   }
 
   /** The `reporter_reputation` points of a case: its most credible reporter's record (newcomers count as clean). */

@@ -4,6 +4,7 @@ import { ActionContext, AuditEventInput, AuditService } from '@vigil/audit';
 import { AppealEntity, DecisionEntity } from '@vigil/database';
 import { DomainError, nextCaseStatus } from '@vigil/domain';
 import { DataSource } from 'typeorm';
+import { ApplyDecisionOutcome } from './apply-decision-outcome.use-case';
 import { lockCase } from './case-lock';
 import { FollowUps, OutboxDispatcher } from './outbox-dispatcher';
 
@@ -48,6 +49,7 @@ export class ResolveAppeal {
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly outbox: OutboxDispatcher,
+    private readonly outcomes: ApplyDecisionOutcome,
   ) {}
 
   async execute(
@@ -65,6 +67,8 @@ export class ResolveAppeal {
       }
       if (appeal.status !== 'open') throw new DomainError('APPEAL_NOT_OPEN', 'this appeal is already resolved');
       const theCase = await lockCase(manager, appeal.caseId);
+      // What the decision did must be in place before the appeal undoes it (its job may not have run yet).
+      const applied = await this.outcomes.applyWithin(manager, decision.id, ctx);
 
       await manager.query(
         `UPDATE appeals SET status = $2, resolved_by = $3, resolution_reason = $4, resolved_at = now() WHERE id = $1`,
@@ -121,7 +125,7 @@ export class ResolveAppeal {
           });
         }
       }
-      const followUps: FollowUps = await this.outbox.write(manager, {
+      const written: FollowUps = await this.outbox.write(manager, {
         decisionId: decision.id,
         caseId: theCase.id,
         channelId: theCase.channelId,
@@ -130,6 +134,10 @@ export class ResolveAppeal {
         notices: ['appeal_outcome'],
       });
       await this.audit.record(manager, ctx, ...events);
+      const followUps: FollowUps = {
+        enforcementIds: written.enforcementIds,
+        notificationIds: [...(applied?.notificationIds ?? []), ...written.notificationIds],
+      };
       const resolved = await manager.getRepository(AppealEntity).findOneByOrFail({ id: appeal.id });
       return { appeal: resolved, followUps };
     });

@@ -30,6 +30,12 @@ export interface NotifyJob {
   data: { notificationId: string };
 }
 
+/** Carry a decision to its case's reports and reporters: statuses, reporters' records, their notices. */
+export interface ApplyDecisionOutcomeJob {
+  name: 'apply-decision-outcome';
+  data: { decisionId: string };
+}
+
 /** Seal committed audit events into the hash chain (repeatable; one sealer at a time across workers). */
 export interface SealAuditEventsJob {
   name: 'seal-audit-events';
@@ -48,6 +54,7 @@ export interface QueueJobs {
   [QueueName.Maintenance]: ReconcileReportsJob | ExpireLeasesJob;
   [QueueName.Enforcement]: EnforceJob;
   [QueueName.Notifications]: NotifyJob;
+  [QueueName.Outcomes]: ApplyDecisionOutcomeJob;
   [QueueName.Audit]: SealAuditEventsJob | SignAuditCheckpointJob;
 }
 
@@ -60,6 +67,7 @@ export const JOB_NAMES: { [Q in QueueName]: readonly JobNameOf<Q>[] } = {
   [QueueName.Maintenance]: ['reconcile-reports', 'expire-leases'],
   [QueueName.Enforcement]: ['enforce'],
   [QueueName.Notifications]: ['notify'],
+  [QueueName.Outcomes]: ['apply-decision-outcome'],
   [QueueName.Audit]: ['seal-audit-events', 'sign-audit-checkpoint'],
 };
 
@@ -67,3 +75,4 @@ export const JOB_NAMES: { [Q in QueueName]: readonly JobNameOf<Q>[] } = {
 export const triageJobId = (reportId: string): string => `triage-${reportId}`;
 export const enforceJobId = (enforcementId: string): string => `enforce-${enforcementId}`;
 export const notifyJobId = (notificationId: string): string => `notify-${notificationId}`;
+export const outcomeJobId = (decisionId: string): string => `outcome-${decisionId}`;

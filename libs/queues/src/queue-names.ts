@@ -7,6 +7,7 @@ export enum QueueName {
   Maintenance = 'maintenance',
   Enforcement = 'enforcement',
   Notifications = 'notifications',
+  Outcomes = 'outcomes',
   Audit = 'audit',
 }
 

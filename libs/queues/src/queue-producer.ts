@@ -22,6 +22,7 @@ export class QueueProducer {
     @InjectQueue(QueueName.Maintenance) maintenance: Queue,
     @InjectQueue(QueueName.Enforcement) enforcement: Queue,
     @InjectQueue(QueueName.Notifications) notifications: Queue,
+    @InjectQueue(QueueName.Outcomes) outcomes: Queue,
     @InjectQueue(QueueName.Audit) audit: Queue,
   ) {
     this.queues = {
@@ -29,6 +30,7 @@ export class QueueProducer {
       [QueueName.Maintenance]: maintenance,
       [QueueName.Enforcement]: enforcement,
       [QueueName.Notifications]: notifications,
+      [QueueName.Outcomes]: outcomes,
       [QueueName.Audit]: audit,
     };
     // Without a listener BullMQ prints every connection error to the console; while Redis is away that is one per

@@ -30,4 +30,8 @@ export class DecisionEntity {
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  /** When the outcome reached the case's reports and reporters (ApplyDecisionOutcome); null until then. */
+  @Column({ name: 'applied_at', type: 'timestamptz', nullable: true })
+  appliedAt: Date | null;
 }

@@ -103,7 +103,7 @@ export class BenchSystem {
   describeSettings() {
     const tuning = Object.fromEntries(
       Object.entries(process.env).filter(([name]) =>
-        /^(DATABASE_POOL_SIZE|TRIAGE_CONCURRENCY|AUDIT_SEAL_|AUDIT_CHECKPOINT_|RECONCILE_|MAINTENANCE_|LEASE_|UV_THREADPOOL_SIZE|NODE_OPTIONS|MALLOC_ARENA_MAX)/.test(
+        /^(DATABASE_POOL_SIZE|TRIAGE_CONCURRENCY|INTAKE_BATCH_|AUDIT_SEAL_|AUDIT_CHECKPOINT_|RECONCILE_|MAINTENANCE_|LEASE_|UV_THREADPOOL_SIZE|NODE_OPTIONS|MALLOC_ARENA_MAX)/.test(
           name,
         ),
       ),

@@ -59,7 +59,7 @@ export async function createModerators(system, { count, parallel = 2 }) {
  * loops counts as a double assignment even when both loops are the same account.
  *
  * `thinkMs: [min, max]` makes each loop read the case for a random time in that range between claim and decision,
- * as a person does (paced); without it the loops click as fast as the API answers (closed loop), which measures
+ * as a person does, and start after a random time up to `max` (paced); without it the loops click as fast as the API answers (closed loop), which measures
  * throughput and makes latency a queueing figure (50 requests in flight / throughput).
  */
 export async function review(system, { moderators, loops, seconds, thinkMs = null, log }) {
@@ -87,6 +87,9 @@ export async function review(system, { moderators, loops, seconds, thinkMs = nul
     const moderator = moderators[index % moderators.length];
     let n = 0;
     let failures = 0;
+    // Paced moderators arrive as people do, spread over one reading time, not all in the same millisecond (which
+    // the closed loop still does): fifty claims at one instant queue behind the API's ten database connections.
+    if (thinkMs) await sleep(Math.random() * thinkMs[1]);
     while (!stopping && performance.now() < until && failures < 20) {
       const claim = await system.http.request('POST', '/v1/review/claim', { token: moderator.token, body: {} });
       if (claim.status === 204) {

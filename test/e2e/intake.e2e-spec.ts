@@ -213,6 +213,52 @@ describe('report intake (POST /v1/reports, GET /v1/reports/:id)', () => {
     });
   });
 
+  describe('group commit (one intake statement in flight, so concurrent reports share the next)', () => {
+    let grouped: TestSystem;
+
+    beforeAll(async () => {
+      grouped = await TestSystem.create({ INTAKE_BATCH_MAX_IN_FLIGHT: '1' });
+      await grouped.startApi();
+    });
+    afterAll(() => grouped.stop());
+
+    it('answers concurrent reports as if sent one by one, in fewer transactions, each with one audit event', async () => {
+      const retried = reportBody({ channel: 'https://t.me/grouped_retried' });
+      const responses = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          grouped.request('POST', '/v1/reports', {
+            body: i < 6 ? retried : reportBody({ channel: `https://t.me/grouped_${i % 4}` }),
+            headers: { 'x-request-id': `req-grouped-${i}`, ...(i < 6 ? { 'idempotency-key': 'grouped-retry' } : {}) },
+          }),
+        ),
+      );
+      expect(responses.map((r) => r.status)).toEqual(Array(40).fill(202));
+      expect(new Set(responses.slice(0, 6).map((r) => r.body.id)).size).toBe(1);
+      const ids = [...new Set(responses.map((r) => r.body.id))];
+      expect(ids).toHaveLength(35);
+
+      const rows = await grouped.sql(
+        `SELECT r.id, r.xmin::text AS tx, count(e.id)::int AS events, min(e.request_id) AS request_id
+         FROM reports r LEFT JOIN audit_events e ON e.target_id = r.id::text AND e.action = 'report.received'
+         GROUP BY r.id, r.xmin`,
+      );
+      expect(rows.map((r) => r.id).sort()).toEqual([...ids].sort());
+      expect(rows.every((r) => r.events === 1)).toBe(true);
+      for (const [i, response] of responses.entries()) {
+        if (i >= 6) expect(rows.find((r) => r.id === response.body.id)?.request_id).toBe(`req-grouped-${i}`);
+      }
+      expect(new Set(rows.map((r) => r.tx)).size).toBeLessThan(35);
+      const channels = await grouped.sql(`SELECT canonical_key FROM channels ORDER BY canonical_key`);
+      expect(channels.map((c) => c.canonical_key)).toEqual([
+        'telegram:grouped_0',
+        'telegram:grouped_1',
+        'telegram:grouped_2',
+        'telegram:grouped_3',
+        'telegram:grouped_retried',
+      ]);
+    });
+  });
+
   it('keeps acknowledged reports when the worker is not running (they wait as received)', async () => {
     const created = await system.request('POST', '/v1/reports', { body: reportBody({ channel: 'https://t.me/waiting_probe' }) });
     const row = await waitFor(async () => (await system.sql(`SELECT status FROM reports WHERE id = $1`, [created.body.id]))[0]);

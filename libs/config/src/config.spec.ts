@@ -24,6 +24,8 @@ describe('loadConfig', () => {
       rateLimitPublicPerMinute: 30,
       rateLimitKeyPerMinute: 600,
       jwtTtlSeconds: 900,
+      intakeBatchMaxInFlight: 3,
+      intakeBatchMaxRows: 64,
       sla: { threatToLifeHours: 1, trustedFlaggerHours: 24, publicHours: 72, referralUnitHours: 1, removalOrderHours: 1 },
     });
   });
@@ -38,6 +40,8 @@ describe('loadConfig', () => {
     [{ QUEUE_PREFIX: 'has:colon' }, 'QUEUE_PREFIX'],
     [{ RATE_LIMIT_PUBLIC_PER_MINUTE: '0' }, 'RATE_LIMIT_PUBLIC_PER_MINUTE'],
     [{ SLA_PUBLIC_HOURS: '-3' }, 'SLA_PUBLIC_HOURS'],
+    [{ INTAKE_BATCH_MAX_IN_FLIGHT: '0' }, 'INTAKE_BATCH_MAX_IN_FLIGHT'],
+    [{ INTAKE_BATCH_MAX_ROWS: '1001' }, 'INTAKE_BATCH_MAX_ROWS'],
     [{ BOOTSTRAP_ADMIN_EMAIL: 'a@b.c' }, 'BOOTSTRAP_ADMIN_PASSWORD'],
     [{ BOOTSTRAP_ADMIN_EMAIL: 'a@b.c', BOOTSTRAP_ADMIN_PASSWORD: 'short' }, 'BOOTSTRAP_ADMIN_PASSWORD'],
     [{ ENFORCEMENT_WEBHOOK_URL: 'https://platform.example/hook' }, 'ENFORCEMENT_WEBHOOK_SECRET'],

@@ -54,6 +54,13 @@ export interface VigilConfig {
   webhookBackoffMs: number;
   webhookTimeoutMs: number;
   triageConcurrency: number;
+  /**
+   * Group commit on intake: reports arriving while this many intake statements are running wait and go out
+   * together in the next one (IntakeGroupCommit).
+   */
+  intakeBatchMaxInFlight: number;
+  /** The most reports one intake statement writes. */
+  intakeBatchMaxRows: number;
   /** When set, the worker touches this file while healthy (the container health check reads its age). */
   workerHeartbeatFile: string | null;
 }
@@ -212,6 +219,8 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     webhookBackoffMs: read.int('WEBHOOK_BACKOFF_MS', 2000, 10, 3_600_000),
     webhookTimeoutMs: read.int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
     triageConcurrency: read.int('TRIAGE_CONCURRENCY', 12, 1, 256),
+    intakeBatchMaxInFlight: read.int('INTAKE_BATCH_MAX_IN_FLIGHT', 3, 1, 64),
+    intakeBatchMaxRows: read.int('INTAKE_BATCH_MAX_ROWS', 64, 1, 1000),
     workerHeartbeatFile: read.optional('WORKER_HEARTBEAT_FILE'),
   };
 

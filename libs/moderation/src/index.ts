@@ -1,6 +1,7 @@
 export * from './reporter-identity';
 export * from './cursor';
 export * from './submit-report.use-case';
+export * from './intake-group-commit';
 export * from './triage-report.use-case';
 export * from './reconcile-reports.use-case';
 export * from './report-status.query';

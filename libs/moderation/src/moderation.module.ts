@@ -11,6 +11,7 @@ import { CaseCloser } from './close-case';
 import { EnforceDecision } from './enforce-decision.use-case';
 import { FeedSigner } from './feed-signature';
 import { FileAppeal } from './file-appeal.use-case';
+import { IntakeGroupCommit } from './intake-group-commit';
 import { ExpireLeases, ReleaseLease, RenewLease } from './lease.use-case';
 import { OutboxDispatcher } from './outbox-dispatcher';
 import { ReconcileReports } from './reconcile-reports.use-case';
@@ -29,6 +30,7 @@ import { WebhookSender } from './webhook-sender';
 
 const PROVIDERS = [
   SubmitReport,
+  IntakeGroupCommit,
   TriageReport,
   ReporterStandings,
   ReconcileReports,

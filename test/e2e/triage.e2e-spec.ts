@@ -132,34 +132,38 @@ describe('triage into cases and the review list (worker running)', () => {
     expect(events.map((e: { target_id: string }) => e.target_id).sort()).toEqual(reports.map((r) => r.id).sort());
   });
 
-  it('triages a job\'s own report first even when more than one batch of its channel is waiting', async () => {
+  it('triages a job\'s own report first, then goes on until its channel has nothing waiting', async () => {
     // With more than 500 reports waiting, a job whose report is not among the oldest 500 (a retry, a re-enqueued
-    // job) must still triage its own report, not leave it for later.
+    // job) must still triage its own report in the first batch; and since intake gives one job to all the reports of
+    // a channel it commits together, the job must not stop after a full batch.
     await system.stopWorker();
     const reports = await Promise.all(
       Array.from({ length: 502 }, (_, i) => submit({ channel: `https://t.me/two_batches_probe/${i + 1}` })),
     );
-    const [newest] = await system.sql(
-      `SELECT id FROM reports WHERE id = ANY($1) ORDER BY received_at DESC, id DESC LIMIT 1`,
-      [reports.map((r) => r.id)],
+    const ids = reports.map((r) => r.id);
+    const [newest, ...byAge] = await system.sql(
+      `SELECT id FROM reports WHERE id = ANY($1) ORDER BY received_at DESC, id DESC`,
+      [ids],
     );
     const triage = system.api!.get(TriageReport, { strict: false });
-    const outcome = await triage.execute({ reportId: newest.id }, { actor: { id: null, role: 'system' }, requestId: 'test' });
-    expect(outcome).toMatchObject({ outcome: 'triaged', caseOpened: true, reports: 500 });
-    const [own] = await system.sql(`SELECT status FROM reports WHERE id = $1`, [newest.id]);
-    expect(own.status).toBe('triaged');
-    const [{ waiting }] = await system.sql(`SELECT count(*)::int AS waiting FROM reports WHERE id = ANY($1) AND status = 'received'`, [
-      reports.map((r) => r.id),
-    ]);
-    expect(waiting).toBe(2);
-    // Its job, run again, changes nothing; the worker then triages the two left into the same case.
-    expect(await triage.execute({ reportId: newest.id }, { actor: { id: null, role: 'system' }, requestId: 'test' })).toEqual({
+    const ctx = { actor: { id: null, role: 'system' as const }, requestId: 'test' };
+    const outcome = await triage.execute({ reportId: newest.id }, ctx);
+    expect(outcome).toMatchObject({ outcome: 'triaged', caseOpened: true, reports: 502 });
+    // Two transactions: the job's own report and the 499 oldest, then the two newest others.
+    const secondBatch = byAge.slice(0, 2).map((r: { id: string }) => r.id);
+    const rows = await system.sql(`SELECT id, status, case_id, xmin::text AS tx FROM reports WHERE id = ANY($1)`, [ids]);
+    expect(rows.every((r: { status: string }) => r.status === 'triaged')).toBe(true);
+    expect(new Set(rows.map((r: { case_id: string }) => r.case_id))).toEqual(new Set([(outcome as { caseId: string }).caseId]));
+    const txOf = new Map(rows.map((r: { id: string; tx: string }) => [r.id, r.tx]));
+    expect(new Set(rows.map((r: { tx: string }) => r.tx)).size).toBe(2);
+    expect(txOf.get(secondBatch[0])).toBe(txOf.get(secondBatch[1]));
+    expect(txOf.get(secondBatch[0])).not.toBe(txOf.get(newest.id));
+    // Its job, run again, changes nothing.
+    expect(await triage.execute({ reportId: newest.id }, ctx)).toEqual({
       outcome: 'already-triaged',
       caseId: (outcome as { caseId: string }).caseId,
     });
     await system.startWorker();
-    const caseIds = await Promise.all(reports.map((r) => triaged(r.id)));
-    expect(new Set(caseIds)).toEqual(new Set([(outcome as { caseId: string }).caseId]));
   });
 
   it('shows the first 200 reports of a case with more, and counts them all', async () => {

@@ -60,22 +60,47 @@ export class TriageReport {
     // transaction. A report still waiting must be in the batch read under the channel's lock below.
     const first = await this.reportState(input.reportId);
     if (first.outcome !== 'waiting') return this.logged(first, input.reportId);
-    const result = await this.db.transaction(async (manager) => {
-      await lockChannelForTriage(manager, first.channelId);
+    const result = (await this.triageWaiting(first.channelId, input.reportId, ctx))!;
+    if (result.outcome !== 'triaged') return this.logged(result, input.reportId);
+    // A full batch may have left reports of the channel waiting, and intake gives one job to all the reports of a
+    // channel it commits together (IntakeGroupCommit): whoever takes a full batch goes on until the channel is
+    // clear, so no report is left for the reconciler.
+    let swept: TriageOutcome | null = result;
+    let reports = result.reports;
+    while (swept?.outcome === 'triaged' && swept.reports === TRIAGE_BATCH) {
+      swept = await this.triageWaiting(first.channelId, null, ctx);
+      if (swept?.outcome === 'triaged') reports += swept.reports;
+    }
+    return { ...result, reports };
+  }
+
+  /**
+   * One transaction: up to TRIAGE_BATCH waiting reports of the channel, `ownReportId` first (already triaged by
+   * another transaction: nothing is done), attached to the channel's unresolved case. Null when, without an own
+   * report, nothing was waiting.
+   */
+  private async triageWaiting(
+    channelId: string,
+    ownReportId: string | null,
+    ctx: ActionContext,
+  ): Promise<TriageOutcome | null> {
+    return this.db.transaction(async (manager) => {
+      await lockChannelForTriage(manager, channelId);
       const reports = await manager
         .getRepository(ReportEntity)
         .createQueryBuilder('r')
-        .where(`r.channel_id = :channelId AND r.status = 'received'`, { channelId: first.channelId })
+        .where(`r.channel_id = :channelId AND r.status = 'received'`, { channelId })
         .orderBy(`CASE WHEN r.id = :reportId THEN 0 ELSE 1 END`)
         .addOrderBy('r.received_at')
         .addOrderBy('r.id')
-        .setParameter('reportId', input.reportId)
+        .setParameter('reportId', ownReportId)
         .limit(TRIAGE_BATCH)
         .getMany();
+      if (reports.length === 0 && ownReportId === null) return null;
       // Another transaction triaged this report while we waited for the channel.
-      if (!reports.some((r) => r.id === input.reportId)) {
+      if (ownReportId !== null && !reports.some((r) => r.id === ownReportId)) {
         const [now]: { case_id: string | null }[] = await manager.query(`SELECT case_id FROM reports WHERE id = $1`, [
-          input.reportId,
+          ownReportId,
         ]);
         return { outcome: 'already-triaged', caseId: now?.case_id ?? null } as const;
       }
@@ -83,7 +108,7 @@ export class TriageReport {
       const cases = manager.getRepository(CaseEntity);
       let theCase = await cases
         .createQueryBuilder('c')
-        .where('c.channel_id = :channelId', { channelId: first.channelId })
+        .where('c.channel_id = :channelId', { channelId })
         .andWhere('c.status IN (:...statuses)', { statuses: UNRESOLVED_CASE_STATUSES })
         .getOne();
       const caseOpened = theCase === null;
@@ -149,7 +174,7 @@ export class TriageReport {
               {
                 action: 'case.opened' as const,
                 target: { type: 'case', id: theCase.id },
-                data: { channelId: first.channelId, reportId: opener.id, previousCaseId: theCase.previousCaseId },
+                data: { channelId, reportId: opener.id, previousCaseId: theCase.previousCaseId },
               },
             ]
           : []),
@@ -161,7 +186,6 @@ export class TriageReport {
       );
       return { outcome: 'triaged', caseId: theCase.id, caseOpened, priority, reports: reports.length } as const;
     });
-    return this.logged(result, input.reportId);
   }
 
   private async reportState(

@@ -277,6 +277,19 @@ describe('decisions, enforcement, notices and appeals', () => {
         { id: report.caseId, status: 'closed', previous_case_id: null },
         { id: expect.any(String), status: 'open', previous_case_id: report.caseId },
       ]);
+      // A new report on the channel joins the reopened case, which carries the first case's report.
+      const again = await system.reportAndTriage({ channel: 'https://t.me/dismissed_report', category: 'recruitment' });
+      expect(again.caseId).toBe(cases[1].id);
+      const [reopened] = await system.sql(
+        `SELECT report_count, distinct_reporters, categories, top_category FROM cases WHERE id = $1`,
+        [cases[1].id],
+      );
+      expect(reopened).toEqual({
+        report_count: 2,
+        distinct_reporters: 2,
+        categories: ['propaganda', 'recruitment'],
+        top_category: expect.any(String),
+      });
       await waitFor(
         async () => receiver.on('/notify').find((d) => d.body.kind === 'appeal_outcome' && d.body.decisionId === decision.body.id),
         { what: 'appeal outcome to the reporter' },

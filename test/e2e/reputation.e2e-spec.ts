@@ -153,6 +153,25 @@ describe('reporter reputation and brigades (DSA Art. 23)', () => {
     expect(view.body).toMatchObject({ status: 'good_standing', decidedCases: 3, dismissedCases: 0, priorityPoints: 0 });
   });
 
+  it('marks a case down only while every one of its reporters is discredited, whoever joined it first', async () => {
+    const discredited = '192.0.2.30';
+    await fileAndDismiss(discredited, ['https://t.me/rep_h', 'https://t.me/rep_i', 'https://t.me/rep_j']);
+    const points = (c: { breakdown: { factor: string; points: number }[] }) =>
+      c.breakdown.find((f) => f.factor === 'reporter_reputation')?.points ?? 0;
+    const file = async (channel: string, address: string) => {
+      const filed = await system.request('POST', '/v1/reports', { body: reportBody({ channel }), headers: from(address) });
+      expect(filed.status).toBe(202);
+      return caseOf(filed.body.id);
+    };
+
+    // The discredited reporter first: marked down; a reporter in good standing joins: no longer.
+    expect(points(await file('https://t.me/rep_k', discredited))).toBe(-20);
+    expect(points(await file('https://t.me/rep_k', '192.0.2.31'))).toBe(0);
+    // A reporter in good standing first: the discredited one joining changes nothing.
+    expect(points(await file('https://t.me/rep_l', '192.0.2.32'))).toBe(0);
+    expect(points(await file('https://t.me/rep_l', discredited))).toBe(0);
+  });
+
   it('shows standings to admins only, and answers 404 for unknown or malformed pseudonyms', async () => {
     const [row] = await system.sql(`SELECT reporter_pseudonym FROM reports LIMIT 1`);
     const moderator = await system.staff(['moderator']);

@@ -14,6 +14,7 @@ import { ReporterStandings1764000000004 } from './migrations/1764000000004-repor
 import { CaseLanguages1764000000005 } from './migrations/1764000000005-case-languages';
 import { DecisionTimes1764000000006 } from './migrations/1764000000006-decision-times';
 import { DecisionOutcomes1764000000007 } from './migrations/1764000000007-decision-outcomes';
+import { CaseAggregates1764000000008 } from './migrations/1764000000008-case-aggregates';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { Review1764000000002 } from './migrations/1764000000002-review';
 import { AppealEntity } from './entities/appeal.entity';
@@ -46,6 +47,7 @@ export const MIGRATIONS = [
   CaseLanguages1764000000005,
   DecisionTimes1764000000006,
   DecisionOutcomes1764000000007,
+  CaseAggregates1764000000008,
 ];
 
 export interface DatabaseSettings {

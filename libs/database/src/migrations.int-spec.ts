@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import type { QueryRunner } from 'typeorm';
 import { dropDatabase, migrate } from './migrate';
+import { CaseAggregates1764000000008 } from './migrations/1764000000008-case-aggregates';
 
 describe('migrations', () => {
   const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/vigil');
@@ -45,6 +47,37 @@ describe('migrations', () => {
     await expect(
       client.query(`UPDATE audit_events SET seq = 2, hash = 'h2', sealed_at = now() WHERE id = $1`, [id]),
     ).rejects.toThrow(/append-only/);
+  });
+
+  it('gives existing cases the facts of their reports when triage starts keeping them on the case', async () => {
+    const [channel] = (
+      await client.query(
+        `INSERT INTO channels (platform, kind, canonical_key, url) VALUES ('telegram', 'channel', 'telegram:facts', 'https://t.me/facts')
+         RETURNING id`,
+      )
+    ).rows;
+    const [theCase] = (
+      await client.query(
+        `INSERT INTO cases (channel_id, status, top_category, sla_due_at) VALUES ($1, 'open', 'propaganda', now()) RETURNING id`,
+        [channel.id],
+      )
+    ).rows;
+    const report = `INSERT INTO reports (id, channel_id, case_id, source, reporter_ref, reporter_pseudonym, channel_input, category,
+        description, subscribers, removal_order, status, tracking_token_hash)
+      VALUES (gen_random_uuid(), $1, $2, $3, $4, 'reporter#00000000', 'https://t.me/facts', $5, 'A report.', $6, $7, 'triaged', $4)`;
+    await client.query(report, [channel.id, theCase.id, 'public', 'a', 'recruitment', 1200, false]);
+    await client.query(report, [channel.id, theCase.id, 'referral_unit', 'b', 'propaganda', null, true]);
+    const migration = new CaseAggregates1764000000008();
+    const runner = { query: (sql: string) => client.query(sql) } as unknown as QueryRunner;
+    await migration.down(runner);
+    await migration.up(runner);
+    const { rows } = await client.query(
+      `SELECT categories, sources, max_subscribers, removal_order FROM cases WHERE id = $1`,
+      [theCase.id],
+    );
+    expect(rows).toEqual([
+      { categories: ['propaganda', 'recruitment'], sources: ['public', 'referral_unit'], max_subscribers: 1200, removal_order: true },
+    ]);
   });
 
   it('allows at most one unresolved case per channel', async () => {

@@ -3,6 +3,7 @@ export * from './errors';
 export * from './text-normalisation';
 export * from './organisations';
 export * from './priority';
+export * from './case-facts';
 export * from './sla';
 export * from './case-state';
 export * from './channel-key';

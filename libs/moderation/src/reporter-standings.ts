@@ -115,14 +115,31 @@ export class ReporterStandings {
     return { reporters: rows.length, events };
   }
 
-  /** The `reporter_reputation` points of a case: its most credible reporter's record (newcomers count as clean). */
-  async casePoints(manager: EntityManager, caseId: string): Promise<number> {
-    const tracks: { decided_cases: number | null; dismissed_cases: number | null }[] = await manager.query(
+  /**
+   * The `reporter_reputation` points of a case: its most credible reporter's record (newcomers count as clean).
+   * `newReporterRefs` are the reporters just attached: when one of them is clean the case loses nothing, whatever
+   * the others' records, so the case's every reporter (thousands on a hot channel, at every triage) is read only
+   * when all the new ones are discredited.
+   */
+  async casePoints(manager: EntityManager, caseId: string, newReporterRefs: readonly string[]): Promise<number> {
+    const newcomers = await this.pointsOf(
+      manager,
+      `SELECT s.decided_cases, s.dismissed_cases
+       FROM (SELECT DISTINCT unnest($1::text[]) AS reporter_ref) r LEFT JOIN reporter_standings s USING (reporter_ref)`,
+      [newReporterRefs],
+    );
+    if (newcomers === 0) return 0;
+    return this.pointsOf(
+      manager,
       `SELECT s.decided_cases, s.dismissed_cases
        FROM (SELECT DISTINCT reporter_ref FROM reports WHERE case_id = $1) r
        LEFT JOIN reporter_standings s USING (reporter_ref)`,
       [caseId],
     );
+  }
+
+  private async pointsOf(manager: EntityManager, sql: string, params: unknown[]): Promise<number> {
+    const tracks: { decided_cases: number | null; dismissed_cases: number | null }[] = await manager.query(sql, params);
     return caseReputationPoints(
       tracks.map((t) => ({ decidedCases: t.decided_cases ?? 0, dismissedCases: t.dismissed_cases ?? 0 })),
       this.config.reputation,

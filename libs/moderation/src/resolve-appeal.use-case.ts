@@ -107,11 +107,14 @@ export class ResolveAppeal {
         events.push({ action: 'channel.restored', target: { type: 'channel', id: theCase.channelId }, data: { appealId: appeal.id } });
       }
       if (input.outcome === 'reversed' && decision.action === 'no_violation') {
+        // The new case carries its predecessor's figures (the reports stay with the old one); triage adds to them.
         const [reopened]: { id: string }[] = await manager.query(
           `INSERT INTO cases (channel_id, status, priority, priority_breakdown, organisation_matches, top_category,
-             sla_due_at, report_count, distinct_reporters, previous_case_id, opened_at)
+             sla_due_at, report_count, distinct_reporters, categories, sources, max_subscribers, removal_order,
+             languages, previous_case_id, opened_at)
            SELECT channel_id, 'open', priority, priority_breakdown, organisation_matches, top_category,
-             now() + (sla_due_at - opened_at), report_count, distinct_reporters, id, now()
+             now() + (sla_due_at - opened_at), report_count, distinct_reporters, categories, sources, max_subscribers,
+             removal_order, languages, id, now()
            FROM cases WHERE id = $1
            ON CONFLICT (channel_id) WHERE status IN ('open', 'in_review', 'escalated') DO NOTHING
            RETURNING id`,

@@ -4,16 +4,15 @@ import { ActionContext, AuditService } from '@vigil/audit';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { CaseEntity, ReportEntity } from '@vigil/database';
 import {
-  Category,
   computePriority,
   detectLanguage,
   matchOrganisations,
   mostSevereCategory,
   OrganisationMatch,
   slaDueAt,
-  Source,
   strongestSource,
   UNRESOLVED_CASE_STATUSES,
+  withReports,
 } from '@vigil/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import { ReporterStandings } from './reporter-standings';
@@ -23,16 +22,6 @@ export type TriageOutcome =
   | { outcome: 'triaged'; caseId: string; caseOpened: boolean; priority: number; reports: number }
   | { outcome: 'already-triaged'; caseId: string | null }
   | { outcome: 'missing' };
-
-interface CaseAggregate {
-  report_count: number;
-  distinct_reporters: number;
-  categories: Category[];
-  sources: Source[];
-  max_subscribers: number | null;
-  removal_order: boolean;
-  languages: string[];
-}
 
 /** At most this many waiting reports of one channel are attached in one transaction. */
 const TRIAGE_BATCH = 500;
@@ -120,6 +109,12 @@ export class TriageReport {
 
       // Intake leaves the language to triage when the reporter gave none: detection is off the request path.
       const languages = reports.map((r) => r.language ?? detectLanguage(r.description));
+      // Counted before this batch is attached: its reporters who have not reported this case yet.
+      const [{ count: newReporters }]: { count: number }[] = await manager.query(
+        `SELECT count(DISTINCT b.reporter_ref)::int AS count FROM unnest($2::text[]) AS b (reporter_ref)
+         WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.case_id = $1 AND r.reporter_ref = b.reporter_ref)`,
+        [theCase.id, reports.map((r) => r.reporterRef)],
+      );
       await manager.query(
         `UPDATE reports r SET case_id = $1, status = 'triaged', triaged_at = now(),
            language = v.language, language_detected = r.language IS NULL AND v.language IS NOT NULL
@@ -128,7 +123,17 @@ export class TriageReport {
         [theCase.id, reports.map((r) => r.id), languages],
       );
 
-      const aggregate = await this.aggregate(manager, theCase.id);
+      const facts = withReports(
+        theCase,
+        reports.map((r, i) => ({
+          category: r.category,
+          source: r.source,
+          subscribers: r.subscribers,
+          removalOrder: r.removalOrder,
+          language: languages[i],
+        })),
+        newReporters,
+      );
       let organisationMatches = theCase.organisationMatches;
       for (const report of reports) {
         organisationMatches = mergeMatches(
@@ -136,36 +141,45 @@ export class TriageReport {
           matchOrganisations(`${report.organization ?? ''}\n${report.description}`),
         );
       }
-      const topCategory = mostSevereCategory(aggregate.categories);
+      const topCategory = mostSevereCategory(facts.categories);
       const { priority, breakdown } = computePriority({
         topCategory,
-        bestSource: strongestSource(aggregate.sources),
-        distinctReporters: aggregate.distinct_reporters,
+        bestSource: strongestSource(facts.sources),
+        distinctReporters: facts.distinctReporters,
         organisationMatches,
-        maxSubscribers: aggregate.max_subscribers,
-        removalOrder: aggregate.removal_order,
-        reporterReputationPoints: await this.standings.casePoints(manager, theCase.id),
+        maxSubscribers: facts.maxSubscribers,
+        removalOrder: facts.removalOrder,
+        reporterReputationPoints: await this.standings.casePoints(
+          manager,
+          theCase.id,
+          reports.map((r) => r.reporterRef),
+        ),
       });
       const due = reportsDue < theCase.slaDueAt ? reportsDue : theCase.slaDueAt;
       await manager.query(
         `UPDATE cases SET report_count = $2, distinct_reporters = $3, top_category = $4, priority = $5,
            priority_breakdown = $6::jsonb, organisation_matches = $7::jsonb, sla_due_at = $8, languages = $9,
+           categories = $10, sources = $11, max_subscribers = $12, removal_order = $13,
            version = version + 1, updated_at = now()
          WHERE id = $1`,
         [
           theCase.id,
-          aggregate.report_count,
-          aggregate.distinct_reporters,
+          facts.reportCount,
+          facts.distinctReporters,
           topCategory,
           priority,
           JSON.stringify(breakdown),
           JSON.stringify(organisationMatches),
           due,
-          aggregate.languages,
+          facts.languages,
+          facts.categories,
+          facts.sources,
+          facts.maxSubscribers,
+          facts.removalOrder,
         ],
       );
 
-      const triaged = { caseId: theCase.id, priority, slaDueAt: due.toISOString(), reportCount: aggregate.report_count };
+      const triaged = { caseId: theCase.id, priority, slaDueAt: due.toISOString(), reportCount: facts.reportCount };
       await this.audit.record(
         manager,
         ctx,
@@ -214,22 +228,6 @@ export class TriageReport {
       [report.channelId, report.category, due],
     );
     return manager.getRepository(CaseEntity).findOneByOrFail({ id: row.id });
-  }
-
-  private async aggregate(manager: EntityManager, caseId: string): Promise<CaseAggregate> {
-    const [row]: CaseAggregate[] = await manager.query(
-      `SELECT count(*)::int AS report_count,
-              count(DISTINCT reporter_ref)::int AS distinct_reporters,
-              array_agg(DISTINCT category) AS categories,
-              array_agg(DISTINCT source) AS sources,
-              max(subscribers) AS max_subscribers,
-              bool_or(removal_order) AS removal_order,
-              coalesce(array_agg(DISTINCT language ORDER BY language) FILTER (WHERE language IS NOT NULL), '{}')
-                AS languages
-       FROM reports WHERE case_id = $1`,
-      [caseId],
-    );
-    return row;
   }
 }
 

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
-import type { CaseStatus, Category } from '@vigil/domain';
+import type { CaseStatus, Category, Source } from '@vigil/domain';
 
 export interface StoredPriorityFactor {
   factor: string;
@@ -39,6 +39,23 @@ export class CaseEntity {
 
   @Column({ name: 'distinct_reporters', type: 'integer', default: 0 })
   distinctReporters: number;
+
+  /** Of the case's reports, kept by triage batch by batch: their categories, sources, largest reach, removal order. */
+  @Column({ type: 'text', array: true, default: [] })
+  categories: Category[];
+
+  @Column({ type: 'text', array: true, default: [] })
+  sources: Source[];
+
+  @Column({ name: 'max_subscribers', type: 'integer', nullable: true })
+  maxSubscribers: number | null;
+
+  @Column({ name: 'removal_order', type: 'boolean', default: false })
+  removalOrder: boolean;
+
+  /** The languages of its reports: a claim prefers cases in the moderator's languages. */
+  @Column({ type: 'text', array: true, default: [] })
+  languages: string[];
 
   @Column({ name: 'assignee_id', type: 'uuid', nullable: true })
   assigneeId: string | null;

@@ -15,6 +15,7 @@ import { CaseLanguages1764000000005 } from './migrations/1764000000005-case-lang
 import { DecisionTimes1764000000006 } from './migrations/1764000000006-decision-times';
 import { DecisionOutcomes1764000000007 } from './migrations/1764000000007-decision-outcomes';
 import { CaseAggregates1764000000008 } from './migrations/1764000000008-case-aggregates';
+import { OpenWorkIndexes1764000000009 } from './migrations/1764000000009-open-work-indexes';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { Review1764000000002 } from './migrations/1764000000002-review';
 import { AppealEntity } from './entities/appeal.entity';
@@ -48,6 +49,7 @@ export const MIGRATIONS = [
   DecisionTimes1764000000006,
   DecisionOutcomes1764000000007,
   CaseAggregates1764000000008,
+  OpenWorkIndexes1764000000009,
 ];
 
 export interface DatabaseSettings {

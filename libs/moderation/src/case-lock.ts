@@ -21,14 +21,6 @@ export async function lockChannelForTriage(manager: EntityManager, channelId: st
   await manager.query(`SELECT id FROM channels WHERE id = $1 FOR NO KEY UPDATE`, [channelId]);
 }
 
-/** The same lock when it is free; false at once when another transaction holds the channel. */
-export async function tryLockChannelForTriage(manager: EntityManager, channelId: string): Promise<boolean> {
-  const rows: unknown[] = await manager.query(`SELECT id FROM channels WHERE id = $1 FOR NO KEY UPDATE SKIP LOCKED`, [
-    channelId,
-  ]);
-  return rows.length > 0;
-}
-
 export function holdsLease(theCase: CaseEntity, userId: string | null, now = new Date()): boolean {
   return (
     theCase.status === 'in_review' &&

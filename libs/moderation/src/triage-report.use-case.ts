@@ -16,13 +16,11 @@ import {
 } from '@vigil/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import { ReporterStandings } from './reporter-standings';
-import { lockChannelForTriage, tryLockChannelForTriage } from './case-lock';
+import { lockChannelForTriage } from './case-lock';
 
 export type TriageOutcome =
   | { outcome: 'triaged'; caseId: string; caseOpened: boolean; priority: number; reports: number }
   | { outcome: 'already-triaged'; caseId: string | null }
-  /** Another transaction holds the channel (most often its triage, which may take this report): try again shortly. */
-  | { outcome: 'channel-busy' }
   | { outcome: 'missing' };
 
 /** At most this many waiting reports of one channel are attached in one transaction. */
@@ -31,10 +29,9 @@ const TRIAGE_BATCH = 500;
 /**
  * Attaches a report to its channel's unresolved case (opening one when there is none), re-scores the case and
  * moves its SLA deadline, all in one transaction with `report.triaged` (and `case.opened`). Every other report of
- * the same channel still waiting is attached in the same transaction: in a surge the reports on a hot channel pile
- * up while one transaction holds it, and re-scoring the case once for all of them is what lets triage keep up with
- * intake. A job that finds its channel held comes back shortly (`channel-busy`) rather than waiting; its report has
- * usually been taken by then. Jobs that find their report triaged change nothing — as does running a job twice.
+ * the same channel still waiting is attached in the same transaction: in a surge the reports on a hot channel queue
+ * up behind its row lock, and re-scoring the case once for all of them is what lets triage keep up with intake.
+ * Their own jobs then find them triaged and change nothing — as does running a job twice.
  */
 @Injectable()
 export class TriageReport {
@@ -77,11 +74,7 @@ export class TriageReport {
     ctx: ActionContext,
   ): Promise<TriageOutcome | null> {
     return this.db.transaction(async (manager) => {
-      // A job does not wait for a busy channel: on a hot channel the jobs queued behind its lock held a connection
-      // and a worker slot each while other channels waited, and the holder mostly takes their reports anyway. The
-      // sweep after a full batch does wait: the reports it is for may have no job of their own.
-      if (ownReportId === null) await lockChannelForTriage(manager, channelId);
-      else if (!(await tryLockChannelForTriage(manager, channelId))) return { outcome: 'channel-busy' } as const;
+      await lockChannelForTriage(manager, channelId);
       const reports = await manager
         .getRepository(ReportEntity)
         .createQueryBuilder('r')

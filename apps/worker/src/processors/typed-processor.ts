@@ -4,11 +4,7 @@ import { JOB_NAMES, JobOf, QueueName } from '@vigil/queues';
 import type { Job } from 'bullmq';
 
 export type JobHandlers<Q extends QueueName> = {
-  [N in JobOf<Q>['name']]: (
-    data: Extract<JobOf<Q>, { name: N }>['data'],
-    job: Job,
-    token: string | undefined,
-  ) => Promise<unknown>;
+  [N in JobOf<Q>['name']]: (data: Extract<JobOf<Q>, { name: N }>['data'], job: Job) => Promise<unknown>;
 };
 
 /** True when this run is the job's last attempt, so a failure now is final. */
@@ -33,11 +29,9 @@ export abstract class TypedProcessor<Q extends QueueName> extends WorkerHost imp
     }
   }
 
-  async process(job: Job, token?: string): Promise<unknown> {
-    const handler = (
-      this.handlers as Record<string, (data: unknown, job: Job, token: string | undefined) => Promise<unknown>>
-    )[job.name];
+  async process(job: Job): Promise<unknown> {
+    const handler = (this.handlers as Record<string, (data: unknown, job: Job) => Promise<unknown>>)[job.name];
     if (!handler) throw new Error(`Queue ${this.queueName} has no handler for job "${job.name}"`);
-    return handler(job.data, job, token);
+    return handler(job.data, job);
   }
 }

@@ -1,4 +1,5 @@
 import { TriageReport } from '@vigil/moderation';
+import { DataSource } from 'typeorm';
 import { reportBody, TestSystem, waitFor } from '../support/test-system';
 
 describe('triage into cases and the review list (worker running)', () => {
@@ -164,6 +165,14 @@ describe('triage into cases and the review list (worker running)', () => {
       caseId: (outcome as { caseId: string }).caseId,
     });
     await system.startWorker();
+  });
+
+  it('gives the worker one database connection per triage job on top of DATABASE_POOL_SIZE', () => {
+    // A triage job holds its connection while it waits for a hot channel: those must not starve the sealer.
+    const options = system.worker!.get(DataSource, { strict: false }).options as { poolSize?: number; extra?: { max?: number } };
+    const expected = system.config.databasePoolSize + system.config.triageConcurrency;
+    expect(options.extra?.max).toBe(expected);
+    expect(options.poolSize).toBe(expected);
   });
 
   it('shows the first 200 reports of a case with more, and counts them all', async () => {

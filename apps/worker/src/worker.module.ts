@@ -19,7 +19,8 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(),
+        // Each of the TRIAGE_CONCURRENCY triage jobs holds a connection; the other processors share DATABASE_POOL_SIZE.
+        DatabaseModule.forRoot({ extraConnections: config.triageConcurrency }),
         QueuesModule.forRoot('worker'),
         AuditModule,
         ModerationModule,

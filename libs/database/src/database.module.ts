@@ -7,13 +7,22 @@ import { dataSourceOptions } from './data-source';
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forRoot(): DynamicModule {
+  /**
+   * `extraConnections`: connections the process needs beyond DATABASE_POOL_SIZE — the worker's triage jobs hold one
+   * each for their whole transaction (and, on a hot channel, while they wait for it), which must not starve the
+   * sealer and the other processors.
+   */
+  static forRoot({ extraConnections = 0 }: { extraConnections?: number } = {}): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [VIGIL_CONFIG],
-          useFactory: (config: VigilConfig) => ({ ...dataSourceOptions(config), retryAttempts: 3, retryDelay: 1000 }),
+          useFactory: (config: VigilConfig) => ({
+            ...dataSourceOptions({ ...config, databasePoolSize: config.databasePoolSize + extraConnections }),
+            retryAttempts: 3,
+            retryDelay: 1000,
+          }),
         }),
       ],
       exports: [TypeOrmModule],

@@ -1,5 +1,5 @@
 import { dropDatabase } from '@vigil/database';
-import { TestSystem } from '../support/test-system';
+import { reportBody, TestSystem } from '../support/test-system';
 
 describe('operations endpoints', () => {
   let system: TestSystem;
@@ -23,6 +23,24 @@ describe('operations endpoints', () => {
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toContain('text/plain');
     expect(metrics.text).toContain('vigil_http_request_duration_seconds_count{method="GET",route="/health/live",status="200"}');
+  });
+
+  it('counts intake batches and the reports in them', async () => {
+    const count = (text: string, name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
+    const before = (await system.request('GET', '/metrics')).text;
+    const filed = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        system.request('POST', '/v1/reports', { body: reportBody({ channel: `https://t.me/metrics_probe_${i}` }) }),
+      ),
+    );
+    expect(filed.map((r) => r.status)).toEqual(Array(5).fill(202));
+    const after = (await system.request('GET', '/metrics')).text;
+    expect(count(after, 'vigil_intake_batch_rows_total') - count(before, 'vigil_intake_batch_rows_total')).toBe(5);
+    const batches = count(after, 'vigil_intake_batches_total') - count(before, 'vigil_intake_batches_total');
+    expect(batches).toBeGreaterThanOrEqual(1);
+    expect(batches).toBeLessThanOrEqual(5);
+    expect(count(after, 'vigil_intake_statements_total') - count(before, 'vigil_intake_statements_total')).toBe(batches);
+    expect(count(after, 'vigil_intake_failed_batches_total')).toBe(0);
   });
 
   it('serves an OpenAPI document describing the contract’s paths and enums', async () => {

@@ -1,8 +1,20 @@
 import { Injectable } from '@nestjs/common';
+import { IntakeGroupCommit, IntakeGroupCommitTotals } from '@vigil/moderation';
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
-/** Prometheus metrics of this process: Node's defaults and HTTP request durations by route and status. */
+/** The intake group commit's running totals, as counters read when Prometheus scrapes. */
+const INTAKE_COUNTERS: [keyof IntakeGroupCommitTotals, string, string][] = [
+  ['batches', 'vigil_intake_batches_total', 'Intake batches written (reports arriving together share one statement)'],
+  ['rows', 'vigil_intake_batch_rows_total', 'Reports in those batches: divided by the batches, the mean batch size'],
+  ['statements', 'vigil_intake_statements_total', 'Intake statements sent, row-by-row rewrites of failed batches included'],
+  ['failedBatches', 'vigil_intake_failed_batches_total', 'Batches whose statement failed and were written row by row'],
+];
+
+/**
+ * Prometheus metrics of this process: Node's defaults, HTTP request durations by route and status, and how intake
+ * batches its reports.
+ */
 @Injectable()
 export class MetricsRegistry {
   readonly registry = new Registry();
@@ -14,8 +26,19 @@ export class MetricsRegistry {
     registers: [this.registry],
   });
 
-  constructor() {
+  constructor(intake: IntakeGroupCommit) {
     collectDefaultMetrics({ register: this.registry, prefix: 'vigil_api_' });
+    for (const [total, name, help] of INTAKE_COUNTERS) {
+      new Counter({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(intake.totals[total]);
+        },
+      });
+    }
   }
 
   instrument(fastify: FastifyInstance): void {

@@ -54,6 +54,15 @@ export class AuditService {
   async record(manager: EntityManager, ctx: ActionContext, ...events: AuditEventInput[]): Promise<void> {
     if (events.length === 0) return;
     const params: unknown[] = [];
+    await manager.query(this.insertStatement(ctx, events, params), params);
+  }
+
+  /**
+   * The INSERT that `record` runs, for a caller that writes its change and the events describing it in one statement
+   * (as a `WITH … AS (INSERT …)` part): its parameters are appended to `params` and numbered after those already
+   * there. `events` must not be empty.
+   */
+  insertStatement(ctx: ActionContext, events: readonly AuditEventInput[], params: unknown[]): string {
     const rows = events.map((event, index) => {
       const base = params.length;
       params.push(
@@ -70,11 +79,8 @@ export class AuditService {
       const occurredAt = `clock_timestamp() + interval '1 microsecond' * ${index}`;
       return `(${occurredAt}, $${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}::jsonb, $${base + 7})`;
     });
-    await manager.query(
-      `INSERT INTO audit_events (occurred_at, actor_id, actor_role, action, target_type, target_id, data, request_id)
-       VALUES ${rows.join(', ')}`,
-      params,
-    );
+    return `INSERT INTO audit_events (occurred_at, actor_id, actor_role, action, target_type, target_id, data, request_id)
+       VALUES ${rows.join(', ')}`;
   }
 
   /** Events about one target, oldest first (a case's history). */

@@ -117,9 +117,9 @@ export class ReporterStandings {
 
   /**
    * The `reporter_reputation` points of a case: its most credible reporter's record (newcomers count as clean).
-   * `newReporterRefs` are the reporters just attached: when one of them is clean the case loses nothing, whatever
-   * the others' records, so the case's every reporter (thousands on a hot channel, at every triage) is read only
-   * when all the new ones are discredited.
+   * `newReporterRefs` are the reporters of the reports joining it (attached or about to be): when one of them is
+   * clean the case loses nothing, whatever the others' records, so the case's every reporter (thousands on a hot
+   * channel, at every triage) is read only when all the new ones are discredited.
    */
   async casePoints(manager: EntityManager, caseId: string, newReporterRefs: readonly string[]): Promise<number> {
     const newcomers = await this.pointsOf(
@@ -132,9 +132,9 @@ export class ReporterStandings {
     return this.pointsOf(
       manager,
       `SELECT s.decided_cases, s.dismissed_cases
-       FROM (SELECT DISTINCT reporter_ref FROM reports WHERE case_id = $1) r
+       FROM (SELECT reporter_ref FROM reports WHERE case_id = $1 UNION SELECT unnest($2::text[])) r
        LEFT JOIN reporter_standings s USING (reporter_ref)`,
-      [caseId],
+      [caseId, newReporterRefs],
     );
   }
 

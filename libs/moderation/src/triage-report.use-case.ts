@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ActionContext, AuditService } from '@vigil/audit';
+import { ActionContext, AuditEventInput, AuditService } from '@vigil/audit';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { CaseEntity, ReportEntity } from '@vigil/database';
 import {
@@ -115,14 +115,6 @@ export class TriageReport {
          WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.case_id = $1 AND r.reporter_ref = b.reporter_ref)`,
         [theCase.id, reports.map((r) => r.reporterRef)],
       );
-      await manager.query(
-        `UPDATE reports r SET case_id = $1, status = 'triaged', triaged_at = now(),
-           language = v.language, language_detected = r.language IS NULL AND v.language IS NOT NULL
-         FROM unnest($2::uuid[], $3::text[]) AS v (id, language)
-         WHERE r.id = v.id`,
-        [theCase.id, reports.map((r) => r.id), languages],
-      );
-
       const facts = withReports(
         theCase,
         reports.map((r, i) => ({
@@ -156,33 +148,8 @@ export class TriageReport {
         ),
       });
       const due = reportsDue < theCase.slaDueAt ? reportsDue : theCase.slaDueAt;
-      await manager.query(
-        `UPDATE cases SET report_count = $2, distinct_reporters = $3, top_category = $4, priority = $5,
-           priority_breakdown = $6::jsonb, organisation_matches = $7::jsonb, sla_due_at = $8, languages = $9,
-           categories = $10, sources = $11, max_subscribers = $12, removal_order = $13,
-           version = version + 1, updated_at = now()
-         WHERE id = $1`,
-        [
-          theCase.id,
-          facts.reportCount,
-          facts.distinctReporters,
-          topCategory,
-          priority,
-          JSON.stringify(breakdown),
-          JSON.stringify(organisationMatches),
-          due,
-          facts.languages,
-          facts.categories,
-          facts.sources,
-          facts.maxSubscribers,
-          facts.removalOrder,
-        ],
-      );
-
       const triaged = { caseId: theCase.id, priority, slaDueAt: due.toISOString(), reportCount: facts.reportCount };
-      await this.audit.record(
-        manager,
-        ctx,
+      const events: AuditEventInput[] = [
         ...(caseOpened
           ? [
               {
@@ -197,7 +164,33 @@ export class TriageReport {
           target: { type: 'report', id: report.id },
           data: triaged,
         })),
+      ];
+
+      // The reports attached, the case re-scored and every event recorded: one statement, one round trip.
+      const params: unknown[] = [];
+      const p = (value: unknown) => `$${params.push(value)}`;
+      const attach = `UPDATE reports r SET case_id = ${p(theCase.id)}, status = 'triaged', triaged_at = now(),
+           language = v.language, language_detected = r.language IS NULL AND v.language IS NOT NULL
+         FROM unnest(${p(reports.map((r) => r.id))}::uuid[], ${p(languages)}::text[]) AS v (id, language)
+         WHERE r.id = v.id RETURNING 1`;
+      const rescore = `UPDATE cases SET report_count = ${p(facts.reportCount)},
+           distinct_reporters = ${p(facts.distinctReporters)}, top_category = ${p(topCategory)},
+           priority = ${p(priority)}, priority_breakdown = ${p(JSON.stringify(breakdown))}::jsonb,
+           organisation_matches = ${p(JSON.stringify(organisationMatches))}::jsonb, sla_due_at = ${p(due)},
+           languages = ${p(facts.languages)}::text[], categories = ${p(facts.categories)}::text[],
+           sources = ${p(facts.sources)}::text[], max_subscribers = ${p(facts.maxSubscribers)}::integer,
+           removal_order = ${p(facts.removalOrder)}, version = version + 1, updated_at = now()
+         WHERE id = ${p(theCase.id)} RETURNING 1`;
+      const record = this.audit.insertStatement(ctx, events, params);
+      const [written]: { attached: number; rescored: number }[] = await manager.query(
+        `WITH attached AS (${attach}), rescored AS (${rescore}), recorded AS (${record} RETURNING 1)
+         SELECT (SELECT count(*) FROM attached)::int AS attached, (SELECT count(*) FROM rescored)::int AS rescored,
+                (SELECT count(*) FROM recorded)::int AS recorded`,
+        params,
       );
+      if (written.attached !== reports.length || written.rescored !== 1) {
+        throw new Error(`triage wrote ${written.attached}/${reports.length} reports and ${written.rescored} case rows`);
+      }
       return { outcome: 'triaged', caseId: theCase.id, caseOpened, priority, reports: reports.length } as const;
     });
   }

@@ -53,10 +53,10 @@ function standingOf(row: StandingRow): ReporterStanding {
 }
 
 /**
- * Reporters' records (DSA Art. 23), kept as each decision's outcome is applied: every reporter of a
- * decided case gets one more decided case (and one more dismissed for `no_violation`), then may be warned or
- * suspended (`reporter.warned`, `reporter.suspended`, audited with `decision.applied`). Triage reads the records into the
- * `reporter_reputation` priority factor; intake (SubmitReport's statement) refuses a suspended reporter.
+ * Reporters' records (DSA Art. 23), kept as each decision's outcome is applied: every reporter of a decided case gets
+ * one more decided case (and one more dismissed for `no_violation`), then may be warned or suspended
+ * (`reporter.warned`, `reporter.suspended`, audited with `decision.applied`). Triage reads the records into the
+ * `reporter_reputation` priority factor; intake (IntakeGroupCommit's statement) refuses a suspended reporter.
  */
 @Injectable()
 export class ReporterStandings {

@@ -116,32 +116,42 @@ export class ReporterStandings {
   }
 
   /**
-   * The `reporter_reputation` points of a case: its most credible reporter's record (newcomers count as clean).
-   * `newReporterRefs` are the reporters of the reports joining it (attached or about to be): when one of them is
-   * clean the case loses nothing, whatever the others' records, so the case's every reporter (thousands on a hot
-   * channel, at every triage) is read only when all the new ones are discredited.
+   * Of the reporters of reports joining a case (before they are attached): how many have not reported it yet, and the
+   * case's `reporter_reputation` points with them — its most credible reporter's record (newcomers count as clean).
+   * When one of them is clean the case loses nothing, whatever the others' records, so the case's every reporter
+   * (thousands on a hot channel, at every triage) is read only when all the joining ones are discredited; otherwise
+   * this is one statement.
    */
-  async casePoints(manager: EntityManager, caseId: string, newReporterRefs: readonly string[]): Promise<number> {
-    const newcomers = await this.pointsOf(
-      manager,
-      `SELECT s.decided_cases, s.dismissed_cases
-       FROM (SELECT DISTINCT unnest($1::text[]) AS reporter_ref) r LEFT JOIN reporter_standings s USING (reporter_ref)`,
-      [newReporterRefs],
+  async joining(
+    manager: EntityManager,
+    caseId: string,
+    reporterRefs: readonly string[],
+  ): Promise<{ newReporters: number; points: number }> {
+    const [row]: { new_reporters: number; joining: [number | null, number | null][] }[] = await manager.query(
+      `SELECT
+         (SELECT count(DISTINCT b.reporter_ref)::int FROM unnest($2::text[]) AS b (reporter_ref)
+          WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.case_id = $1 AND r.reporter_ref = b.reporter_ref))
+           AS new_reporters,
+         (SELECT coalesce(json_agg(json_build_array(s.decided_cases, s.dismissed_cases)), '[]'::json)
+          FROM (SELECT DISTINCT unnest($2::text[]) AS reporter_ref) j LEFT JOIN reporter_standings s USING (reporter_ref))
+           AS joining`,
+      [caseId, reporterRefs],
     );
-    if (newcomers === 0) return 0;
-    return this.pointsOf(
-      manager,
+    const joiningPoints = this.pointsOfTracks(row.joining.map(([decided, dismissed]) => ({ decided, dismissed })));
+    if (joiningPoints === 0) return { newReporters: row.new_reporters, points: 0 };
+    const all: { decided_cases: number | null; dismissed_cases: number | null }[] = await manager.query(
       `SELECT s.decided_cases, s.dismissed_cases
        FROM (SELECT reporter_ref FROM reports WHERE case_id = $1 UNION SELECT unnest($2::text[])) r
        LEFT JOIN reporter_standings s USING (reporter_ref)`,
-      [caseId, newReporterRefs],
+      [caseId, reporterRefs],
     );
+    const points = this.pointsOfTracks(all.map((t) => ({ decided: t.decided_cases, dismissed: t.dismissed_cases })));
+    return { newReporters: row.new_reporters, points };
   }
 
-  private async pointsOf(manager: EntityManager, sql: string, params: unknown[]): Promise<number> {
-    const tracks: { decided_cases: number | null; dismissed_cases: number | null }[] = await manager.query(sql, params);
+  private pointsOfTracks(tracks: { decided: number | null; dismissed: number | null }[]): number {
     return caseReputationPoints(
-      tracks.map((t) => ({ decidedCases: t.decided_cases ?? 0, dismissedCases: t.dismissed_cases ?? 0 })),
+      tracks.map((t) => ({ decidedCases: t.decided ?? 0, dismissedCases: t.dismissed ?? 0 })),
       this.config.reputation,
     );
   }

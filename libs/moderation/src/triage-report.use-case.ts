@@ -109,11 +109,11 @@ export class TriageReport {
 
       // Intake leaves the language to triage when the reporter gave none: detection is off the request path.
       const languages = reports.map((r) => r.language ?? detectLanguage(r.description));
-      // Counted before this batch is attached: its reporters who have not reported this case yet.
-      const [{ count: newReporters }]: { count: number }[] = await manager.query(
-        `SELECT count(DISTINCT b.reporter_ref)::int AS count FROM unnest($2::text[]) AS b (reporter_ref)
-         WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.case_id = $1 AND r.reporter_ref = b.reporter_ref)`,
-        [theCase.id, reports.map((r) => r.reporterRef)],
+      // Read before this batch is attached: its reporters new to the case, and the case's reputation with them.
+      const reporters = await this.standings.joining(
+        manager,
+        theCase.id,
+        reports.map((r) => r.reporterRef),
       );
       const facts = withReports(
         theCase,
@@ -124,7 +124,7 @@ export class TriageReport {
           removalOrder: r.removalOrder,
           language: languages[i],
         })),
-        newReporters,
+        reporters.newReporters,
       );
       let organisationMatches = theCase.organisationMatches;
       for (const report of reports) {
@@ -141,11 +141,7 @@ export class TriageReport {
         organisationMatches,
         maxSubscribers: facts.maxSubscribers,
         removalOrder: facts.removalOrder,
-        reporterReputationPoints: await this.standings.casePoints(
-          manager,
-          theCase.id,
-          reports.map((r) => r.reporterRef),
-        ),
+        reporterReputationPoints: reporters.points,
       });
       const due = reportsDue < theCase.slaDueAt ? reportsDue : theCase.slaDueAt;
       const triaged = { caseId: theCase.id, priority, slaDueAt: due.toISOString(), reportCount: facts.reportCount };

@@ -5,6 +5,7 @@ import {
   type CaseEvent,
   decisionEvent,
   nextCaseStatus,
+  reportStatusAfter,
   unclaimEvent,
 } from './case-state';
 import { DomainError } from './errors';
@@ -100,6 +101,16 @@ describe('decisionEvent', () => {
 
   it('maps every decision to a move an in-review case can make', () => {
     for (const action of DECISION_ACTIONS) expect(canTransition('in_review', decisionEvent(action))).toBe(true);
+  });
+});
+
+describe('reportStatusAfter', () => {
+  it.each([
+    ['takedown', 'action_taken'],
+    ['restrict', 'action_taken'],
+    ['no_violation', 'no_action'],
+  ] as const)('gives the reports of a case decided %s the status %s', (action, status) => {
+    expect(reportStatusAfter(action)).toBe(status);
   });
 });
 

@@ -67,6 +67,11 @@ export function decisionEvent(action: DecisionAction): CaseEvent {
   return DECISION_EVENTS[action];
 }
 
+/** What a deciding action makes of its case's reports, as their reporters are told: acted on, or no violation. */
+export function reportStatusAfter(action: Exclude<DecisionAction, 'escalate'>): 'action_taken' | 'no_action' {
+  return action === 'no_violation' ? 'no_action' : 'action_taken';
+}
+
 /** Where a case goes when its reviewer lets go of it: back to the queue it was claimed from. */
 export function unclaimEvent(escalated: boolean, how: 'release' | 'lease_expired'): CaseEvent {
   return escalated ? 'return_to_senior' : how;

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ActionContext, AuditService } from '@vigil/audit';
-import type { DecisionAction } from '@vigil/domain';
+import { DecisionAction, reportStatusAfter } from '@vigil/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import { lockCase } from './case-lock';
 import { CaseCloser } from './close-case';
@@ -10,7 +10,6 @@ import { ReporterStandings } from './reporter-standings';
 
 interface DecisionRow {
   case_id: string;
-  channel_id: string;
   action: DecisionAction;
   created_at: Date;
   applied_at: Date | null;
@@ -48,32 +47,28 @@ export class ApplyDecisionOutcome {
    * changes what the decision did). Takes the case's lock; returns null when there was nothing left to apply.
    */
   async applyWithin(manager: EntityManager, decisionId: string, ctx: ActionContext): Promise<FollowUps | null> {
-    const caseId = await this.caseOf(manager, decisionId);
-    if (!caseId) {
+    const decision = await this.decisionOf(manager, decisionId);
+    if (!decision) {
       this.logger.warn(`No decision ${decisionId} to apply`);
       return null;
     }
+    if (decision.action === 'escalate') return null;
     // Under the case's lock, as appeals and the closing of the case are: whoever comes second sees it applied.
-    await lockCase(manager, caseId);
-    const [decision]: DecisionRow[] = await manager.query(
-      `SELECT d.case_id, c.channel_id, d.action, d.created_at, d.applied_at
-       FROM decisions d JOIN cases c ON c.id = d.case_id WHERE d.id = $1`,
-      [decisionId],
-    );
-    if (decision.applied_at || decision.action === 'escalate') return null;
+    const caseId = decision.case_id;
+    const theCase = await lockCase(manager, caseId);
+    if ((await this.decisionOf(manager, decisionId))!.applied_at) return null;
 
-    const actioned = decision.action !== 'no_violation';
     const [{ reports }]: { reports: number }[] = await manager.query(
       `WITH decided AS (
          UPDATE reports SET status = $2, decided_at = $3 WHERE case_id = $1 AND status = 'triaged' RETURNING 1
        ) SELECT count(*)::int AS reports FROM decided`,
-      [caseId, actioned ? 'action_taken' : 'no_action', decision.created_at],
+      [caseId, reportStatusAfter(decision.action), decision.created_at],
     );
-    const standing = await this.standings.recordCaseOutcome(manager, caseId, !actioned);
+    const standing = await this.standings.recordCaseOutcome(manager, caseId, decision.action === 'no_violation');
     const followUps = await this.outbox.write(manager, {
       decisionId,
       caseId,
-      channelId: decision.channel_id,
+      channelId: theCase.channelId,
       enforcement: null,
       notices: ['reporter_outcome'],
     });
@@ -99,10 +94,11 @@ export class ApplyDecisionOutcome {
     return followUps;
   }
 
-  private async caseOf(manager: EntityManager, decisionId: string): Promise<string | null> {
-    const [row]: { case_id: string }[] = await manager.query(`SELECT case_id FROM decisions WHERE id = $1`, [
-      decisionId,
-    ]);
-    return row?.case_id ?? null;
+  private async decisionOf(manager: EntityManager, decisionId: string): Promise<DecisionRow | null> {
+    const [row]: DecisionRow[] = await manager.query(
+      `SELECT case_id, action, created_at, applied_at FROM decisions WHERE id = $1`,
+      [decisionId],
+    );
+    return row ?? null;
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ReportEntity } from '@vigil/database';
-import { DecisionAction, DomainError, ReportStatus } from '@vigil/domain';
+import { DecisionAction, DomainError, ReportStatus, reportStatusAfter } from '@vigil/domain';
 import { DataSource } from 'typeorm';
 import { ReporterIdentity } from './reporter-identity';
 
@@ -38,17 +38,21 @@ export class ReportStatusQuery {
     if (report.caseId && (report.decidedAt || report.status === 'triaged')) {
       // The outcome the reporter is told: the decision on their report's case and its statement of reasons. A report
       // still in review whose case was just decided shows that decision before ApplyDecisionOutcome reaches it.
-      const [decision]: { action: DecisionAction; reason: string; created_at: Date; applied_at: Date | null }[] =
-        await this.db.query(
-          `SELECT action, reason, created_at, applied_at FROM decisions WHERE case_id = $1 AND action <> 'escalate'
-           ORDER BY created_at DESC LIMIT 1`,
-          [report.caseId],
-        );
+      const [decision]: {
+        action: Exclude<DecisionAction, 'escalate'>;
+        reason: string;
+        created_at: Date;
+        applied_at: Date | null;
+      }[] = await this.db.query(
+        `SELECT action, reason, created_at, applied_at FROM decisions WHERE case_id = $1 AND action <> 'escalate'
+         ORDER BY created_at DESC LIMIT 1`,
+        [report.caseId],
+      );
       if (report.decidedAt) {
         view.decidedAt = report.decidedAt.toISOString();
         if (decision) view.outcome = { action: decision.action, statement: decision.reason };
       } else if (decision && !decision.applied_at) {
-        view.status = decision.action === 'no_violation' ? 'no_action' : 'action_taken';
+        view.status = reportStatusAfter(decision.action);
         view.decidedAt = decision.created_at.toISOString();
         view.outcome = { action: decision.action, statement: decision.reason };
       }

@@ -54,11 +54,11 @@ export class TriageReport {
     // A full batch may have left reports of the channel waiting, and intake gives one job to all the reports of a
     // channel it commits together (IntakeGroupCommit): whoever takes a full batch goes on until the channel is
     // clear, so no report is left for the reconciler.
-    let swept: TriageOutcome | null = result;
     let reports = result.reports;
-    while (swept?.outcome === 'triaged' && swept.reports === TRIAGE_BATCH) {
-      swept = await this.triageWaiting(first.channelId, null, ctx);
-      if (swept?.outcome === 'triaged') reports += swept.reports;
+    for (let last = result.reports; last === TRIAGE_BATCH; ) {
+      const more = await this.triageWaiting(first.channelId, null, ctx);
+      last = more?.outcome === 'triaged' ? more.reports : 0;
+      reports += last;
     }
     return { ...result, reports };
   }

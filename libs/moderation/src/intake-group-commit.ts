@@ -253,30 +253,26 @@ export class IntakeGroupCommit {
   private async commit(batch: Waiting[]): Promise<void> {
     let written: Written[];
     try {
+      // Never throws: a failure is in the answer of the row it belongs to.
       written = await this.writeRows(batch.map((waiting) => waiting.row));
-    } catch (error) {
-      written = batch.map(() => ({ ok: false, error }));
     } finally {
       // The slot bounds work in Postgres; enqueueing is Redis's and must not hold the next batch back.
       this.inFlight--;
       this.dispatch();
     }
-    try {
-      await this.queues.addAfterCommit(
-        QueueName.Triage,
-        triageLeaders(written).map((reportId) => ({
-          job: { name: 'triage-report', data: { reportId } },
-          opts: { jobId: triageJobId(reportId) },
-        })),
-      );
-    } finally {
-      // The rows are committed whatever became of their jobs (the reconciler re-enqueues): nobody may be left waiting.
-      batch.forEach((waiting, i) => {
-        const result = written[i];
-        if (result.ok) waiting.resolve(result.outcome);
-        else waiting.reject(result.error);
-      });
-    }
+    // Never throws: jobs it could not enqueue are left to the reconciler, the rows being committed.
+    await this.queues.addAfterCommit(
+      QueueName.Triage,
+      triageLeaders(written).map((reportId) => ({
+        job: { name: 'triage-report', data: { reportId } },
+        opts: { jobId: triageJobId(reportId) },
+      })),
+    );
+    batch.forEach((waiting, i) => {
+      const result = written[i];
+      if (result.ok) waiting.resolve(result.outcome);
+      else waiting.reject(result.error);
+    });
   }
 
   /** The batch in one statement; if that fails, each row on its own, so one bad row cannot fail the others. */

@@ -16,6 +16,7 @@ import { DecisionTimes1764000000006 } from './migrations/1764000000006-decision-
 import { DecisionOutcomes1764000000007 } from './migrations/1764000000007-decision-outcomes';
 import { CaseAggregates1764000000008 } from './migrations/1764000000008-case-aggregates';
 import { OpenWorkIndexes1764000000009 } from './migrations/1764000000009-open-work-indexes';
+import { QueueIndexes1764000000010 } from './migrations/1764000000010-queue-indexes';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { Review1764000000002 } from './migrations/1764000000002-review';
 import { AppealEntity } from './entities/appeal.entity';
@@ -50,6 +51,7 @@ export const MIGRATIONS = [
   DecisionOutcomes1764000000007,
   CaseAggregates1764000000008,
   OpenWorkIndexes1764000000009,
+  QueueIndexes1764000000010,
 ];
 
 export interface DatabaseSettings {

@@ -80,6 +80,45 @@ describe('migrations', () => {
     ]);
   });
 
+  it("reads a brigaded channel's waiting reports and a big case's first reports through their own indexes", async () => {
+    const [channel] = (
+      await client.query(
+        `INSERT INTO channels (platform, kind, canonical_key, url) VALUES ('telegram', 'channel', 'telegram:brigaded', 'https://t.me/brigaded')
+         RETURNING id`,
+      )
+    ).rows;
+    const [theCase] = (
+      await client.query(
+        `INSERT INTO cases (channel_id, status, top_category, sla_due_at) VALUES ($1, 'open', 'propaganda', now()) RETURNING id`,
+        [channel.id],
+      )
+    ).rows;
+    // 5,000 reports already in the case and 20 still waiting: what triage and a moderator meet on a hot channel.
+    await client.query(
+      `INSERT INTO reports (id, channel_id, case_id, source, reporter_ref, reporter_pseudonym, channel_input, category,
+         description, status, tracking_token_hash, received_at)
+       SELECT gen_random_uuid(), $1, CASE WHEN g <= 5000 THEN $2::uuid END, 'public', 'r' || g, 'reporter#00000000',
+         'https://t.me/brigaded', 'propaganda', 'A report.', CASE WHEN g <= 5000 THEN 'triaged' ELSE 'received' END,
+         'h' || g, now() - make_interval(secs => 6000 - g)
+       FROM generate_series(1, 5020) g`,
+      [channel.id, theCase.id],
+    );
+    await client.query(`ANALYZE reports`);
+    const plan = async (sql: string, params: unknown[]) =>
+      (await client.query(`EXPLAIN ${sql}`, params)).rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
+
+    const waiting = await plan(
+      `SELECT * FROM reports WHERE channel_id = $1 AND status = 'received' ORDER BY received_at, id LIMIT 500`,
+      [channel.id],
+    );
+    expect(waiting).toContain('reports_waiting');
+    const firstOfCase = await plan(`SELECT * FROM reports WHERE case_id = $1 ORDER BY received_at, id LIMIT 200`, [
+      theCase.id,
+    ]);
+    expect(firstOfCase).toMatch(/Index Scan using reports_case_received/);
+    expect(firstOfCase).not.toMatch(/Sort/);
+  });
+
   it('allows at most one unresolved case per channel', async () => {
     const { rows } = await client.query(
       `INSERT INTO channels (platform, kind, canonical_key, url) VALUES ('telegram', 'channel', 'telegram:x', 'https://t.me/x')

@@ -40,7 +40,10 @@ export class ClaimCase {
   async next(input: ClaimNextInput, ctx: ActionContext): Promise<CaseDetail | null> {
     const caseId = await this.db.transaction(async (manager) => {
       // First the best case in the caller's own languages, then the best of all: each is a walk down the
-      // review-queue index (priority, deadline) that stops at the first claimable row nobody else holds.
+      // review-queue index (priority, deadline) that stops at the first claimable row nobody else holds. Right
+      // after a surge opened the cases, statistics still say few overlap the languages, and the planner would sort
+      // every open case instead (43 ms in the bench against a walk of a few rows).
+      await manager.query(`SET LOCAL enable_sort = off`);
       const row =
         (input.preferredLanguages.length > 0
           ? await this.pickNext(manager, input, ctx, input.preferredLanguages)

@@ -49,11 +49,12 @@ describe('migrations', () => {
     ).rejects.toThrow(/append-only/);
   });
 
-  it('gives existing cases the facts of their reports when triage starts keeping them on the case', async () => {
+  /** A Telegram channel `name` with one open case. */
+  async function openCase(name: string): Promise<{ channel: { id: string }; theCase: { id: string } }> {
     const [channel] = (
       await client.query(
-        `INSERT INTO channels (platform, kind, canonical_key, url) VALUES ('telegram', 'channel', 'telegram:facts', 'https://t.me/facts')
-         RETURNING id`,
+        `INSERT INTO channels (platform, kind, canonical_key, url) VALUES ('telegram', 'channel', $1, $2) RETURNING id`,
+        [`telegram:${name}`, `https://t.me/${name}`],
       )
     ).rows;
     const [theCase] = (
@@ -62,6 +63,11 @@ describe('migrations', () => {
         [channel.id],
       )
     ).rows;
+    return { channel, theCase };
+  }
+
+  it('gives existing cases the facts of their reports when triage starts keeping them on the case', async () => {
+    const { channel, theCase } = await openCase('facts');
     const report = `INSERT INTO reports (id, channel_id, case_id, source, reporter_ref, reporter_pseudonym, channel_input, category,
         description, subscribers, removal_order, status, tracking_token_hash)
       VALUES (gen_random_uuid(), $1, $2, $3, $4, 'reporter#00000000', 'https://t.me/facts', $5, 'A report.', $6, $7, 'triaged', $4)`;
@@ -81,18 +87,7 @@ describe('migrations', () => {
   });
 
   it("reads a brigaded channel's waiting reports and a big case's first reports through their own indexes", async () => {
-    const [channel] = (
-      await client.query(
-        `INSERT INTO channels (platform, kind, canonical_key, url) VALUES ('telegram', 'channel', 'telegram:brigaded', 'https://t.me/brigaded')
-         RETURNING id`,
-      )
-    ).rows;
-    const [theCase] = (
-      await client.query(
-        `INSERT INTO cases (channel_id, status, top_category, sla_due_at) VALUES ($1, 'open', 'propaganda', now()) RETURNING id`,
-        [channel.id],
-      )
-    ).rows;
+    const { channel, theCase } = await openCase('brigaded');
     // 5,000 reports already in the case and 20 still waiting: what triage and a moderator meet on a hot channel.
     await client.query(
       `INSERT INTO reports (id, channel_id, case_id, source, reporter_ref, reporter_pseudonym, channel_input, category,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
+import { WALK_INDEX_IN_ORDER } from '@vigil/database';
 import { DataSource, EntityManager } from 'typeorm';
 import { GENESIS_HASH, hashRecord } from './audit-chain';
 import { AUDIT_LOCK_SPACE, SEALER_LOCK } from './audit-locks';
@@ -57,10 +58,9 @@ export class SealAuditEvents {
     );
     if (!locked) return null;
     // Walk the unsealed index in order and join the batch back by primary key. Every sealed row leaves a dead entry
-    // in `audit_events_unsealed` (and a NULL one in the seq index) until vacuum; with the statistics of a table that
-    // is mostly unsealed the planner would rather gather all of them in bitmap scans and sort — 40,000 entries to
-    // find 300 rows in the bench. A plain index scan marks the dead entries it meets, so the next batch skips them.
-    await manager.query(`SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off`);
+    // in `audit_events_unsealed` (and a NULL one in the seq index) until vacuum: bitmap scans gathered 40,000 of them
+    // to seal 300 rows in the bench.
+    await manager.query(WALK_INDEX_IN_ORDER);
     // Read committed: this statement's snapshot already holds whatever the previous lock holder committed.
     const [head]: { seq: string; hash: string }[] = await manager.query(
       `SELECT seq, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1`,

@@ -13,3 +13,4 @@ export * from './entities/enforcement.entity';
 export * from './entities/notification.entity';
 export * from './entities/channel-link.entity';
 export * from './entities/api-key.entity';
+export * from './index-order';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ActionContext, AuditService } from '@vigil/audit';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
-import { CaseEntity } from '@vigil/database';
+import { CaseEntity, WALK_INDEX_IN_ORDER } from '@vigil/database';
 import { CaseStatus, DomainError, nextCaseStatus, Platform } from '@vigil/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import { holdsLease, lockCase, SENIOR_ROLES } from './case-lock';
@@ -43,7 +43,7 @@ export class ClaimCase {
       // review-queue index (priority, deadline) that stops at the first claimable row nobody else holds. Right
       // after a surge opened the cases, statistics still say few overlap the languages, and the planner would sort
       // every open case instead (43 ms in the bench against a walk of a few rows).
-      await manager.query(`SET LOCAL enable_sort = off`);
+      await manager.query(WALK_INDEX_IN_ORDER);
       const row =
         (input.preferredLanguages.length > 0
           ? await this.pickNext(manager, input, ctx, input.preferredLanguages)

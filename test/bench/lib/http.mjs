@@ -11,7 +11,7 @@ export class HttpClient {
     this.agent = new http.Agent({ keepAlive: true, maxSockets });
   }
 
-  /** Resolves to `{ status, body, ms }`; `ms` is the time from sending to the last byte. */
+  /** Resolves to `{ status, body, ms, startedAt }`; `ms` is the time from sending to the last byte. */
   request(method, path, { body, token, headers = {}, timeoutMs = 0 } = {}) {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const allHeaders = { accept: 'application/json', ...headers };
@@ -36,7 +36,7 @@ export class HttpClient {
             } catch {
               // not JSON: keep the text
             }
-            resolve({ status: res.statusCode, body: parsed, text, ms });
+            resolve({ status: res.statusCode, body: parsed, text, ms, startedAt: started });
           });
           res.on('error', reject);
         },

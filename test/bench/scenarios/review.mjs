@@ -70,6 +70,9 @@ export async function review(system, { moderators, loops, seconds, thinkMs = nul
   const claimMs = [];
   const claimBytes = [];
   const decideMs = [];
+  // Every claim's latency beside its answer's size and start time, so the slowest can be told apart: a hot case's
+  // long answer, or a moment when the whole machine was busy.
+  const timeline = [];
   const emptyClaimMs = [];
   const claimedBy = new Map();
   const unexpected = new Map();
@@ -103,6 +106,7 @@ export async function review(system, { moderators, loops, seconds, thinkMs = nul
       }
       claimMs.push(claim.ms);
       claimBytes.push(Buffer.byteLength(claim.text));
+      timeline.push({ step: 'claim', at: claim.startedAt - started, ms: claim.ms, kb: Buffer.byteLength(claim.text) / 1024 });
       const caseId = claim.body.id;
       const holders = claimedBy.get(caseId) ?? new Set();
       holders.add(index);
@@ -119,6 +123,7 @@ export async function review(system, { moderators, loops, seconds, thinkMs = nul
         continue;
       }
       decideMs.push(decided.ms);
+      timeline.push({ step: 'decision', at: decided.startedAt - started, ms: decided.ms, kb: claimBytes.at(-1) / 1024 });
       decisions++;
     }
   };
@@ -150,6 +155,17 @@ export async function review(system, { moderators, loops, seconds, thinkMs = nul
     claimMs: summarise(claimMs),
     claimResponseKb: summarise(claimBytes.map((b) => b / 1024)),
     decisionMs: summarise(decideMs),
+    // Latency by the size of the claimed case's answer (a hot case's carries 200 reports and their history).
+    byClaimAnswerKb: Object.fromEntries(
+      ['claim', 'decision'].flatMap((step) => [
+        [`${step} < 100 KB`, summarise(timeline.filter((t) => t.step === step && t.kb < 100).map((t) => t.ms))],
+        [`${step} ≥ 100 KB`, summarise(timeline.filter((t) => t.step === step && t.kb >= 100).map((t) => t.ms))],
+      ]),
+    ),
+    slowest: timeline
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 20)
+      .map((t) => ({ step: t.step, atSeconds: round(t.at / 1000, 2), ms: round(t.ms, 1), kb: round(t.kb, 0) })),
     emptyClaimMs: summarise(emptyClaimMs),
     doubleAssignments: Math.max(loopDoubles, auditDoubles, decisionDoubles),
     doubleAssignmentChecks: { loops: loopDoubles, auditCaseClaimed: auditDoubles, casesWithTwoDecisions: decisionDoubles },

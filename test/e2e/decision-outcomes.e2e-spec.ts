@@ -133,3 +133,44 @@ describe('a decision’s outcome for reports and reporters', () => {
     await system.stopWorker();
   });
 });
+
+// On a hot case the reports take the outcome a slice at a time, each slice its own transaction.
+describe('a decision’s outcome on a case with many reports', () => {
+  let system: TestSystem;
+
+  beforeAll(async () => {
+    system = await TestSystem.create({ OUTCOME_SLICE_ROWS: '2', OUTCOME_SLICE_PAUSE_MS: '0' });
+    await system.startApi();
+    await system.startWorker();
+  });
+  afterAll(() => system.stop());
+
+  it('decides the reports in slices of their own transactions and counts every one once', async () => {
+    const moderator = await system.staff(['moderator']);
+    const channel = 'https://t.me/outcome_in_slices';
+    const filed = [];
+    for (let i = 0; i < 5; i++) filed.push(await system.reportAndTriage({ channel }));
+    const caseId = filed[0].caseId;
+    expect(new Set(filed.map((f) => f.caseId))).toEqual(new Set([caseId]));
+    // Reports written by one intake statement share their arrival time: slices must not stop at such a tie.
+    await system.sql(`UPDATE reports SET received_at = (SELECT min(received_at) FROM reports WHERE case_id = $1) WHERE case_id = $1`, [
+      caseId,
+    ]);
+
+    expect((await system.request('POST', `/v1/cases/${caseId}/claim`, { token: moderator.token })).status).toBe(200);
+    const decision = await system.request('POST', `/v1/cases/${caseId}/decisions`, { token: moderator.token, body: takedown });
+    expect(decision.status).toBe(201);
+    await system.decisionsApplied();
+
+    const reports = await system.sql(`SELECT status, decided_at, xmin::text AS tx FROM reports WHERE case_id = $1`, [caseId]);
+    expect(reports.map(({ status, decided_at }) => ({ status, decided_at }))).toEqual(
+      Array(5).fill({ status: 'action_taken', decided_at: new Date(decision.body.createdAt) }),
+    );
+    // Slices of two, two and one, each its own transaction.
+    const perTransaction = new Map<string, number>();
+    for (const { tx } of reports) perTransaction.set(tx, (perTransaction.get(tx) ?? 0) + 1);
+    expect([...perTransaction.values()].sort()).toEqual([1, 2, 2]);
+    const [applied] = await system.sql(`SELECT data FROM audit_events WHERE target_id = $1 AND action = 'decision.applied'`, [caseId]);
+    expect(applied.data).toMatchObject({ decisionId: decision.body.id, reports: 5, reporters: 1 });
+  });
+});

@@ -26,6 +26,8 @@ describe('loadConfig', () => {
       jwtTtlSeconds: 900,
       intakeBatchMaxInFlight: 3,
       intakeBatchMaxRows: 64,
+      outcomeSliceRows: 500,
+      outcomeSlicePauseMs: 20,
       sla: { threatToLifeHours: 1, trustedFlaggerHours: 24, publicHours: 72, referralUnitHours: 1, removalOrderHours: 1 },
     });
   });
@@ -42,6 +44,8 @@ describe('loadConfig', () => {
     [{ SLA_PUBLIC_HOURS: '-3' }, 'SLA_PUBLIC_HOURS'],
     [{ INTAKE_BATCH_MAX_IN_FLIGHT: '0' }, 'INTAKE_BATCH_MAX_IN_FLIGHT'],
     [{ INTAKE_BATCH_MAX_ROWS: '1001' }, 'INTAKE_BATCH_MAX_ROWS'],
+    [{ OUTCOME_SLICE_ROWS: '0' }, 'OUTCOME_SLICE_ROWS'],
+    [{ OUTCOME_SLICE_PAUSE_MS: 'soon' }, 'OUTCOME_SLICE_PAUSE_MS'],
     [{ BOOTSTRAP_ADMIN_EMAIL: 'a@b.c' }, 'BOOTSTRAP_ADMIN_PASSWORD'],
     [{ BOOTSTRAP_ADMIN_EMAIL: 'a@b.c', BOOTSTRAP_ADMIN_PASSWORD: 'short' }, 'BOOTSTRAP_ADMIN_PASSWORD'],
     [{ ENFORCEMENT_WEBHOOK_URL: 'https://platform.example/hook' }, 'ENFORCEMENT_WEBHOOK_SECRET'],

@@ -61,6 +61,12 @@ export interface VigilConfig {
   intakeBatchMaxInFlight: number;
   /** The most reports one intake statement writes. */
   intakeBatchMaxRows: number;
+  /**
+   * A decision's outcome reaches its case's reports this many at a time, each slice its own transaction, with a
+   * pause between slices: on a hot case that is thousands of rows, and moderators' requests share the machine.
+   */
+  outcomeSliceRows: number;
+  outcomeSlicePauseMs: number;
   /** When set, the worker touches this file while healthy (the container health check reads its age). */
   workerHeartbeatFile: string | null;
 }
@@ -221,6 +227,8 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     triageConcurrency: read.int('TRIAGE_CONCURRENCY', 12, 1, 256),
     intakeBatchMaxInFlight: read.int('INTAKE_BATCH_MAX_IN_FLIGHT', 3, 1, 64),
     intakeBatchMaxRows: read.int('INTAKE_BATCH_MAX_ROWS', 64, 1, 1000),
+    outcomeSliceRows: read.int('OUTCOME_SLICE_ROWS', 500, 1, 100_000),
+    outcomeSlicePauseMs: read.int('OUTCOME_SLICE_PAUSE_MS', 20, 0, 10_000),
     workerHeartbeatFile: read.optional('WORKER_HEARTBEAT_FILE'),
   };
 

@@ -1,7 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ActionContext, AuditService } from '@vigil/audit';
+import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { DecisionAction, reportStatusAfter } from '@vigil/domain';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
 import { lockCase } from './case-lock';
 import { CaseCloser } from './close-case';
@@ -23,6 +25,11 @@ interface DecisionRow {
  * part of the moderator's request (docs/decisions.md). Until it has run, the reporter's status view shows the
  * decision from the `decisions` row (ReportStatusQuery) and the case cannot close (CaseCloser). Running it twice
  * changes nothing the second time.
+ *
+ * As a job, the reports take the outcome first in slices of `OUTCOME_SLICE_ROWS`, each its own short transaction
+ * under the case's lock, with a pause between them: one statement rewriting 12,000 reports held a core and the WAL
+ * for 0.7 s while moderators went on claiming and deciding (their p99 doubled in the bench). The reporters' records,
+ * the notices and `decision.applied` (counting every slice) stay one transaction.
  */
 @Injectable()
 export class ApplyDecisionOutcome {
@@ -34,9 +41,11 @@ export class ApplyDecisionOutcome {
     private readonly outbox: OutboxDispatcher,
     private readonly standings: ReporterStandings,
     private readonly closer: CaseCloser,
+    @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
   ) {}
 
   async execute(input: { decisionId: string }, ctx: ActionContext): Promise<{ applied: boolean }> {
+    await this.decideReportsInSlices(input.decisionId);
     const followUps = await this.db.transaction((manager) => this.applyWithin(manager, input.decisionId, ctx));
     if (followUps) await this.outbox.dispatch(followUps);
     return { applied: followUps !== null };
@@ -58,10 +67,13 @@ export class ApplyDecisionOutcome {
     const theCase = await lockCase(manager, caseId);
     if ((await this.decisionOf(manager, decisionId))!.applied_at) return null;
 
+    // The reports still waiting (none after the job's slices), and the count of all this decision decided, slices
+    // included (the second count reads the snapshot from before this statement's own update).
     const [{ reports }]: { reports: number }[] = await manager.query(
       `WITH decided AS (
          UPDATE reports SET status = $2, decided_at = $3 WHERE case_id = $1 AND status = 'triaged' RETURNING 1
-       ) SELECT count(*)::int AS reports FROM decided`,
+       ) SELECT (SELECT count(*) FROM decided)::int
+           + (SELECT count(*) FROM reports WHERE case_id = $1 AND status = $2 AND decided_at = $3)::int AS reports`,
       [caseId, reportStatusAfter(decision.action), decision.created_at],
     );
     const standing = await this.standings.recordCaseOutcome(manager, caseId, decision.action === 'no_violation');
@@ -92,6 +104,40 @@ export class ApplyDecisionOutcome {
     // The enforcement and the owner's notice may have finished first; then this was the last open work.
     await this.closer.closeIfDone(manager, caseId, ctx);
     return followUps;
+  }
+
+  /**
+   * The outcome for the case's reports, one slice per transaction, until a slice comes back short; applyWithin then
+   * finds none left (it takes them all itself when an appeal applies the decision first). Each slice takes the
+   * case's lock, as applyWithin does, and touches only reports still 'triaged': once the decision is applied there
+   * are none, and a decided case takes no new reports.
+   */
+  private async decideReportsInSlices(decisionId: string): Promise<void> {
+    const decision = await this.decisionOf(this.db.manager, decisionId);
+    if (!decision || decision.action === 'escalate' || decision.applied_at) return;
+    const sliceRows = this.config.outcomeSliceRows;
+    const status = reportStatusAfter(decision.action);
+    // Slices walk the case's reports by arrival from where the last one stopped (ties at its last arrival time are
+    // looked at again; those already decided are no longer 'triaged').
+    let from = '-infinity';
+    for (;;) {
+      const slice = await this.db.transaction(async (manager) => {
+        await manager.query(`SELECT 1 FROM cases WHERE id = $1 FOR NO KEY UPDATE`, [decision.case_id]);
+        const [row]: { decided: number; last: string | null }[] = await manager.query(
+          `WITH decided AS (
+             UPDATE reports SET status = $2, decided_at = $3
+             WHERE id IN (SELECT id FROM reports WHERE case_id = $1 AND status = 'triaged' AND received_at >= $4
+                          ORDER BY received_at, id LIMIT $5)
+             RETURNING received_at
+           ) SELECT count(*)::int AS decided, max(received_at)::text AS last FROM decided`,
+          [decision.case_id, status, decision.created_at, from, sliceRows],
+        );
+        return row;
+      });
+      if (slice.decided < sliceRows || slice.last === null) return;
+      from = slice.last;
+      if (this.config.outcomeSlicePauseMs > 0) await sleep(this.config.outcomeSlicePauseMs);
+    }
   }
 
   private async decisionOf(manager: EntityManager, decisionId: string): Promise<DecisionRow | null> {

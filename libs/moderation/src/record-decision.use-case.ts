@@ -25,6 +25,36 @@ export interface DecisionView {
   createdAt: string;
 }
 
+interface DecisionRow {
+  id: string;
+  case_id: string;
+  action: DecisionAction;
+  policy: string;
+  reason: string;
+  legal_ground: string | null;
+  decided_by: string;
+  bulk: boolean;
+  created_at: Date;
+  applied_at: Date | null;
+}
+
+const DECISION_COLUMNS = 'id, case_id, action, policy, reason, legal_ground, decided_by, bulk, created_at, applied_at';
+
+function decisionOfRow(row: DecisionRow): DecisionEntity {
+  return Object.assign(new DecisionEntity(), {
+    id: row.id,
+    caseId: row.case_id,
+    action: row.action,
+    policy: row.policy,
+    reason: row.reason,
+    legalGround: row.legal_ground,
+    decidedBy: row.decided_by,
+    bulk: row.bulk,
+    createdAt: row.created_at,
+    appliedAt: row.applied_at,
+  });
+}
+
 export function decisionView(d: DecisionEntity): DecisionView {
   return {
     id: d.id,
@@ -73,50 +103,45 @@ export class RecordDecision {
     const status = nextCaseStatus(theCase.status, decisionEvent(input.action));
     const escalating = input.action === 'escalate';
     // An escalation has no outcome to apply; any other decision's reaches the reports and reporters by a job.
-    const [{ id }]: { id: string }[] = await manager.query(
+    const [row]: DecisionRow[] = await manager.query(
       `INSERT INTO decisions (case_id, action, policy, reason, legal_ground, decided_by, bulk, applied_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8::boolean THEN now() END) RETURNING id`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8::boolean THEN now() END) RETURNING ${DECISION_COLUMNS}`,
       [theCase.id, input.action, input.policy, input.reason, input.legalGround ?? null, ctx.actor.id, bulk, escalating],
     );
-    const decision = await manager.getRepository(DecisionEntity).findOneByOrFail({ id });
+    const decision = decisionOfRow(row);
     const events: AuditEventInput[] = [
       {
         action: 'decision.recorded',
         target: { type: 'case', id: theCase.id },
-        data: { decisionId: id, action: input.action, policy: input.policy, from: theCase.status, to: status, bulk },
+        data: { decisionId: decision.id, action: input.action, policy: input.policy, from: theCase.status, to: status, bulk },
       },
     ];
     if (escalating) {
-      await manager.query(
-        `UPDATE cases SET status = $2, escalated = true, assignee_id = NULL, lease_expires_at = NULL,
-           version = version + 1, updated_at = now() WHERE id = $1`,
-        [theCase.id, status],
-      );
-      events.push({ action: 'case.escalated', target: { type: 'case', id: theCase.id }, data: { decisionId: id } });
-      await this.audit.record(manager, ctx, ...events);
-      return { decision, followUps: { enforcementIds: [], notificationIds: [] } };
+      events.push({ action: 'case.escalated', target: { type: 'case', id: theCase.id }, data: { decisionId: decision.id } });
     }
-
+    // The case (and for a takedown its channel) and the events: one statement, one round trip.
+    const params: unknown[] = [theCase.id, status, theCase.channelId, input.action === 'takedown'];
+    const caseChange = escalating
+      ? `escalated = true, assignee_id = NULL, lease_expires_at = NULL`
+      : `assignee_id = NULL, lease_expires_at = NULL, decided_at = now()`;
     await manager.query(
-      `UPDATE cases SET status = $2, assignee_id = NULL, lease_expires_at = NULL, decided_at = now(),
-         version = version + 1, updated_at = now() WHERE id = $1`,
-      [theCase.id, status],
+      `WITH decided_case AS (
+         UPDATE cases SET status = $2, ${caseChange}, version = version + 1, updated_at = now() WHERE id = $1
+       ), actioned_channel AS (
+         UPDATE channels SET status = 'actioned', actioned_at = now(), updated_at = now() WHERE id = $3 AND $4::boolean
+       ) ${this.audit.insertStatement(ctx, events, params)}`,
+      params,
     );
+    if (escalating) return { decision, followUps: { enforcementIds: [], notificationIds: [] } };
+
     const actioned = input.action !== 'no_violation';
-    if (input.action === 'takedown') {
-      await manager.query(
-        `UPDATE channels SET status = 'actioned', actioned_at = now(), updated_at = now() WHERE id = $1`,
-        [theCase.channelId],
-      );
-    }
     const followUps = await this.outbox.write(manager, {
-      decisionId: id,
+      decisionId: decision.id,
       caseId: theCase.id,
       channelId: theCase.channelId,
       enforcement: actioned ? (input.action as 'takedown' | 'restrict') : null,
       notices: actioned ? ['owner_notice'] : [],
     });
-    await this.audit.record(manager, ctx, ...events);
-    return { decision, followUps: { ...followUps, outcomeDecisionIds: [id] } };
+    return { decision, followUps: { ...followUps, outcomeDecisionIds: [decision.id] } };
   }
 }

@@ -17,6 +17,7 @@ import { DecisionOutcomes1764000000007 } from './migrations/1764000000007-decisi
 import { CaseAggregates1764000000008 } from './migrations/1764000000008-case-aggregates';
 import { OpenWorkIndexes1764000000009 } from './migrations/1764000000009-open-work-indexes';
 import { QueueIndexes1764000000010 } from './migrations/1764000000010-queue-indexes';
+import { ReportsHotOutcome1764000000011 } from './migrations/1764000000011-reports-hot-outcome';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { Review1764000000002 } from './migrations/1764000000002-review';
 import { AppealEntity } from './entities/appeal.entity';
@@ -52,6 +53,7 @@ export const MIGRATIONS = [
   CaseAggregates1764000000008,
   OpenWorkIndexes1764000000009,
   QueueIndexes1764000000010,
+  ReportsHotOutcome1764000000011,
 ];
 
 export interface DatabaseSettings {

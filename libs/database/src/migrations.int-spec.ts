@@ -69,8 +69,8 @@ describe('migrations', () => {
   it('gives existing cases the facts of their reports when triage starts keeping them on the case', async () => {
     const { channel, theCase } = await openCase('facts');
     const report = `INSERT INTO reports (id, channel_id, case_id, source, reporter_ref, reporter_pseudonym, channel_input, category,
-        description, subscribers, removal_order, status, tracking_token_hash)
-      VALUES (gen_random_uuid(), $1, $2, $3, $4, 'reporter#00000000', 'https://t.me/facts', $5, 'A report.', $6, $7, 'triaged', $4)`;
+        description, subscribers, removal_order, status, tracking_token_hash, triaged_at)
+      VALUES (gen_random_uuid(), $1, $2, $3, $4, 'reporter#00000000', 'https://t.me/facts', $5, 'A report.', $6, $7, 'triaged', $4, now())`;
     await client.query(report, [channel.id, theCase.id, 'public', 'a', 'recruitment', 1200, false]);
     await client.query(report, [channel.id, theCase.id, 'referral_unit', 'b', 'propaganda', null, true]);
     const migration = new CaseAggregates1764000000008();
@@ -91,10 +91,10 @@ describe('migrations', () => {
     // 5,000 reports already in the case and 20 still waiting: what triage and a moderator meet on a hot channel.
     await client.query(
       `INSERT INTO reports (id, channel_id, case_id, source, reporter_ref, reporter_pseudonym, channel_input, category,
-         description, status, tracking_token_hash, received_at)
+         description, status, tracking_token_hash, received_at, triaged_at)
        SELECT gen_random_uuid(), $1, CASE WHEN g <= 5000 THEN $2::uuid END, 'public', 'r' || g, 'reporter#00000000',
          'https://t.me/brigaded', 'propaganda', 'A report.', CASE WHEN g <= 5000 THEN 'triaged' ELSE 'received' END,
-         'h' || g, now() - make_interval(secs => 6000 - g)
+         'h' || g, now() - make_interval(secs => 6000 - g), CASE WHEN g <= 5000 THEN now() END
        FROM generate_series(1, 5020) g`,
       [channel.id, theCase.id],
     );
@@ -103,7 +103,7 @@ describe('migrations', () => {
       (await client.query(`EXPLAIN ${sql}`, params)).rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
 
     const waiting = await plan(
-      `SELECT * FROM reports WHERE channel_id = $1 AND status = 'received' ORDER BY received_at, id LIMIT 500`,
+      `SELECT * FROM reports WHERE channel_id = $1 AND triaged_at IS NULL ORDER BY received_at, id LIMIT 500`,
       [channel.id],
     );
     expect(waiting).toContain('reports_waiting');
@@ -112,6 +112,49 @@ describe('migrations', () => {
     ]);
     expect(firstOfCase).toMatch(/Index Scan using reports_case_received/);
     expect(firstOfCase).not.toMatch(/Sort/);
+  });
+
+  it("rewrites a report in place when a decision's outcome reaches it, and keeps waiting the same as unattached", async () => {
+    const { channel, theCase } = await openCase('outcome_in_place');
+    await client.query('BEGIN');
+    try {
+      // Filed (waiting, no case), triaged into the case, then decided: as intake, triage and the outcome job do.
+      await client.query(
+        `INSERT INTO reports (id, channel_id, source, reporter_ref, reporter_pseudonym, channel_input, category,
+           description, tracking_token_hash)
+         SELECT gen_random_uuid(), $1, 'public', 'r' || g, 'reporter#00000000', 'https://t.me/outcome_in_place',
+           'propaganda', 'A report.', 'h' || g
+         FROM generate_series(1, 5) g`,
+        [channel.id],
+      );
+      await client.query(`UPDATE reports SET case_id = $2, status = 'triaged', triaged_at = now() WHERE channel_id = $1`, [
+        channel.id,
+        theCase.id,
+      ]);
+      const hot = async () =>
+        Number((await client.query(`SELECT pg_stat_get_xact_tuples_hot_updated('reports'::regclass) AS n`)).rows[0].n);
+      const before = await hot();
+      await client.query(`UPDATE reports SET status = 'action_taken', decided_at = now() WHERE case_id = $1`, [theCase.id]);
+      expect((await hot()) - before).toBe(5);
+    } finally {
+      await client.query('ROLLBACK');
+    }
+    const { rows } = await client.query(`SELECT reloptions FROM pg_class WHERE relname = 'reports'`);
+    expect(rows[0].reloptions).toContain('fillfactor=80');
+    // Waiting means not triaged yet: a row saying otherwise is refused.
+    for (const [status, triagedAt] of [
+      ['received', new Date()],
+      ['triaged', null],
+    ]) {
+      await expect(
+        client.query(
+          `INSERT INTO reports (id, channel_id, case_id, status, triaged_at, source, reporter_ref, reporter_pseudonym,
+             channel_input, category, description, tracking_token_hash)
+           VALUES (gen_random_uuid(), $1, $2, $3, $4, 'public', 'x', 'reporter#00000000', 'x', 'propaganda', 'A report.', 'x')`,
+          [channel.id, theCase.id, status, triagedAt],
+        ),
+      ).rejects.toThrow(/reports_waiting_untriaged/);
+    }
   });
 
   it('allows at most one unresolved case per channel', async () => {

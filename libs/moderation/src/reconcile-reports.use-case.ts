@@ -28,7 +28,7 @@ export class ReconcileReports {
       this.db.query(`${sql} LIMIT $2`, [this.config.reconcileAfterSeconds, BATCH]) as Promise<{ id: string }[]>;
     const reports = await this.queues.ensure(
       QueueName.Triage,
-      (await waiting(`SELECT id FROM reports WHERE status = 'received' AND received_at < now() - make_interval(secs => $1) ORDER BY received_at`)).map(
+      (await waiting(`SELECT id FROM reports WHERE triaged_at IS NULL AND received_at < now() - make_interval(secs => $1) ORDER BY received_at`)).map(
         ({ id }) => ({ job: { name: 'triage-report', data: { reportId: id } }, opts: { jobId: triageJobId(id) } }),
       ),
     );

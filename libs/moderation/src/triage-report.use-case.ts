@@ -78,7 +78,7 @@ export class TriageReport {
       const reports = await manager
         .getRepository(ReportEntity)
         .createQueryBuilder('r')
-        .where(`r.channel_id = :channelId AND r.status = 'received'`, { channelId })
+        .where(`r.channel_id = :channelId AND r.triaged_at IS NULL`, { channelId }) // waiting: reports_waiting
         .orderBy(`CASE WHEN r.id = :reportId THEN 0 ELSE 1 END`)
         .addOrderBy('r.received_at')
         .addOrderBy('r.id')

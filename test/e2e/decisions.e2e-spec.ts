@@ -345,6 +345,10 @@ describe('decisions, enforcement, notices and appeals', () => {
       expect(caseDetail.body.linkedChannels).toEqual([
         { channel: expect.objectContaining({ id: from.id }), kind: 'confirmed_migration', score: 1, reason: expect.any(String) },
       ]);
+      // A claim's answer reads the links beside everything else (it knows the channel): the same links.
+      const claimed = await system.request('POST', `/v1/cases/${oldOne.caseId}/claim`, { token: moderator.token });
+      expect(claimed.status).toBe(200);
+      expect(claimed.body.linkedChannels).toEqual(caseDetail.body.linkedChannels);
       const [event] = await system.sql(`SELECT data FROM audit_events WHERE action = 'channel.linked' AND target_id = $1`, [from.id]);
       expect(event.data).toMatchObject({ toChannelId: to.id, kind: 'confirmed_migration' });
       expect((await system.request('GET', `/v1/channels/00000000-0000-4000-8000-000000000000`, { token: moderator.token })).status).toBe(404);

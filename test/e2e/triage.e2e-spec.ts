@@ -187,7 +187,9 @@ describe('triage into cases and the review list (worker running)', () => {
     expect(detail.body.reports).toHaveLength(200);
     const shown = new Set(detail.body.reports.map((r: { id: string }) => r.id));
     const reportEvents = detail.body.history.filter((e: { target: { type: string } }) => e.target.type === 'report');
-    expect(reportEvents.every((e: { target: { id: string } }) => shown.has(e.target.id))).toBe(true);
+    // The history holds the received and triaged events of exactly the reports shown.
+    expect(new Set(reportEvents.map((e: { target: { id: string } }) => e.target.id))).toEqual(shown);
+    expect(reportEvents).toHaveLength(400);
   });
 
   it('detects the language at triage when none is given and keeps the one given', async () => {

@@ -26,11 +26,13 @@ export interface AuditEventPage {
 }
 
 /**
- * Which events a history wants: those about given targets, or those about targets of some types whose `data`
- * names a related object (e.g. an enforcement's events carry `data.caseId`).
+ * Which events a history wants: those about given targets, named or selected by a subquery the caller writes
+ * (`param` binds a value and returns its placeholder), or those about targets of some types whose `data` names a
+ * related object (e.g. an enforcement's events carry `data.caseId`).
  */
 export type AuditTargets =
   | { type: string; ids: readonly string[] }
+  | { type: string; idsSelectedBy: (param: (value: unknown) => string) => string }
   | { types: readonly string[]; dataField: string; equals: string };
 
 /** Reads of the audit trail: the filtered list in seq order, a case's history, the latest checkpoint. */
@@ -66,6 +68,9 @@ export class AuditQueries {
         return t.ids.length === 0
           ? []
           : [`(e.target_type = ${param(t.type)} AND e.target_id = ANY(${param(t.ids)}::text[]))`];
+      }
+      if ('idsSelectedBy' in t) {
+        return [`(e.target_type = ${param(t.type)} AND e.target_id = ANY(ARRAY(${t.idsSelectedBy(param)})))`];
       }
       // The field is written into the SQL (not bound) so `data ->> 'caseId'` can use its expression index.
       if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(t.dataField)) throw new Error(`bad data field "${t.dataField}"`);

@@ -144,27 +144,37 @@ export class CaseQueries {
     return rows.map(caseSummary);
   }
 
-  async detail(caseId: string): Promise<CaseDetail> {
-    const [row]: CaseRow[] = await this.db.query(
-      `SELECT ${CASE_COLUMNS} FROM cases c JOIN channels ch ON ch.id = c.channel_id WHERE c.id = $1`,
-      [caseId],
-    );
-    if (!row) throw new DomainError('NOT_FOUND', 'case not found');
-    // The reports, decisions and links are independent reads: ask for them at once.
-    const [reports, decisions, links] = await Promise.all([
+  /** `channelId`, when the caller knows it (a case's channel never changes), lets the links be read at once too. */
+  async detail(caseId: string, channelId?: string): Promise<CaseDetail> {
+    // Independent reads, asked for at once: the history selects the events of the reports shown by itself.
+    const [[row], reports, decisions, history, linksOfKnownChannel]: [
+      CaseRow[],
+      ReportEntity[],
+      DecisionEntity[],
+      AuditEventView[],
+      ChannelLinkView[] | null,
+    ] = await Promise.all([
+      this.db.query(`SELECT ${CASE_COLUMNS} FROM cases c JOIN channels ch ON ch.id = c.channel_id WHERE c.id = $1`, [caseId]),
       this.db.getRepository(ReportEntity).find({
         where: { caseId },
         order: { receivedAt: 'ASC', id: 'ASC' },
         take: CASE_DETAIL_MAX_REPORTS,
       }),
       this.db.getRepository(DecisionEntity).find({ where: { caseId }, order: { createdAt: 'ASC', id: 'ASC' } }),
-      loadChannelLinks(this.db, row.channel_id),
+      this.audit.forTargets([
+        { type: 'case', ids: [caseId] },
+        {
+          type: 'report',
+          idsSelectedBy: (param) =>
+            `SELECT r.id::text FROM reports r WHERE r.case_id = ${param(caseId)}
+             ORDER BY r.received_at, r.id LIMIT ${param(CASE_DETAIL_MAX_REPORTS)}`,
+        },
+        { types: ['enforcement', 'notification', 'appeal'], dataField: 'caseId', equals: caseId },
+      ]),
+      channelId ? loadChannelLinks(this.db, channelId) : null,
     ]);
-    const history = await this.audit.forTargets([
-      { type: 'case', ids: [caseId] },
-      { type: 'report', ids: reports.map((r) => r.id) },
-      { types: ['enforcement', 'notification', 'appeal'], dataField: 'caseId', equals: caseId },
-    ]);
+    const links = await (linksOfKnownChannel ?? (row ? loadChannelLinks(this.db, row.channel_id) : null));
+    if (!row || !links) throw new DomainError('NOT_FOUND', 'case not found');
     return {
       ...caseSummary(row),
       priorityBreakdown: row.priority_breakdown,

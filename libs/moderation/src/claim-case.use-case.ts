@@ -18,6 +18,7 @@ export interface ClaimNextInput {
 
 interface ClaimableRow {
   id: string;
+  channel_id: string;
   status: CaseStatus;
   assignee_id: string | null;
 }
@@ -38,7 +39,7 @@ export class ClaimCase {
   ) {}
 
   async next(input: ClaimNextInput, ctx: ActionContext): Promise<CaseDetail | null> {
-    const caseId = await this.db.transaction(async (manager) => {
+    const claimed = await this.db.transaction(async (manager) => {
       // First the best case in the caller's own languages, then the best of all: each is a walk down the
       // review-queue index (priority, deadline) that stops at the first claimable row nobody else holds. Right
       // after a surge opened the cases, statistics still say few overlap the languages, and the planner would sort
@@ -50,9 +51,9 @@ export class ClaimCase {
           : null) ?? (await this.pickNext(manager, input, ctx, null));
       if (!row) return null;
       await this.lease(manager, row, ctx);
-      return row.id;
+      return row;
     });
-    return caseId ? this.cases.detail(caseId) : null;
+    return claimed ? this.cases.detail(claimed.id, claimed.channel_id) : null;
   }
 
   private async pickNext(
@@ -70,7 +71,7 @@ export class ClaimCase {
     if (input.languages?.length) where.push(`c.languages && ${param(input.languages)}::text[]`);
     if (preferred) where.push(`c.languages && ${param(preferred)}::text[]`);
     const [row]: ClaimableRow[] = await manager.query(
-      `SELECT c.id, c.status, c.assignee_id FROM cases c WHERE ${where.join(' AND ')}
+      `SELECT c.id, c.channel_id, c.status, c.assignee_id FROM cases c WHERE ${where.join(' AND ')}
        ORDER BY c.priority DESC, c.sla_due_at ASC, c.id ASC
        LIMIT 1 FOR NO KEY UPDATE OF c SKIP LOCKED`,
       params,
@@ -79,9 +80,10 @@ export class ClaimCase {
   }
 
   async chosen(input: { caseId: string }, ctx: ActionContext): Promise<CaseDetail> {
-    await this.db.transaction(async (manager) => {
+    const channelId = await this.db.transaction(async (manager) => {
       const theCase = await lockCase(manager, input.caseId);
-      if (holdsLease(theCase, ctx.actor.id)) return; // claiming one's own case again keeps the lease as it is
+      // claiming one's own case again keeps the lease as it is
+      if (holdsLease(theCase, ctx.actor.id)) return theCase.channelId;
       if (theCase.status === 'in_review' && theCase.leaseExpiresAt && theCase.leaseExpiresAt > new Date()) {
         throw new DomainError('CASE_LEASED_TO_SOMEONE_ELSE', 'another reviewer holds the lease on this case');
       }
@@ -89,8 +91,9 @@ export class ClaimCase {
         throw new DomainError('FORBIDDEN', 'escalated cases are for senior moderators and admins');
       }
       await this.lease(manager, theCase, ctx);
+      return theCase.channelId;
     });
-    return this.cases.detail(input.caseId);
+    return this.cases.detail(input.caseId, channelId);
   }
 
   private async lease(manager: EntityManager, theCase: CaseEntity | ClaimableRow, ctx: ActionContext): Promise<void> {

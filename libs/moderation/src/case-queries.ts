@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditEventView, AuditQueries } from '@vigil/audit';
-import { DecisionEntity, ReportEntity, StoredPriorityFactor } from '@vigil/database';
+import { DecisionEntity, StoredPriorityFactor } from '@vigil/database';
 import {
   canonicaliseChannel,
   CaseStatus,
@@ -65,6 +65,17 @@ export interface CaseDetail extends CaseSummary {
   linkedChannels: { channel: ChannelLinkView['channel']; kind: ChannelLinkView['kind']; score: number | null; reason: string | null }[];
   decisions: DecisionView[];
   history: AuditEventView[];
+}
+
+interface CaseReportRow {
+  id: string;
+  category: Category;
+  description: string;
+  evidence_urls: string[];
+  language: string | null;
+  source: Source;
+  reporter_pseudonym: string;
+  received_at: Date;
 }
 
 interface CaseRow {
@@ -149,17 +160,18 @@ export class CaseQueries {
     // Independent reads, asked for at once: the history selects the events of the reports shown by itself.
     const [[row], reports, decisions, history, linksOfKnownChannel]: [
       CaseRow[],
-      ReportEntity[],
+      CaseReportRow[],
       DecisionEntity[],
       AuditEventView[],
       ChannelLinkView[] | null,
     ] = await Promise.all([
       this.db.query(`SELECT ${CASE_COLUMNS} FROM cases c JOIN channels ch ON ch.id = c.channel_id WHERE c.id = $1`, [caseId]),
-      this.db.getRepository(ReportEntity).find({
-        where: { caseId },
-        order: { receivedAt: 'ASC', id: 'ASC' },
-        take: CASE_DETAIL_MAX_REPORTS,
-      }),
+      // Only the columns shown: on a hot case that is 200 rows, on every claim of it.
+      this.db.query(
+        `SELECT id, category, description, evidence_urls, language, source, reporter_pseudonym, received_at
+         FROM reports WHERE case_id = $1 ORDER BY received_at, id LIMIT $2`,
+        [caseId, CASE_DETAIL_MAX_REPORTS],
+      ),
       this.db.getRepository(DecisionEntity).find({ where: { caseId }, order: { createdAt: 'ASC', id: 'ASC' } }),
       this.audit.forTargets([
         { type: 'case', ids: [caseId] },
@@ -182,11 +194,11 @@ export class CaseQueries {
         id: r.id,
         category: r.category,
         description: r.description,
-        evidenceUrls: r.evidenceUrls,
+        evidenceUrls: r.evidence_urls,
         language: r.language,
         source: r.source,
-        reporter: r.reporterPseudonym,
-        receivedAt: r.receivedAt.toISOString(),
+        reporter: r.reporter_pseudonym,
+        receivedAt: r.received_at.toISOString(),
       })),
       linkedChannels: links.map((l) => ({
         channel: l.channel,

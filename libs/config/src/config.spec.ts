@@ -26,8 +26,8 @@ describe('loadConfig', () => {
       jwtTtlSeconds: 900,
       intakeBatchMaxInFlight: 3,
       intakeBatchMaxRows: 64,
-      outcomeSliceRows: 500,
-      outcomeSlicePauseMs: 20,
+      outcomeSliceRows: 200,
+      outcomeSlicePauseMs: 50,
       sla: { threatToLifeHours: 1, trustedFlaggerHours: 24, publicHours: 72, referralUnitHours: 1, removalOrderHours: 1 },
     });
   });

@@ -227,8 +227,8 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     triageConcurrency: read.int('TRIAGE_CONCURRENCY', 12, 1, 256),
     intakeBatchMaxInFlight: read.int('INTAKE_BATCH_MAX_IN_FLIGHT', 3, 1, 64),
     intakeBatchMaxRows: read.int('INTAKE_BATCH_MAX_ROWS', 64, 1, 1000),
-    outcomeSliceRows: read.int('OUTCOME_SLICE_ROWS', 500, 1, 100_000),
-    outcomeSlicePauseMs: read.int('OUTCOME_SLICE_PAUSE_MS', 20, 0, 10_000),
+    outcomeSliceRows: read.int('OUTCOME_SLICE_ROWS', 200, 1, 100_000),
+    outcomeSlicePauseMs: read.int('OUTCOME_SLICE_PAUSE_MS', 50, 0, 10_000),
     workerHeartbeatFile: read.optional('WORKER_HEARTBEAT_FILE'),
   };
 

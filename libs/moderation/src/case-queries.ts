@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditEventView, AuditQueries } from '@vigil/audit';
-import { DecisionEntity, StoredPriorityFactor } from '@vigil/database';
+import { StoredPriorityFactor } from '@vigil/database';
 import {
   canonicaliseChannel,
   CaseStatus,
@@ -16,7 +16,7 @@ import {
 import { DataSource } from 'typeorm';
 import { ChannelLinkView, loadChannelLinks } from './channel-links.query';
 import { decodeCursor, encodeCursor, isCursorInt, isCursorTime, isCursorUuid, Page } from './cursor';
-import { DecisionView, decisionView } from './record-decision.use-case';
+import { DECISION_VIEW_COLUMNS, DecisionView, DecisionViewRow, decisionViewOfRow } from './record-decision.use-case';
 
 export interface CaseFilter {
   status?: CaseStatus;
@@ -161,7 +161,7 @@ export class CaseQueries {
     const [[row], reports, decisions, history, linksOfKnownChannel]: [
       CaseRow[],
       CaseReportRow[],
-      DecisionEntity[],
+      DecisionViewRow[],
       AuditEventView[],
       ChannelLinkView[] | null,
     ] = await Promise.all([
@@ -172,7 +172,7 @@ export class CaseQueries {
          FROM reports WHERE case_id = $1 ORDER BY received_at, id LIMIT $2`,
         [caseId, CASE_DETAIL_MAX_REPORTS],
       ),
-      this.db.getRepository(DecisionEntity).find({ where: { caseId }, order: { createdAt: 'ASC', id: 'ASC' } }),
+      this.db.query(`SELECT ${DECISION_VIEW_COLUMNS} FROM decisions WHERE case_id = $1 ORDER BY created_at, id`, [caseId]),
       this.audit.forTargets([
         { type: 'case', ids: [caseId] },
         {
@@ -185,8 +185,8 @@ export class CaseQueries {
       ]),
       channelId ? loadChannelLinks(this.db, channelId) : null,
     ]);
-    const links = await (linksOfKnownChannel ?? (row ? loadChannelLinks(this.db, row.channel_id) : null));
-    if (!row || !links) throw new DomainError('NOT_FOUND', 'case not found');
+    if (!row) throw new DomainError('NOT_FOUND', 'case not found');
+    const links = linksOfKnownChannel ?? (await loadChannelLinks(this.db, row.channel_id));
     return {
       ...caseSummary(row),
       priorityBreakdown: row.priority_breakdown,
@@ -206,7 +206,7 @@ export class CaseQueries {
         score: l.score,
         reason: l.reason,
       })),
-      decisions: decisions.map(decisionView),
+      decisions: decisions.map(decisionViewOfRow),
       history,
     };
   }

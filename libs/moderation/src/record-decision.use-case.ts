@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ActionContext, AuditEventInput, AuditService } from '@vigil/audit';
-import { CaseEntity, DecisionEntity } from '@vigil/database';
+import { CaseEntity } from '@vigil/database';
 import { DecisionAction, decisionEvent, nextCaseStatus } from '@vigil/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertLeaseHolder, lockCase } from './case-lock';
@@ -25,7 +25,7 @@ export interface DecisionView {
   createdAt: string;
 }
 
-interface DecisionRow {
+export interface DecisionViewRow {
   id: string;
   case_id: string;
   action: DecisionAction;
@@ -33,15 +33,14 @@ interface DecisionRow {
   reason: string;
   legal_ground: string | null;
   decided_by: string;
-  bulk: boolean;
   created_at: Date;
-  applied_at: Date | null;
 }
 
-const DECISION_COLUMNS = 'id, case_id, action, policy, reason, legal_ground, decided_by, bulk, created_at, applied_at';
+/** The columns a decision is shown with: the INSERT returns them, and a case's detail reads them. */
+export const DECISION_VIEW_COLUMNS = 'id, case_id, action, policy, reason, legal_ground, decided_by, created_at';
 
-function decisionOfRow(row: DecisionRow): DecisionEntity {
-  return Object.assign(new DecisionEntity(), {
+export function decisionViewOfRow(row: DecisionViewRow): DecisionView {
+  return {
     id: row.id,
     caseId: row.case_id,
     action: row.action,
@@ -49,22 +48,7 @@ function decisionOfRow(row: DecisionRow): DecisionEntity {
     reason: row.reason,
     legalGround: row.legal_ground,
     decidedBy: row.decided_by,
-    bulk: row.bulk,
-    createdAt: row.created_at,
-    appliedAt: row.applied_at,
-  });
-}
-
-export function decisionView(d: DecisionEntity): DecisionView {
-  return {
-    id: d.id,
-    caseId: d.caseId,
-    action: d.action,
-    policy: d.policy,
-    reason: d.reason,
-    legalGround: d.legalGround,
-    decidedBy: d.decidedBy,
-    createdAt: d.createdAt.toISOString(),
+    createdAt: row.created_at.toISOString(),
   };
 }
 
@@ -89,7 +73,7 @@ export class RecordDecision {
       return this.decide(manager, theCase, input, ctx, false);
     });
     await this.outbox.dispatch(followUps);
-    return decisionView(decision);
+    return decision;
   }
 
   /** The decision itself, for a case the caller may decide (checked by the caller), inside its transaction. */
@@ -99,16 +83,16 @@ export class RecordDecision {
     input: DecisionInput,
     ctx: ActionContext,
     bulk: boolean,
-  ): Promise<{ decision: DecisionEntity; followUps: FollowUps }> {
+  ): Promise<{ decision: DecisionView; followUps: FollowUps }> {
     const status = nextCaseStatus(theCase.status, decisionEvent(input.action));
     const escalating = input.action === 'escalate';
     // An escalation has no outcome to apply; any other decision's reaches the reports and reporters by a job.
-    const [row]: DecisionRow[] = await manager.query(
+    const [row]: DecisionViewRow[] = await manager.query(
       `INSERT INTO decisions (case_id, action, policy, reason, legal_ground, decided_by, bulk, applied_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8::boolean THEN now() END) RETURNING ${DECISION_COLUMNS}`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8::boolean THEN now() END) RETURNING ${DECISION_VIEW_COLUMNS}`,
       [theCase.id, input.action, input.policy, input.reason, input.legalGround ?? null, ctx.actor.id, bulk, escalating],
     );
-    const decision = decisionOfRow(row);
+    const decision = decisionViewOfRow(row);
     const events: AuditEventInput[] = [
       {
         action: 'decision.recorded',

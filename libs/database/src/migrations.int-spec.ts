@@ -114,7 +114,7 @@ describe('migrations', () => {
     expect(firstOfCase).not.toMatch(/Sort/);
   });
 
-  it("rewrites a report in place when a decision's outcome reaches it, and keeps waiting the same as unattached", async () => {
+  it("rewrites a report in place when a decision's outcome reaches it, and keeps 'waiting' the same as 'not triaged'", async () => {
     const { channel, theCase } = await openCase('outcome_in_place');
     await client.query('BEGIN');
     try {

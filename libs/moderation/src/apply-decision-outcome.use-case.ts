@@ -5,7 +5,7 @@ import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { DecisionAction, reportStatusAfter } from '@vigil/domain';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
-import { lockCase } from './case-lock';
+import { lockCase, lockCaseRow } from './case-lock';
 import { CaseCloser } from './close-case';
 import { FollowUps, OutboxDispatcher } from './outbox-dispatcher';
 import { ReporterStandings } from './reporter-standings';
@@ -68,14 +68,12 @@ export class ApplyDecisionOutcome {
     const theCase = await lockCase(manager, caseId);
     if ((await this.decisionOf(manager, decisionId))!.applied_at) return null;
 
-    // The reports still waiting (none after the job's slices), and the count of all this decision decided, slices
-    // included (the second count reads the snapshot from before this statement's own update).
+    // The reports still waiting (none after the job's slices), then all this decision decided, slices included.
+    const status = reportStatusAfter(decision.action);
+    await this.decideReports(manager, caseId, status, decision.created_at);
     const [{ reports }]: { reports: number }[] = await manager.query(
-      `WITH decided AS (
-         UPDATE reports SET status = $2, decided_at = $3 WHERE case_id = $1 AND status = 'triaged' RETURNING 1
-       ) SELECT (SELECT count(*) FROM decided)::int
-           + (SELECT count(*) FROM reports WHERE case_id = $1 AND status = $2 AND decided_at = $3)::int AS reports`,
-      [caseId, reportStatusAfter(decision.action), decision.created_at],
+      `SELECT count(*)::int AS reports FROM reports WHERE case_id = $1 AND status = $2 AND decided_at = $3`,
+      [caseId, status, decision.created_at],
     );
     const standing = await this.standings.recordCaseOutcome(manager, caseId, decision.action === 'no_violation');
     const followUps = await this.outbox.write(manager, {
@@ -118,27 +116,42 @@ export class ApplyDecisionOutcome {
     if (!decision || decision.action === 'escalate' || decision.applied_at) return;
     const sliceRows = this.config.outcomeSliceRows;
     const status = reportStatusAfter(decision.action);
-    // Slices walk the case's reports by arrival from where the last one stopped (ties at its last arrival time are
-    // looked at again; those already decided are no longer 'triaged').
+    // Each slice starts where the last one stopped.
     let from = '-infinity';
     for (;;) {
       const slice = await this.db.transaction(async (manager) => {
-        await manager.query(`SELECT 1 FROM cases WHERE id = $1 FOR NO KEY UPDATE`, [decision.case_id]);
-        const [row]: { decided: number; last: string | null }[] = await manager.query(
-          `WITH decided AS (
-             UPDATE reports SET status = $2, decided_at = $3
-             WHERE id IN (SELECT id FROM reports WHERE case_id = $1 AND status = 'triaged' AND received_at >= $4
-                          ORDER BY received_at, id LIMIT $5)
-             RETURNING received_at
-           ) SELECT count(*)::int AS decided, max(received_at)::text AS last FROM decided`,
-          [decision.case_id, status, decision.created_at, from, sliceRows],
-        );
-        return row;
+        await lockCaseRow(manager, decision.case_id);
+        return this.decideReports(manager, decision.case_id, status, decision.created_at, from, sliceRows);
       });
       if (slice.decided < sliceRows || slice.last === null) return;
       from = slice.last;
       if (this.config.outcomeSlicePauseMs > 0) await sleep(this.config.outcomeSlicePauseMs);
     }
+  }
+
+  /**
+   * Gives the case's reports still 'triaged' the outcome, in arrival order from `from` (ties at that time are looked
+   * at again; those already decided are no longer 'triaged'), at most `limit` of them (all when null). Returns how
+   * many, and the arrival time of the last, where the next slice starts.
+   */
+  private async decideReports(
+    manager: EntityManager,
+    caseId: string,
+    status: ReturnType<typeof reportStatusAfter>,
+    decidedAt: Date,
+    from = '-infinity',
+    limit: number | null = null,
+  ): Promise<{ decided: number; last: string | null }> {
+    const [row]: { decided: number; last: string | null }[] = await manager.query(
+      `WITH decided AS (
+         UPDATE reports SET status = $2, decided_at = $3
+         WHERE id IN (SELECT id FROM reports WHERE case_id = $1 AND status = 'triaged' AND received_at >= $4
+                      ORDER BY received_at, id LIMIT $5)
+         RETURNING received_at
+       ) SELECT count(*)::int AS decided, max(received_at)::text AS last FROM decided`,
+      [caseId, status, decidedAt, from, limit],
+    );
+    return row;
   }
 
   private async decisionOf(manager: EntityManager, decisionId: string): Promise<DecisionRow | null> {

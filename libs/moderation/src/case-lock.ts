@@ -16,6 +16,11 @@ export async function lockCase(manager: EntityManager, caseId: string): Promise<
   return found;
 }
 
+/** Takes a case's row lock without loading it, for a caller that reads what it needs in later statements. */
+export async function lockCaseRow(manager: EntityManager, caseId: string): Promise<void> {
+  await manager.query(`SELECT 1 FROM cases WHERE id = $1 FOR NO KEY UPDATE`, [caseId]);
+}
+
 /** Serialises triage per channel (two transactions on one channel must not both open a case); intake goes on. */
 export async function lockChannelForTriage(manager: EntityManager, channelId: string): Promise<void> {
   await manager.query(`SELECT id FROM channels WHERE id = $1 FOR NO KEY UPDATE`, [channelId]);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ActionContext, AuditService } from '@vigil/audit';
 import { nextCaseStatus } from '@vigil/domain';
 import type { EntityManager } from 'typeorm';
+import { lockCaseRow } from './case-lock';
 
 /**
  * A decided case closes once its decision's outcome is applied (ApplyDecisionOutcome writes the reporters'
@@ -15,7 +16,7 @@ export class CaseCloser {
   async closeIfDone(manager: EntityManager, caseId: string, ctx: ActionContext): Promise<boolean> {
     // Lock first, count in a later statement: under READ COMMITTED that statement's snapshot includes whatever a
     // concurrent delivery committed while we waited for the lock, so the last of two finishing deliveries closes.
-    await manager.query(`SELECT id FROM cases WHERE id = $1 FOR NO KEY UPDATE`, [caseId]);
+    await lockCaseRow(manager, caseId);
     const [row]: { status: string; open_work: number }[] = await manager.query(
       `SELECT c.status,
               (SELECT count(*) FROM enforcements e WHERE e.case_id = c.id AND e.status IN ('pending', 'failed'))

@@ -67,16 +67,12 @@ export async function review(system, { moderators, loops, seconds, thinkMs = nul
   const pace = thinkMs ? `, ${thinkMs[0] / 1000}–${thinkMs[1] / 1000} s reading each case` : ', no pause';
   log(`review: ${loops} loops (${moderators.length} moderator accounts) over ${openCases} open cases (at most ${seconds} s${pace})`);
   const from = await system.dbNow();
-  const claimMs = [];
-  const claimBytes = [];
-  const decideMs = [];
-  // Every claim's latency beside its answer's size and start time, so the slowest can be told apart: a hot case's
-  // long answer, or a moment when the whole machine was busy.
+  // Every claim and decision: its latency, start time and the size of the claimed case's answer, so the slowest can
+  // be told apart (a hot case's long answer, or a moment when the whole machine was busy).
   const timeline = [];
   const emptyClaimMs = [];
   const claimedBy = new Map();
   const unexpected = new Map();
-  let decisions = 0;
   let stopping = false;
   system.onCleanup(() => (stopping = true));
   const note = (step, response) => {
@@ -104,9 +100,8 @@ export async function review(system, { moderators, loops, seconds, thinkMs = nul
         failures++;
         continue;
       }
-      claimMs.push(claim.ms);
-      claimBytes.push(Buffer.byteLength(claim.text));
-      timeline.push({ step: 'claim', at: claim.startedAt - started, ms: claim.ms, kb: Buffer.byteLength(claim.text) / 1024 });
+      const kb = Buffer.byteLength(claim.text) / 1024;
+      timeline.push({ step: 'claim', at: claim.startedAt - started, ms: claim.ms, kb });
       const caseId = claim.body.id;
       const holders = claimedBy.get(caseId) ?? new Set();
       holders.add(index);
@@ -122,13 +117,12 @@ export async function review(system, { moderators, loops, seconds, thinkMs = nul
         failures++;
         continue;
       }
-      decideMs.push(decided.ms);
-      timeline.push({ step: 'decision', at: decided.startedAt - started, ms: decided.ms, kb: claimBytes.at(-1) / 1024 });
-      decisions++;
+      timeline.push({ step: 'decision', at: decided.startedAt - started, ms: decided.ms, kb });
     }
   };
   await Promise.all(Array.from({ length: loops }, (_, i) => loop(i)));
   const elapsed = (performance.now() - started) / 1000;
+  const of = (step, keep = () => true) => timeline.filter((t) => t.step === step && keep(t));
 
   const { n: auditDoubles } = await system.one(
     `SELECT count(*)::int AS n FROM (
@@ -149,17 +143,17 @@ export async function review(system, { moderators, loops, seconds, thinkMs = nul
     moderatorAccounts: moderators.length,
     openCasesAtStart: openCases,
     seconds: round(elapsed, 2),
-    claims: claimMs.length,
-    decisions,
-    decisionsPerSecond: round(decisions / elapsed, 1),
-    claimMs: summarise(claimMs),
-    claimResponseKb: summarise(claimBytes.map((b) => b / 1024)),
-    decisionMs: summarise(decideMs),
+    claims: of('claim').length,
+    decisions: of('decision').length,
+    decisionsPerSecond: round(of('decision').length / elapsed, 1),
+    claimMs: summarise(of('claim').map((t) => t.ms)),
+    claimResponseKb: summarise(of('claim').map((t) => t.kb)),
+    decisionMs: summarise(of('decision').map((t) => t.ms)),
     // Latency by the size of the claimed case's answer (a hot case's carries 200 reports and their history).
     byClaimAnswerKb: Object.fromEntries(
       ['claim', 'decision'].flatMap((step) => [
-        [`${step} < 100 KB`, summarise(timeline.filter((t) => t.step === step && t.kb < 100).map((t) => t.ms))],
-        [`${step} ≥ 100 KB`, summarise(timeline.filter((t) => t.step === step && t.kb >= 100).map((t) => t.ms))],
+        [`${step} < 100 KB`, summarise(of(step, (t) => t.kb < 100).map((t) => t.ms))],
+        [`${step} ≥ 100 KB`, summarise(of(step, (t) => t.kb >= 100).map((t) => t.ms))],
       ]),
     ),
     slowest: timeline

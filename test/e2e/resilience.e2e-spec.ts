@@ -25,8 +25,11 @@ describe('no acknowledged report is left untriaged', () => {
     const created = await system.request('POST', '/v1/reports', { body: reportBody({ channel: 'https://t.me/lost_job_probe' }) });
     const queue = system.queue(QueueName.Triage);
     try {
+      // The job is enqueued just after the answer (IntakeGroupCommit).
+      await waitFor(async () => (await queue.getJob(triageJobId(created.body.id))) !== undefined, {
+        what: 'triage job enqueued',
+      });
       const job = await queue.getJob(triageJobId(created.body.id));
-      expect(job).toBeDefined();
       await job!.remove();
       expect(await queue.getJob(triageJobId(created.body.id))).toBeUndefined();
     } finally {

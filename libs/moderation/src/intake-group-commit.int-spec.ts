@@ -171,6 +171,7 @@ describe('IntakeGroupCommit (real PostgreSQL and BullMQ)', () => {
 
     // One triage job per channel and statement, for the first of its reports there: that job attaches the others.
     const triage = serial.queues.queue(QueueName.Triage);
+    await serial.group.enqueued();
     const jobs = await Promise.all(ids.map((id) => triage.getJob(triageJobId(id))));
     const leaders = new Set<string>();
     const expected = answers.map((answer) => {
@@ -297,6 +298,7 @@ describe('IntakeGroupCommit (real PostgreSQL and BullMQ)', () => {
       (await sql.query(`SELECT 1 FROM channels WHERE canonical_key = 'telegram:gc_refused_by_postgres'`)).rowCount,
     ).toBe(0);
     const triage = serial.queues.queue(QueueName.Triage);
+    await serial.group.enqueued();
     for (const id of ids) expect(await triage.getJob(triageJobId(id))).toBeDefined();
     const after = serial.group.totals;
     // The lead, the batch, then its three rows one by one.
@@ -362,5 +364,33 @@ describe('IntakeGroupCommit (real PostgreSQL and BullMQ)', () => {
     } finally {
       await racer.end();
     }
+  });
+
+  it('answers without waiting for Redis, and a graceful stop waits until the triage job is enqueued', async () => {
+    const held = await intake({});
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const enqueue = held.queues.addAfterCommit.bind(held.queues);
+    // Redis stays real: the spy only holds the call back, as a slow or unreachable Redis would.
+    const spy = jest.spyOn(held.queues, 'addAfterCommit').mockImplementation(async (queue, jobs, timeoutMs) => {
+      await gate;
+      return enqueue(queue, jobs, timeoutMs);
+    });
+    const answer = await Promise.race([
+      held.submit.execute(command({ channel: 'https://t.me/gc_answer_first' }), ctx('req-answer-first')),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the answer waited for Redis')), 5000)),
+    ]);
+    expect(spy).toHaveBeenCalledTimes(1);
+    const triage = serial.queues.queue(QueueName.Triage);
+    expect(await triage.getJob(triageJobId(answer.id))).toBeUndefined();
+
+    let closed = false;
+    const closing = held.app.close().then(() => (closed = true));
+    apps.splice(apps.indexOf(held.app), 1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(closed).toBe(false);
+    release();
+    await closing;
+    expect((await triage.getJob(triageJobId(answer.id)))?.data).toEqual({ reportId: answer.id });
   });
 });

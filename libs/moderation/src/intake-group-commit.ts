@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import type { Category, ChannelKind, Platform, Source } from '@vigil/domain';
@@ -207,17 +207,21 @@ function triageLeaders(written: Written[]): string[] {
  * Group commit for intake. A report goes out at once when fewer than `intakeBatchMaxInFlight` intake statements
  * are running; otherwise it waits, and everything that waited goes out together (up to `intakeBatchMaxRows`) as
  * soon as one of them returns. No timer: under light load nothing waits, and under load the batches grow by
- * themselves, so Postgres parses, plans and commits once for many reports. Each caller is answered only after its
- * batch committed, and the triage jobs of a batch (one per channel) are enqueued with one call after that commit.
+ * themselves, so Postgres parses, plans and commits once for many reports. Each caller is answered as soon as its
+ * batch committed; the triage jobs of a batch (one per channel) are then enqueued with one call, without holding the
+ * answers back: a Redis round trip is not part of what a 202 promises, and a job that never reaches Redis (Redis
+ * away, the process killed in between) is re-enqueued by the reconciler, which finds every report still waiting.
  */
 @Injectable()
-export class IntakeGroupCommit {
+export class IntakeGroupCommit implements BeforeApplicationShutdown {
   private readonly logger = new Logger(IntakeGroupCommit.name);
   private readonly waiting: Waiting[] = [];
   private inFlight = 0;
   private readonly maxInFlight: number;
   private readonly maxRows: number;
   private readonly counts: IntakeGroupCommitTotals = { batches: 0, rows: 0, statements: 0, failedBatches: 0 };
+  /** Enqueue calls still on their way to Redis. */
+  private readonly enqueueing = new Set<Promise<boolean>>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -228,7 +232,7 @@ export class IntakeGroupCommit {
     this.maxRows = config.intakeBatchMaxRows;
   }
 
-  /** Writes the row with whatever else is waiting; resolves once committed (and its triage job was offered). */
+  /** Writes the row with whatever else is waiting; resolves once committed (its triage job is offered after). */
   write(row: IntakeRow): Promise<IntakeOutcome> {
     return new Promise<IntakeOutcome>((resolve, reject) => {
       this.waiting.push({ row, resolve, reject });
@@ -238,6 +242,16 @@ export class IntakeGroupCommit {
 
   get totals(): IntakeGroupCommitTotals {
     return { ...this.counts };
+  }
+
+  /** Resolves once every triage job offered so far reached Redis or was left to the reconciler. */
+  async enqueued(): Promise<void> {
+    await Promise.all([...this.enqueueing]);
+  }
+
+  /** A graceful stop hands the last batches' jobs to Redis before the queues close (onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.enqueued();
   }
 
   private dispatch(): void {
@@ -260,19 +274,21 @@ export class IntakeGroupCommit {
       this.inFlight--;
       this.dispatch();
     }
+    batch.forEach((waiting, i) => {
+      const result = written[i];
+      if (result.ok) waiting.resolve(result.outcome);
+      else waiting.reject(result.error);
+    });
     // Never throws: jobs it could not enqueue are left to the reconciler, the rows being committed.
-    await this.queues.addAfterCommit(
+    const enqueue = this.queues.addAfterCommit(
       QueueName.Triage,
       triageLeaders(written).map((reportId) => ({
         job: { name: 'triage-report', data: { reportId } },
         opts: { jobId: triageJobId(reportId) },
       })),
     );
-    batch.forEach((waiting, i) => {
-      const result = written[i];
-      if (result.ok) waiting.resolve(result.outcome);
-      else waiting.reject(result.error);
-    });
+    this.enqueueing.add(enqueue);
+    await enqueue.finally(() => this.enqueueing.delete(enqueue));
   }
 
   /** The batch in one statement; if that fails, each row on its own, so one bad row cannot fail the others. */

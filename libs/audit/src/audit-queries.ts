@@ -72,11 +72,17 @@ export class AuditQueries {
       if ('idsSelectedBy' in t) {
         return [`(e.target_type = ${param(t.type)} AND e.target_id = ANY(ARRAY(${t.idsSelectedBy(param)})))`];
       }
-      // The field is written into the SQL (not bound) so `data ->> 'caseId'` can use its expression index.
+      // The field and the types are written into the SQL (not bound) so `data ->> 'caseId'` can use its expression
+      // index, which holds only enforcement, notification and appeal events (migration 0012).
       if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(t.dataField)) throw new Error(`bad data field "${t.dataField}"`);
+      const bad = t.types.find((type) => !/^[a-z_]{1,63}$/.test(type));
+      if (bad !== undefined) throw new Error(`bad target type "${bad}"`);
       return t.types.length === 0
         ? []
-        : [`(e.target_type = ANY(${param(t.types)}::text[]) AND e.data ->> '${t.dataField}' = ${param(t.equals)})`];
+        : [
+            `(e.target_type IN (${t.types.map((type) => `'${type}'`).join(', ')}) ` +
+              `AND e.data ->> '${t.dataField}' = ${param(t.equals)})`,
+          ];
     });
     if (wanted.length === 0) return [];
     const rows: AuditEventRow[] = await this.db.query(

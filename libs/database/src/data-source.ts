@@ -18,6 +18,7 @@ import { CaseAggregates1764000000008 } from './migrations/1764000000008-case-agg
 import { OpenWorkIndexes1764000000009 } from './migrations/1764000000009-open-work-indexes';
 import { QueueIndexes1764000000010 } from './migrations/1764000000010-queue-indexes';
 import { ReportsHotOutcome1764000000011 } from './migrations/1764000000011-reports-hot-outcome';
+import { AuditPartialIndexes1764000000012 } from './migrations/1764000000012-audit-partial-indexes';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { Review1764000000002 } from './migrations/1764000000002-review';
 import { AppealEntity } from './entities/appeal.entity';
@@ -54,6 +55,7 @@ export const MIGRATIONS = [
   OpenWorkIndexes1764000000009,
   QueueIndexes1764000000010,
   ReportsHotOutcome1764000000011,
+  AuditPartialIndexes1764000000012,
 ];
 
 export interface DatabaseSettings {

@@ -157,6 +157,39 @@ describe('migrations', () => {
     }
   });
 
+  it("indexes only actors' events by actor, and only enforcement, notice and appeal events by case, and still uses both", async () => {
+    // What a surge writes: anonymous reports received and triaged by the system, and a few people's actions.
+    await client.query(
+      `INSERT INTO audit_events (actor_id, actor_role, action, target_type, target_id, data)
+       SELECT CASE WHEN g % 1000 = 0 THEN 'moderator-' || (g / 1000) END,
+         CASE WHEN g % 1000 = 0 THEN 'moderator' ELSE 'system' END,
+         CASE WHEN g % 1000 = 0 THEN 'enforcement.succeeded' ELSE 'report.triaged' END,
+         CASE WHEN g % 1000 = 0 THEN 'enforcement' ELSE 'report' END,
+         'target-' || g, jsonb_build_object('caseId', 'case-' || (g % 50))
+       FROM generate_series(1, 20000) g`,
+    );
+    await client.query(`ANALYZE audit_events`);
+    const entries = async (index: string) =>
+      Number((await client.query(`SELECT reltuples AS n FROM pg_class WHERE relname = $1`, [index])).rows[0].n);
+    expect(await entries('audit_events_actor')).toBe(20);
+    expect(await entries('audit_events_data_case')).toBe(20);
+
+    const plan = async (sql: string, params: unknown[]) =>
+      (await client.query(`EXPLAIN ${sql}`, params)).rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
+    // The shapes AuditQueries sends: the audit list filtered by actor, and a case's history.
+    expect(await plan(`SELECT id FROM audit_events e WHERE e.actor_id = $1 ORDER BY e.seq LIMIT 50`, ['moderator-3'])).toMatch(
+      /audit_events_actor/,
+    );
+    expect(
+      await plan(
+        `SELECT id FROM audit_events e
+         WHERE (e.target_type = $1 AND e.target_id = ANY($2::text[]))
+            OR (e.target_type IN ('enforcement', 'notification', 'appeal') AND e.data ->> 'caseId' = $3)`,
+        ['case', ['case-7'], 'case-7'],
+      ),
+    ).toMatch(/audit_events_data_case/);
+  });
+
   it('allows at most one unresolved case per channel', async () => {
     const { rows } = await client.query(
       `INSERT INTO channels (platform, kind, canonical_key, url) VALUES ('telegram', 'channel', 'telegram:x', 'https://t.me/x')

@@ -376,10 +376,13 @@ describe('IntakeGroupCommit (real PostgreSQL and BullMQ)', () => {
       await gate;
       return enqueue(queue, jobs, timeoutMs);
     });
+    let timer: NodeJS.Timeout | undefined;
     const answer = await Promise.race([
       held.submit.execute(command({ channel: 'https://t.me/gc_answer_first' }), ctx('req-answer-first')),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the answer waited for Redis')), 5000)),
-    ]);
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('the answer waited for Redis')), 5000);
+      }),
+    ]).finally(() => clearTimeout(timer));
     expect(spy).toHaveBeenCalledTimes(1);
     const triage = serial.queues.queue(QueueName.Triage);
     expect(await triage.getJob(triageJobId(answer.id))).toBeUndefined();

@@ -14,3 +14,4 @@ export * from './entities/notification.entity';
 export * from './entities/channel-link.entity';
 export * from './entities/api-key.entity';
 export * from './index-order';
+export * from './prepared-query';

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/c
 import { InjectDataSource } from '@nestjs/typeorm';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import type { Category, ChannelKind, Platform, Source } from '@vigil/domain';
+import { queryPrepared } from '@vigil/database';
 import { QueueName, QueueProducer, triageJobId } from '@vigil/queues';
 import { DataSource } from 'typeorm';
 
@@ -317,7 +318,7 @@ export class IntakeGroupCommit implements BeforeApplicationShutdown {
   private async run(rows: IntakeRow[]): Promise<IntakeOutcome[]> {
     this.counts.statements++;
     const params = COLUMNS.map(([, , value]) => rows.map(value));
-    const result: OutcomeRow[] = await this.db.query(INTAKE_BATCH_STATEMENT, params);
+    const result = await queryPrepared<OutcomeRow>(this.db, INTAKE_BATCH_STATEMENT, params);
     if (result.length !== rows.length) {
       throw new Error(`the intake statement answered ${result.length} rows for ${rows.length}`);
     }

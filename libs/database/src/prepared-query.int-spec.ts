@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { createDataSource } from './data-source';
+import { dropDatabase, ensureDatabase } from './migrate';
+import { queryPrepared } from './prepared-query';
+
+describe('queryPrepared (real PostgreSQL)', () => {
+  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/vigil');
+  url.pathname = `/vigil_test_prepared_${randomBytes(4).toString('hex')}`;
+  const databaseUrl = url.toString();
+  let db: DataSource;
+
+  beforeAll(async () => {
+    await ensureDatabase(databaseUrl);
+    // One connection, so every call below meets the statements prepared by the ones before.
+    db = createDataSource({ databaseUrl, databasePoolSize: 1 });
+    await db.initialize();
+    await db.query(`CREATE TABLE things (id int PRIMARY KEY, label text NOT NULL)`);
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    await dropDatabase(databaseUrl);
+  });
+
+  const prepared = async (): Promise<{ name: string; statement: string }[]> =>
+    db.query(`SELECT name, statement FROM pg_prepared_statements ORDER BY prepare_time`);
+
+  it('prepares a text once per connection and runs it again by name, with new values each time', async () => {
+    const insert = `INSERT INTO things (id, label) SELECT * FROM unnest($1::int[], $2::text[]) RETURNING id, label`;
+    expect(await queryPrepared(db, insert, [[1, 2], ['one', 'two']])).toEqual([
+      { id: 1, label: 'one' },
+      { id: 2, label: 'two' },
+    ]);
+    expect(await queryPrepared(db, insert, [[3], ['three']])).toEqual([{ id: 3, label: 'three' }]);
+    const select = `SELECT label FROM things WHERE id = ANY($1::int[]) ORDER BY id`;
+    expect(await queryPrepared(db, select, [[1, 3]])).toEqual([{ label: 'one' }, { label: 'three' }]);
+
+    const statements = await prepared();
+    expect(statements.map((s) => s.statement)).toEqual([insert, select]);
+    expect(new Set(statements.map((s) => s.name)).size).toBe(2);
+  });
+
+  it("runs inside the caller's transaction, and fails as DataSource.query does", async () => {
+    await expect(
+      db.transaction(async (manager) => {
+        await queryPrepared(manager, `INSERT INTO things (id, label) VALUES ($1, $2)`, [10, 'ten']);
+        // The same connection and transaction: the row is visible before commit.
+        expect(await queryPrepared(manager, `SELECT label FROM things WHERE id = $1`, [10])).toEqual([{ label: 'ten' }]);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await db.query(`SELECT 1 FROM things WHERE id = 10`)).toEqual([]);
+
+    const failure = await queryPrepared(db, `INSERT INTO things (id, label) VALUES ($1, $2)`, [1, 'again']).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(QueryFailedError);
+    expect(failure).toMatchObject({ code: '23505' });
+  });
+});

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditEventEntity, queryPrepared } from '@vigil/database';
+import { AuditEventEntity } from '@vigil/database';
 import type { EntityManager } from 'typeorm';
 import type { ActionContext } from './action-context';
 
@@ -54,27 +54,33 @@ export class AuditService {
   async record(manager: EntityManager, ctx: ActionContext, ...events: AuditEventInput[]): Promise<void> {
     if (events.length === 0) return;
     const params: unknown[] = [];
-    await queryPrepared(manager, this.insertStatement(ctx, events, params), params);
+    await manager.query(this.insertStatement(ctx, events, params), params);
   }
 
   /**
    * The INSERT that `record` runs, for a caller that writes its change and the events describing it in one statement
    * (as a `WITH … AS (INSERT …)` part): its parameters are appended to `params` and numbered after those already
-   * there. `events` must not be empty. The text is the same whatever the events (they are arrays), so a statement
-   * built on it can be prepared once (queryPrepared).
+   * there. `events` must not be empty.
    */
   insertStatement(ctx: ActionContext, events: readonly AuditEventInput[], params: unknown[]): string {
-    const p = (value: unknown) => `$${params.push(value)}`;
-    const column = <T>(value: (event: AuditEventInput) => T) => p(events.map(value));
-    // The sealer chains by (occurred_at, id), and clock_timestamp() often gives the rows of one INSERT the same
-    // microsecond: a microsecond per position keeps events recorded together in the order they were given.
+    const rows = events.map((event, index) => {
+      const base = params.length;
+      params.push(
+        ctx.actor.id,
+        ctx.actor.role,
+        event.action,
+        event.target.type,
+        event.target.id,
+        JSON.stringify(event.data ?? {}),
+        ctx.requestId,
+      );
+      // The sealer chains by (occurred_at, id), and clock_timestamp() often gives the rows of one INSERT the same
+      // microsecond: a microsecond per position keeps events recorded together in the order they were given.
+      const occurredAt = `clock_timestamp() + interval '1 microsecond' * ${index}`;
+      return `(${occurredAt}, $${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}::jsonb, $${base + 7})`;
+    });
     return `INSERT INTO audit_events (occurred_at, actor_id, actor_role, action, target_type, target_id, data, request_id)
-       SELECT clock_timestamp() + interval '1 microsecond' * (e.ord - 1), ${p(ctx.actor.id)}::text,
-         ${p(ctx.actor.role)}::text, e.action, e.target_type, e.target_id, e.data::jsonb, ${p(ctx.requestId)}::text
-       FROM unnest(${column((e) => e.action)}::text[], ${column((e) => e.target.type)}::text[],
-         ${column((e) => e.target.id)}::text[], ${column((e) => JSON.stringify(e.data ?? {}))}::text[])
-         WITH ORDINALITY AS e (action, target_type, target_id, data, ord)
-       ORDER BY e.ord`;
+       VALUES ${rows.join(', ')}`;
   }
 
   /** Events about one target, oldest first (a case's history). */

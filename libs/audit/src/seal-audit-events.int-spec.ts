@@ -117,38 +117,6 @@ describe('SealAuditEvents (real PostgreSQL)', () => {
     expect(await u.verify.execute()).toMatchObject({ ok: true, checked: 2 });
   });
 
-  it('keeps events recorded together in the order given, sealed in that order, by one prepared statement', async () => {
-    database = await AuditTestDatabase.create({ AUDIT_SEAL_SETTLE_MS: '0' });
-    const u = await database.useCases(1);
-    const together = (n: number) =>
-      Array.from({ length: n }, (_, i) => ({
-        action: 'report.triaged' as const,
-        target: { type: 'report', id: `together-${n}-${i}` },
-        data: { position: i },
-      }));
-    await u.db.transaction(async (manager) => {
-      await u.audit.record(manager, ctx(1), ...together(1));
-      await u.audit.record(manager, ctx(1), ...together(5));
-      // The same text whatever the number of events: prepared once on this connection.
-      const prepared = await manager.query(`SELECT 1 FROM pg_prepared_statements WHERE statement LIKE '%audit_events%'`);
-      expect(prepared).toHaveLength(1);
-    });
-    expect(await u.seal.execute()).toMatchObject({ sealed: 6, headSeq: 6 });
-    const rows = await database.sql(
-      `SELECT target_id, data, actor_id, actor_role, request_id, occurred_at FROM audit_events ORDER BY seq`,
-    );
-    expect(rows.map((r) => r.target_id)).toEqual([
-      'together-1-0',
-      ...Array.from({ length: 5 }, (_, i) => `together-5-${i}`),
-    ]);
-    expect(rows.slice(1).map((r) => r.data)).toEqual(Array.from({ length: 5 }, (_, i) => ({ position: i })));
-    expect(new Set(rows.map((r) => `${r.actor_id} ${r.actor_role}`))).toEqual(new Set(['writer-1 moderator']));
-    for (let i = 1; i < rows.length; i++) {
-      expect(rows[i].occurred_at.getTime()).toBeGreaterThanOrEqual(rows[i - 1].occurred_at.getTime());
-    }
-    expect(await u.verify.execute()).toMatchObject({ ok: true, checked: 6 });
-  });
-
   it('leaves events younger than the settle window for the next run', async () => {
     database = await AuditTestDatabase.create({ AUDIT_SEAL_SETTLE_MS: '400' });
     const u = await database.useCases(2);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ActionContext, AuditEventInput, AuditService } from '@vigil/audit';
-import { CaseEntity, queryPrepared } from '@vigil/database';
+import { CaseEntity } from '@vigil/database';
 import { DecisionAction, decisionEvent, nextCaseStatus } from '@vigil/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertLeaseHolder, lockCase } from './case-lock';
@@ -108,8 +108,7 @@ export class RecordDecision {
     const caseChange = escalating
       ? `escalated = true, assignee_id = NULL, lease_expires_at = NULL`
       : `assignee_id = NULL, lease_expires_at = NULL, decided_at = now()`;
-    await queryPrepared(
-      manager,
+    await manager.query(
       `WITH decided_case AS (
          UPDATE cases SET status = $2, ${caseChange}, version = version + 1, updated_at = now() WHERE id = $1
        ), actioned_channel AS (

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ActionContext, AuditEventInput, AuditService } from '@vigil/audit';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
-import { CaseEntity, queryPrepared, ReportEntity } from '@vigil/database';
+import { CaseEntity, ReportEntity } from '@vigil/database';
 import {
   computePriority,
   detectLanguage,
@@ -178,8 +178,7 @@ export class TriageReport {
            removal_order = ${p(facts.removalOrder)}, version = version + 1, updated_at = now()
          WHERE id = ${p(theCase.id)} RETURNING 1`;
       const record = this.audit.insertStatement(ctx, events, params);
-      const [written] = await queryPrepared<{ attached: number; rescored: number }>(
-        manager,
+      const [written]: { attached: number; rescored: number }[] = await manager.query(
         `WITH attached AS (${attach}), rescored AS (${rescore}), recorded AS (${record} RETURNING 1)
          SELECT (SELECT count(*) FROM attached)::int AS attached, (SELECT count(*) FROM rescored)::int AS rescored,
                 (SELECT count(*) FROM recorded)::int AS recorded`,

@@ -1,0 +1,56 @@
+// Paired comparison of two builds on this machine, for changes smaller than the noise between full runs.
+//   node test/bench/paired.mjs <checkout A> <checkout B> [rounds=3]
+// Each checkout must be built (`npm run build` there). Rounds alternate A, B, A, B…, each on a fresh system (its own
+// database and queue prefix, removed afterwards, as `npm run bench` does), so drift in the VM's speed hits both.
+// Per system: warm-up, 8 s on one connection, 12 s at 450 reports/s (triage lag of those reports), 15 s of peak
+// intake on 32 connections, then the seconds until the worker has triaged everything. One JSON line per system.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+const [rootA, rootB, rounds = '3'] = process.argv.slice(2);
+if (!rootA || !rootB) {
+  console.error('usage: node test/bench/paired.mjs <checkout A> <checkout B> [rounds]');
+  process.exit(2);
+}
+const quiet = () => undefined;
+for (let round = 0; round < Number(rounds); round++) {
+  for (const [label, given] of [['A', rootA], ['B', rootB]]) {
+    const root = path.resolve(given);
+    const { BenchSystem } = await import(path.join(root, 'test/bench/lib/system.mjs'));
+    const { fireReports, drain, triageLag } = await import(path.join(root, 'test/bench/scenarios/intake.mjs'));
+    const { createWorkload } = await import(path.join(root, 'test/bench/lib/workload.mjs'));
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const logDir = path.join(root, 'bench-results', `${stamp}-paired-${label}-logs`);
+    mkdirSync(logDir, { recursive: true });
+    const system = new BenchSystem({ root, stamp, log: quiet, logDir });
+    const cwd = process.cwd();
+    process.chdir(root);
+    try {
+      await system.start();
+      const workload = createWorkload({ channelCount: 2000 });
+      await fireReports(system, workload, { connections: 8, duration: 4, title: 'warm-up' });
+      await drain(system, { timeoutMs: 60_000, log: quiet, what: 'warm-up' });
+      const one = await fireReports(system, workload, { connections: 1, duration: 8, title: 'one connection' });
+      await drain(system, { timeoutMs: 60_000, log: quiet, what: 'one connection' });
+      const paced = await fireReports(system, workload, { connections: 32, duration: 12, overallRate: 450, title: '450/s' });
+      await drain(system, { timeoutMs: 60_000, log: quiet, what: '450/s' });
+      const lag = await triageLag(system, paced.startedAt, paced.finishedAt);
+      const peak = await fireReports(system, workload, { connections: 32, duration: 15, title: 'peak' });
+      const drained = await drain(system, { timeoutMs: 120_000, log: quiet, what: 'peak' });
+      console.log(
+        JSON.stringify({
+          label,
+          root,
+          round,
+          oneConnection: { perSecond: one.acceptedPerSecond, latencyMs: one.latencyMs },
+          at450: { latencyMs: paced.latencyMs, triageLagSeconds: lag },
+          peak: { perSecond: peak.acceptedPerSecond, latencyMs: peak.latencyMs, drainSeconds: drained.seconds },
+          errors: one.errors + paced.errors + peak.errors,
+        }),
+      );
+    } finally {
+      await system.cleanup();
+      process.chdir(cwd);
+    }
+  }
+}

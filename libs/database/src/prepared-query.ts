@@ -23,7 +23,9 @@ interface PgClient {
  * every call (`DataSource.query` sends an unnamed statement, planned each time). Worth it for big statements run
  * often: the intake statement took 1.8–2.6 ms unnamed and 0.9–1.2 ms prepared, for one to four reports. Only for a
  * text that does not vary with its input — every distinct text stays prepared on each connection that ran it.
- * With an EntityManager of a transaction it runs on that transaction's connection.
+ * After five runs Postgres may keep a generic plan, made from the statistics of that moment until ANALYZE changes
+ * them: only for statements whose plan does not go wrong while a table they read grows many times over (the triage
+ * write's did — docs/decisions.md). With an EntityManager of a transaction it runs on that transaction's connection.
  */
 export async function queryPrepared<T>(on: DataSource | EntityManager, text: string, values: unknown[]): Promise<T[]> {
   const inTransaction = on instanceof EntityManager ? on.queryRunner : undefined;

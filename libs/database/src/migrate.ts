@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { createDataSource, DatabaseSettings } from './data-source';
 
@@ -34,6 +35,16 @@ export async function migrate(settings: DatabaseSettings): Promise<string[]> {
   } finally {
     await dataSource.destroy();
   }
+}
+
+/**
+ * A database of its own on the server `serverUrl` names (its database name replaced): `vigil_test_<label>_` and a
+ * random suffix, so test runs never share one. Create it with `migrate`, remove it with `dropDatabase`.
+ */
+export function throwawayDatabaseUrl(serverUrl: string, label: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/vigil_test_${label}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  return url.toString();
 }
 
 /** Drops a database (tests and the benchmark use throwaway ones). */

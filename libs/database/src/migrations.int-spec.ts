@@ -1,13 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { loadConfig } from '@vigil/config';
 import { Client } from 'pg';
 import type { QueryRunner } from 'typeorm';
-import { dropDatabase, migrate } from './migrate';
+import { dropDatabase, migrate, throwawayDatabaseUrl } from './migrate';
 import { CaseAggregates1764000000008 } from './migrations/1764000000008-case-aggregates';
 
 describe('migrations', () => {
-  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/vigil');
-  url.pathname = `/vigil_test_migrations_${randomBytes(4).toString('hex')}`;
-  const databaseUrl = url.toString();
+  const databaseUrl = throwawayDatabaseUrl(loadConfig().databaseUrl, 'migrations');
   let client: Client;
 
   beforeAll(async () => {

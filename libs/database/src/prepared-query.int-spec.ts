@@ -1,13 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { loadConfig } from '@vigil/config';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { createDataSource } from './data-source';
-import { dropDatabase, ensureDatabase } from './migrate';
+import { dropDatabase, ensureDatabase, throwawayDatabaseUrl } from './migrate';
 import { queryPrepared } from './prepared-query';
 
 describe('queryPrepared (real PostgreSQL)', () => {
-  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/vigil');
-  url.pathname = `/vigil_test_prepared_${randomBytes(4).toString('hex')}`;
-  const databaseUrl = url.toString();
+  const databaseUrl = throwawayDatabaseUrl(loadConfig().databaseUrl, 'prepared');
   let db: DataSource;
 
   beforeAll(async () => {

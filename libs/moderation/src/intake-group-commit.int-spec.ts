@@ -2,7 +2,7 @@ import { DynamicModule, INestApplicationContext, Logger, Module } from '@nestjs/
 import { NestFactory } from '@nestjs/core';
 import type { ActionContext } from '@vigil/audit';
 import { ConfigModule, loadConfig, VigilConfig } from '@vigil/config';
-import { DatabaseModule, dropDatabase, migrate } from '@vigil/database';
+import { DatabaseModule, dropDatabase, migrate, throwawayDatabaseUrl } from '@vigil/database';
 import { DomainError } from '@vigil/domain';
 import { QueueName, QueueProducer, QueuesModule, triageJobId } from '@vigil/queues';
 import IORedis from 'ioredis';
@@ -57,15 +57,13 @@ const answered = (settled: Settled): SubmittedReport => {
 };
 
 describe('IntakeGroupCommit (real PostgreSQL and BullMQ)', () => {
-  const runId = `${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const base = loadConfig();
-  const databaseUrl = new URL(base.databaseUrl);
-  databaseUrl.pathname = `/vigil_test_intake_${runId}`;
-  const queuePrefix = `vigil-test-intake-${runId}`;
+  const databaseUrl = throwawayDatabaseUrl(base.databaseUrl, 'intake');
+  const queuePrefix = `vigil-test-intake-${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const configWith = (env: Record<string, string>): VigilConfig =>
     loadConfig({
       NODE_ENV: 'test',
-      DATABASE_URL: databaseUrl.toString(),
+      DATABASE_URL: databaseUrl,
       REDIS_URL: base.redisUrl,
       QUEUE_PREFIX: queuePrefix,
       DATABASE_POOL_SIZE: '4',
@@ -88,7 +86,7 @@ describe('IntakeGroupCommit (real PostgreSQL and BullMQ)', () => {
   beforeAll(async () => {
     Logger.overrideLogger(['error', 'fatal']);
     await migrate(configWith({}));
-    sql = new Client({ connectionString: databaseUrl.toString() });
+    sql = new Client({ connectionString: databaseUrl });
     await sql.connect();
     serial = await intake({ INTAKE_BATCH_MAX_IN_FLIGHT: '1', INTAKE_BATCH_MAX_ROWS: '64' });
   });
@@ -96,7 +94,7 @@ describe('IntakeGroupCommit (real PostgreSQL and BullMQ)', () => {
   afterAll(async () => {
     await sql?.end();
     for (const app of apps) await app.close();
-    await dropDatabase(databaseUrl.toString());
+    await dropDatabase(databaseUrl);
     const redis = new IORedis(base.redisUrl);
     const keys = await redis.keys(`${queuePrefix}:*`);
     if (keys.length) await redis.del(...keys);
@@ -308,7 +306,7 @@ describe('IntakeGroupCommit (real PostgreSQL and BullMQ)', () => {
 
   it('answers nobody before commit, and rewrites only the row whose channel a later-committed transaction created', async () => {
     // Another API process is creating the channel: its transaction holds the key until it commits.
-    const racer = new Client({ connectionString: databaseUrl.toString() });
+    const racer = new Client({ connectionString: databaseUrl });
     await racer.connect();
     try {
       await racer.query('BEGIN');

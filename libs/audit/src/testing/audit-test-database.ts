@@ -1,8 +1,8 @@
 // A throwaway, migrated database with the audit use-cases wired by hand (no Nest), for the audit integration tests.
 import { Logger } from '@nestjs/common';
 import { loadConfig, VigilConfig } from '@vigil/config';
-import { dropDatabase, migrate } from '@vigil/database';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { dropDatabase, migrate, throwawayDatabaseUrl } from '@vigil/database';
+import { generateKeyPairSync } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AuditQueries } from '../audit-queries';
@@ -34,12 +34,11 @@ export class AuditTestDatabase {
     // The use-cases log through Nest's static logger; outside an app that would print every debug line.
     Logger.overrideLogger(['error', 'fatal']);
     // The server from the environment as the apps read it (libs/config); the database is this run's own.
-    const url = new URL(loadConfig().databaseUrl);
-    url.pathname = `/vigil_test_audit_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+    const databaseUrl = throwawayDatabaseUrl(loadConfig().databaseUrl, 'audit');
     const signingKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const config = loadConfig({
       NODE_ENV: 'test',
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: databaseUrl,
       DATABASE_POOL_SIZE: '25',
       AUDIT_SIGNING_KEY: signingKey,
       AUDIT_SEAL_SETTLE_MS: '0',

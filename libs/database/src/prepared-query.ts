@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { QueryResult } from 'pg';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 
 const names = new Map<string, string>();
 
@@ -25,11 +25,10 @@ interface PgClient {
  * text that does not vary with its input — every distinct text stays prepared on each connection that ran it.
  * After five runs Postgres may keep a generic plan, made from the statistics of that moment until ANALYZE changes
  * them: only for statements whose plan does not go wrong while a table they read grows many times over (the triage
- * write's did — docs/decisions.md). With an EntityManager of a transaction it runs on that transaction's connection.
+ * write's did — docs/decisions.md).
  */
-export async function queryPrepared<T>(on: DataSource | EntityManager, text: string, values: unknown[]): Promise<T[]> {
-  const inTransaction = on instanceof EntityManager ? on.queryRunner : undefined;
-  const runner = inTransaction ?? (on instanceof EntityManager ? on.connection : on).createQueryRunner();
+export async function queryPrepared<T>(db: DataSource, text: string, values: unknown[]): Promise<T[]> {
+  const runner = db.createQueryRunner();
   try {
     const client = (await runner.connect()) as PgClient;
     const result = await client.query({ name: statementName(text), text, values });
@@ -38,6 +37,6 @@ export async function queryPrepared<T>(on: DataSource | EntityManager, text: str
     // As DataSource.query reports a failed statement, so callers read `code` and the rest the same way.
     throw error instanceof Error ? new QueryFailedError(text, values, error) : error;
   } finally {
-    if (!inTransaction) await runner.release();
+    await runner.release();
   }
 }

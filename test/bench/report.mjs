@@ -137,6 +137,22 @@ export function buildRows(r) {
         `Redis ${fmt(p.redisServer, 0)}, load gen. ${fmt(p.loadGenerator, 0)}, Postgres background/other DBs ` +
         `${fmt(p.postgresOther, 0)}, other/unattributed ${fmt(others, 0)}`,
     );
+    const ended = Object.entries(probe.postgresSessionsEnded ?? {});
+    if (ended.length > 0) {
+      add(
+        'cpu',
+        `${label}: Postgres sessions that ended within the phase (their CPU is in "Postgres" above)`,
+        ended.map(([who, e]) => `${who}: ${e.sessions} (${fmt(e.cpuPct, 0)} % of a core)`).join(', '),
+      );
+    }
+    const maintenance = Object.entries(probe.postgresMaintenance ?? {});
+    if (maintenance.length > 0) {
+      add(
+        'cpu',
+        `${label}: share of the phase with Postgres maintenance workers running (not in the CPU row once ended)`,
+        maintenance.map(([what, share]) => `${what.replace(/^autovacuum: /, '')} ${fmt(100 * share, 0)} %`).join(', '),
+      );
+    }
   };
   cpuRow('peak intake', r.intake?.peak?.probe);
   cpuRow('surge', r.surge?.probe);

@@ -19,6 +19,18 @@ function machineTicks() {
   }
 }
 
+/** utime + stime and the command name of one process, or null when it is gone. */
+function processStat(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { comm, ticks: Number(fields[11]) + Number(fields[12]) };
+  } catch {
+    return null;
+  }
+}
+
 /** utime + stime and the command name of every process on the machine. */
 function processSnapshot() {
   const snapshot = new Map();
@@ -30,14 +42,8 @@ function processSnapshot() {
   }
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      snapshot.set(Number(entry), { comm, ticks: Number(fields[11]) + Number(fields[12]) });
-    } catch {
-      // gone meanwhile
-    }
+    const stat = processStat(entry);
+    if (stat) snapshot.set(Number(entry), stat);
   }
   return snapshot;
 }
@@ -50,6 +56,10 @@ export function startProbe(system, { sampleMs = 200 } = {}) {
   ours.set(process.pid, 'loadGenerator');
   const backends = new Set();
   const waits = new Map();
+  const maintenance = new Map();
+  // A session's CPU as of the last sample: one that ends within the phase (a pool closing an idle connection, an
+  // autovacuum or parallel worker) is gone from /proc by the end, and would otherwise land in "unattributed".
+  const lastTicks = new Map();
   let samples = 0;
   let busy = false;
   const timer = setInterval(async () => {
@@ -57,13 +67,23 @@ export function startProbe(system, { sampleMs = 200 } = {}) {
     busy = true;
     try {
       const rows = await system.sql(
-        `SELECT pid, state, coalesce(wait_event_type || ':' || wait_event, 'CPU') AS wait, application_name AS app
+        `SELECT pid, state, coalesce(wait_event_type || ':' || wait_event, 'CPU') AS wait, application_name AS app,
+                backend_type, left(query, 80) AS query
          FROM pg_stat_activity WHERE datname = $1`,
         [system.databaseName],
       );
       samples++;
-      for (const { pid, state, wait, app } of rows) {
+      for (const { pid, state, wait, app, backend_type: type, query } of rows) {
         backends.add(pid);
+        const stat = processStat(pid);
+        if (stat) lastTicks.set(pid, { ticks: stat.ticks, who: app || type });
+        // Autovacuum and parallel-query workers come and go within a phase: a process that ended before the phase
+        // did is missing from the CPU figures below ("unattributed"), so they are counted here, sample by sample.
+        if (type === 'autovacuum worker' || type === 'parallel worker') {
+          const key = type === 'autovacuum worker' ? query : type;
+          maintenance.set(key, (maintenance.get(key) ?? 0) + 1);
+          continue;
+        }
         if (app !== 'vigil' || state === 'idle') continue;
         const key = `${state} / ${wait}`;
         waits.set(key, (waits.get(key) ?? 0) + 1);
@@ -87,7 +107,8 @@ export function startProbe(system, { sampleMs = 200 } = {}) {
       result.machineBusyPct = round((100 * (total - (machineNow.idle - machine.idle))) / total, 1);
     }
     // Per-process CPU, 100 % = one core. A process that started during the phase counts from zero; one that
-    // ended during it is missed (it lands in "unattributed").
+    // ended during it is missed (it lands in "unattributed"), except this run's Postgres sessions, counted up to the
+    // last sample that saw them.
     const buckets = {
       api: 0,
       worker: 0,
@@ -111,6 +132,17 @@ export function startProbe(system, { sampleMs = 200 } = {}) {
       }
       buckets[bucket] += delta;
     }
+    // Sessions that ended within the phase, by application name (or backend type), with the CPU they used in it.
+    const ended = {};
+    for (const [pid, { ticks, who }] of lastTicks) {
+      if (after.has(pid)) continue;
+      const used = Math.max(0, ticks - (before.get(pid)?.ticks ?? 0));
+      buckets.postgresThisRun += used;
+      ended[who] ??= { sessions: 0, cpuPct: 0 };
+      ended[who].sessions++;
+      ended[who].cpuPct = round(ended[who].cpuPct + (100 * used) / TICKS_PER_SECOND / seconds, 1);
+    }
+    result.postgresSessionsEnded = ended;
     result.cpuPct = Object.fromEntries(
       Object.entries(buckets).map(([name, ticks]) => [name, round((100 * ticks) / TICKS_PER_SECOND / seconds, 1)]),
     );
@@ -123,6 +155,12 @@ export function startProbe(system, { sampleMs = 200 } = {}) {
       [...waits]
         .sort((a, b) => b[1] - a[1])
         .slice(0, 8)
+        .map(([key, n]) => [key, round(n / Math.max(1, samples), 2)]),
+    );
+    // Share of samples in which each autovacuum (by its table) or any parallel worker was running.
+    result.postgresMaintenance = Object.fromEntries(
+      [...maintenance]
+        .sort((a, b) => b[1] - a[1])
         .map(([key, n]) => [key, round(n / Math.max(1, samples), 2)]),
     );
     return result;

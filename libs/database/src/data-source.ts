@@ -72,7 +72,15 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     migrationsRun: false,
     synchronize: false,
     poolSize: settings.databasePoolSize,
-    extra: { max: settings.databasePoolSize, connectionTimeoutMillis: 5000, application_name: 'vigil' },
+    // idleTimeoutMillis 0: the pool keeps its connections. pg-pool's default closes one idle for 10 s, and its
+    // last-in-first-out pool leaves a few idle whenever the load dips, so a surge kept closing and reopening sessions
+    // (each new one forks a backend, warms its caches and prepares the intake statement again).
+    extra: {
+      max: settings.databasePoolSize,
+      idleTimeoutMillis: 0,
+      connectionTimeoutMillis: 5000,
+      application_name: 'vigil',
+    },
   };
 }
 

@@ -38,6 +38,15 @@ describe('queryPrepared (real PostgreSQL)', () => {
     expect(new Set(statements.map((s) => s.name)).size).toBe(2);
   });
 
+  it('keeps a connection idle for longer than pg-pool closes one by default (10 s), with its statements', async () => {
+    const backend = async (): Promise<number> => (await db.query(`SELECT pg_backend_pid() AS pid`))[0].pid;
+    const before = await backend();
+    const statements = await prepared();
+    await new Promise((resolve) => setTimeout(resolve, 10_500));
+    expect(await backend()).toBe(before);
+    expect(await prepared()).toEqual(statements);
+  }, 20_000);
+
   it('fails as DataSource.query does', async () => {
     const failure = await queryPrepared(db, `INSERT INTO things (id, label) VALUES ($1, $2)`, [1, 'again']).catch(
       (error: unknown) => error,

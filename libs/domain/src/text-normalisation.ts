@@ -82,8 +82,8 @@ function languageDetector(): typeof Detect {
 }
 
 /**
- * Loads the model now rather than on the first detection: the worker calls it before it takes jobs, since loading
- * blocks the event loop for ~0.6 s, which inside the first triage transaction would hold every transaction in flight.
+ * Loads the model now rather than on the first detection. The worker calls it before it takes jobs: loading blocks
+ * the event loop for 0.4–0.6 s, which inside the first triage transaction would hold every transaction in flight.
  */
 export function loadLanguageDetector(): void {
   languageDetector();

@@ -77,8 +77,8 @@ export function startProbe(system, { sampleMs = 200 } = {}) {
         backends.add(pid);
         const stat = processStat(pid);
         if (stat) lastTicks.set(pid, { ticks: stat.ticks, who: app || type });
-        // Autovacuum and parallel-query workers come and go within a phase: a process that ended before the phase
-        // did is missing from the CPU figures below ("unattributed"), so they are counted here, sample by sample.
+        // Autovacuum and parallel-query workers come and go within a phase; their CPU is in this run's Postgres
+        // figure, and here is how much of the phase they ran (and, for autovacuum, on which table).
         if (type === 'autovacuum worker' || type === 'parallel worker') {
           const key = type === 'autovacuum worker' ? query : type;
           maintenance.set(key, (maintenance.get(key) ?? 0) + 1);

@@ -3,7 +3,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig, VigilConfig } from '@vigil/config';
-import { dropDatabase, migrate, throwawayDatabaseUrl } from '@vigil/database';
+import { dropDatabase, migrate, throwawayDatabaseUrl, throwawayId } from '@vigil/database';
 import { ALL_QUEUES } from '@vigil/queues';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
@@ -17,14 +17,14 @@ export const ADMIN_PASSWORD = 'correct horse battery staple';
 
 /** A config for a throwaway instance; `overrides` are environment variables as the apps would read them. */
 export function testConfig(overrides: Record<string, string> = {}): VigilConfig {
-  const id = `${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const id = throwawayId();
   // The servers from the environment as the apps read them; the database and the queue prefix are this run's own.
   const servers = loadConfig();
   return loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'error',
     REDIS_URL: servers.redisUrl,
-    DATABASE_URL: throwawayDatabaseUrl(servers.databaseUrl, 'e2e'),
+    DATABASE_URL: throwawayDatabaseUrl(servers.databaseUrl, 'e2e', id),
     QUEUE_PREFIX: `vigil-test-${id}`,
     HOST: '127.0.0.1',
     PORT: '0',

@@ -37,13 +37,19 @@ export async function migrate(settings: DatabaseSettings): Promise<string[]> {
   }
 }
 
+/** A test run's own name suffix (time and randomness), so runs never share a database or a queue prefix. */
+export function throwawayId(): string {
+  return `${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+}
+
 /**
- * A database of its own on the server `serverUrl` names (its database name replaced): `vigil_test_<label>_` and a
- * random suffix, so test runs never share one. Create it with `migrate`, remove it with `dropDatabase`.
+ * A database of its own on the server `serverUrl` names (its database name replaced): `vigil_test_<label>_<id>`.
+ * Pass the run's `id` when its queue prefix should carry the same one. Create it with `migrate`, remove it with
+ * `dropDatabase`.
  */
-export function throwawayDatabaseUrl(serverUrl: string, label: string): string {
+export function throwawayDatabaseUrl(serverUrl: string, label: string, id = throwawayId()): string {
   const url = new URL(serverUrl);
-  url.pathname = `/vigil_test_${label}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  url.pathname = `/vigil_test_${label}_${id}`;
   return url.toString();
 }
 

@@ -2,11 +2,10 @@ import { DynamicModule, INestApplicationContext, Logger, Module } from '@nestjs/
 import { NestFactory } from '@nestjs/core';
 import type { ActionContext } from '@vigil/audit';
 import { ConfigModule, loadConfig, VigilConfig } from '@vigil/config';
-import { DatabaseModule, dropDatabase, migrate, throwawayDatabaseUrl } from '@vigil/database';
+import { DatabaseModule, dropDatabase, migrate, throwawayDatabaseUrl, throwawayId } from '@vigil/database';
 import { DomainError } from '@vigil/domain';
 import { QueueName, QueueProducer, QueuesModule, triageJobId } from '@vigil/queues';
 import IORedis from 'ioredis';
-import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { IntakeGroupCommit } from './intake-group-commit';
 import { ReporterIdentity } from './reporter-identity';
@@ -58,8 +57,9 @@ const answered = (settled: Settled): SubmittedReport => {
 
 describe('IntakeGroupCommit (real PostgreSQL and BullMQ)', () => {
   const base = loadConfig();
-  const databaseUrl = throwawayDatabaseUrl(base.databaseUrl, 'intake');
-  const queuePrefix = `vigil-test-intake-${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const runId = throwawayId();
+  const databaseUrl = throwawayDatabaseUrl(base.databaseUrl, 'intake', runId);
+  const queuePrefix = `vigil-test-intake-${runId}`;
   const configWith = (env: Record<string, string>): VigilConfig =>
     loadConfig({
       NODE_ENV: 'test',

@@ -149,7 +149,7 @@ export function buildRows(r) {
     if (maintenance.length > 0) {
       add(
         'cpu',
-        `${label}: share of the phase with Postgres maintenance workers running (not in the CPU row once ended)`,
+        `${label}: share of the phase with Postgres maintenance workers running (their CPU is in "Postgres" above)`,
         maintenance.map(([what, share]) => `${what.replace(/^autovacuum: /, '')} ${fmt(100 * share, 0)} %`).join(', '),
       );
     }

@@ -54,12 +54,12 @@ export function startProbe(system, { sampleMs = 200 } = {}) {
   const before = processSnapshot();
   const ours = new Map(Object.entries(system.children).map(([name, child]) => [child.pid, name]));
   ours.set(process.pid, 'loadGenerator');
-  const backends = new Set();
   const waits = new Map();
   const maintenance = new Map();
-  // A session's CPU as of the last sample: one that ends within the phase (a pool closing an idle connection, an
-  // autovacuum or parallel worker) is gone from /proc by the end, and would otherwise land in "unattributed".
-  const lastTicks = new Map();
+  // This run's Postgres sessions (pid → CPU as of the last sample that saw it, and whose it is): one that ends within
+  // the phase (a pool closing an idle connection, an autovacuum or parallel worker) is gone from /proc by the end,
+  // and would otherwise land in "unattributed".
+  const sessions = new Map();
   let samples = 0;
   let busy = false;
   const timer = setInterval(async () => {
@@ -74,9 +74,8 @@ export function startProbe(system, { sampleMs = 200 } = {}) {
       );
       samples++;
       for (const { pid, state, wait, app, backend_type: type, query } of rows) {
-        backends.add(pid);
         const stat = processStat(pid);
-        if (stat) lastTicks.set(pid, { ticks: stat.ticks, who: app || type });
+        if (stat) sessions.set(pid, { ticks: stat.ticks, who: app || type });
         // Autovacuum and parallel-query workers come and go within a phase; their CPU is in this run's Postgres
         // figure, and here is how much of the phase they ran (and, for autovacuum, on which table).
         if (type === 'autovacuum worker' || type === 'parallel worker') {
@@ -124,7 +123,7 @@ export function startProbe(system, { sampleMs = 200 } = {}) {
       if (delta <= 0) continue;
       let bucket = ours.get(pid);
       if (!bucket) {
-        if (backends.has(pid)) bucket = 'postgresThisRun';
+        if (sessions.has(pid)) bucket = 'postgresThisRun';
         else if (comm === 'postgres') bucket = 'postgresOther';
         else if (comm.startsWith('redis-server')) bucket = 'redisServer';
         else if (comm === 'node' || comm.startsWith('jest') || comm === 'npm') bucket = 'otherNode';
@@ -134,7 +133,7 @@ export function startProbe(system, { sampleMs = 200 } = {}) {
     }
     // Sessions that ended within the phase, by application name (or backend type), with the CPU they used in it.
     const ended = {};
-    for (const [pid, { ticks, who }] of lastTicks) {
+    for (const [pid, { ticks, who }] of sessions) {
       if (after.has(pid)) continue;
       const used = Math.max(0, ticks - (before.get(pid)?.ticks ?? 0));
       buckets.postgresThisRun += used;

@@ -58,8 +58,7 @@ export class SealAuditEvents {
     );
     if (!locked) return null;
     // Walk the unsealed index in order and join the batch back by primary key. Every sealed row leaves a dead entry
-    // in `audit_events_unsealed` (and a NULL one in the seq index) until vacuum: bitmap scans gathered 40,000 of them
-    // to seal 300 rows in the bench.
+    // in `audit_events_unsealed` until vacuum: bitmap scans gathered 40,000 of them to seal 300 rows in the bench.
     await manager.query(WALK_INDEX_IN_ORDER);
     // Read committed: this statement's snapshot already holds whatever the previous lock holder committed.
     const [head]: { seq: string; hash: string }[] = await manager.query(

@@ -19,6 +19,7 @@ import { OpenWorkIndexes1764000000009 } from './migrations/1764000000009-open-wo
 import { QueueIndexes1764000000010 } from './migrations/1764000000010-queue-indexes';
 import { ReportsHotOutcome1764000000011 } from './migrations/1764000000011-reports-hot-outcome';
 import { AuditPartialIndexes1764000000012 } from './migrations/1764000000012-audit-partial-indexes';
+import { AuditSealedIndexes1764000000013 } from './migrations/1764000000013-audit-sealed-indexes';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { Review1764000000002 } from './migrations/1764000000002-review';
 import { AppealEntity } from './entities/appeal.entity';
@@ -56,6 +57,7 @@ export const MIGRATIONS = [
   QueueIndexes1764000000010,
   ReportsHotOutcome1764000000011,
   AuditPartialIndexes1764000000012,
+  AuditSealedIndexes1764000000013,
 ];
 
 export interface DatabaseSettings {

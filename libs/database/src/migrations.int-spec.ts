@@ -155,29 +155,54 @@ describe('migrations', () => {
     }
   });
 
-  it("indexes only actors' events by actor, and only enforcement, notice and appeal events by case, and still uses both", async () => {
-    // What a surge writes: anonymous reports received and triaged by the system, and a few people's actions.
+  it("indexes by seq, action, time and actor (actors') sealed events only, and a case's notices all", async () => {
+    // What a surge writes: anonymous reports received and triaged by the system, and a few people's actions; the
+    // first 15,000 sealed, the last 5,000 not yet.
     await client.query(
-      `INSERT INTO audit_events (actor_id, actor_role, action, target_type, target_id, data)
+      `INSERT INTO audit_events
+         (actor_id, actor_role, action, target_type, target_id, data, seq, prev_hash, hash, sealed_at)
        SELECT CASE WHEN g % 1000 = 0 THEN 'moderator-' || (g / 1000) END,
          CASE WHEN g % 1000 = 0 THEN 'moderator' ELSE 'system' END,
          CASE WHEN g % 1000 = 0 THEN 'enforcement.succeeded' ELSE 'report.triaged' END,
          CASE WHEN g % 1000 = 0 THEN 'enforcement' ELSE 'report' END,
-         'target-' || g, jsonb_build_object('caseId', 'case-' || (g % 50))
-       FROM generate_series(1, 20000) g`,
+         'target-' || g, jsonb_build_object('caseId', 'case-' || (g % 50)),
+         sealed.seq, sealed.h, sealed.h, CASE WHEN sealed.seq IS NOT NULL THEN now() END
+       FROM generate_series(1, 20000) g
+       CROSS JOIN LATERAL (SELECT CASE WHEN g <= 15000 THEN 1000 + g END AS seq,
+                                  CASE WHEN g <= 15000 THEN 'h' || g END AS h) sealed`,
     );
     await client.query(`ANALYZE audit_events`);
     const entries = async (index: string) =>
       Number((await client.query(`SELECT reltuples AS n FROM pg_class WHERE relname = $1`, [index])).rows[0].n);
-    expect(await entries('audit_events_actor')).toBe(20);
+    const count = async (where: string) =>
+      Number((await client.query(`SELECT count(*)::int AS n FROM audit_events WHERE ${where}`)).rows[0].n);
+    const sealed = await count('seq IS NOT NULL');
+    expect(await count('seq IS NULL')).toBeGreaterThanOrEqual(5000);
+    for (const index of ['audit_events_seq_unique', 'audit_events_action', 'audit_events_occurred_at']) {
+      expect([index, await entries(index)]).toEqual([index, sealed]);
+    }
+    expect(await entries('audit_events_actor')).toBe(15);
     expect(await entries('audit_events_data_case')).toBe(20);
+    await expect(
+      client.query(
+        `INSERT INTO audit_events (actor_role, action, target_type, target_id, seq)
+         VALUES ('system', 'case.opened', 'case', 'x', 1001)`,
+      ),
+    ).rejects.toThrow(/audit_events_seq_unique/);
 
     const plan = async (sql: string, params: unknown[]) =>
       (await client.query(`EXPLAIN ${sql}`, params)).rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
-    // The shapes AuditQueries sends: the audit list filtered by actor, and a case's history.
-    expect(await plan(`SELECT id FROM audit_events e WHERE e.actor_id = $1 ORDER BY e.seq LIMIT 50`, ['moderator-3'])).toMatch(
-      /audit_events_actor/,
-    );
+    // The shapes AuditQueries sends for the sealed part of the audit list, and a case's history; verify's lookup.
+    expect(
+      await plan(`SELECT id FROM audit_events e WHERE e.seq IS NOT NULL AND e.actor_id = $1 ORDER BY e.seq LIMIT 50`, [
+        'moderator-3',
+      ]),
+    ).toMatch(/audit_events_actor/);
+    expect(
+      await plan(`SELECT id FROM audit_events e WHERE e.seq IS NOT NULL AND e.action = $1 ORDER BY e.seq LIMIT 50`, [
+        'enforcement.succeeded',
+      ]),
+    ).toMatch(/audit_events_action/);
     expect(
       await plan(
         `SELECT id FROM audit_events e
@@ -186,6 +211,9 @@ describe('migrations', () => {
         ['case', ['case-7'], 'case-7'],
       ),
     ).toMatch(/audit_events_data_case/);
+    expect(await plan(`SELECT hash FROM audit_events WHERE seq = ANY($1::bigint[])`, [[1001, 1002]])).toMatch(
+      /audit_events_seq_unique/,
+    );
   });
 
   it('allows at most one unresolved case per channel', async () => {

@@ -20,6 +20,13 @@ describe('triage into cases and the review list (worker running)', () => {
     return response.body as { id: string; channel: { key: string } };
   }
 
+  /** Runs a report's triage job in this process, as the worker would. */
+  const triageNow = (reportId: string) =>
+    system.api!.get(TriageReport, { strict: false }).execute(
+      { reportId },
+      { actor: { id: null, role: 'system' }, requestId: 'test' },
+    );
+
   const triaged = (reportId: string) =>
     waitFor(
       async () => {
@@ -146,9 +153,7 @@ describe('triage into cases and the review list (worker running)', () => {
       `SELECT id FROM reports WHERE id = ANY($1) ORDER BY received_at DESC, id DESC`,
       [ids],
     );
-    const triage = system.api!.get(TriageReport, { strict: false });
-    const ctx = { actor: { id: null, role: 'system' as const }, requestId: 'test' };
-    const outcome = await triage.execute({ reportId: newest.id }, ctx);
+    const outcome = await triageNow(newest.id);
     expect(outcome).toMatchObject({ outcome: 'triaged', caseOpened: true, reports: 502 });
     // Two transactions: the job's own report and the 499 oldest, then the two newest others.
     const secondBatch = byAge.slice(0, 2).map((r: { id: string }) => r.id);
@@ -160,10 +165,33 @@ describe('triage into cases and the review list (worker running)', () => {
     expect(txOf.get(secondBatch[0])).toBe(txOf.get(secondBatch[1]));
     expect(txOf.get(secondBatch[0])).not.toBe(txOf.get(newest.id));
     // Its job, run again, changes nothing.
-    expect(await triage.execute({ reportId: newest.id }, ctx)).toEqual({
+    expect(await triageNow(newest.id)).toEqual({
       outcome: 'already-triaged',
       caseId: (outcome as { caseId: string }).caseId,
     });
+    await system.startWorker();
+  });
+
+  it("triages what waits on its channel when its own report was triaged already (one waiting job per channel)", async () => {
+    // Intake adds no job for a report whose channel already has one waiting: that job must take the report, even
+    // when its own report was triaged since (by a batch of another job, or an earlier run of this one).
+    await system.stopWorker();
+    const first = await submit({ channel: 'https://t.me/one_job_probe' });
+    const own = await triageNow(first.id);
+    expect(own).toMatchObject({ outcome: 'triaged', caseOpened: true, reports: 1 });
+    const later = [
+      await submit({ channel: 'https://t.me/one_job_probe/2' }),
+      await submit({ channel: 'https://t.me/one_job_probe/3' }),
+    ];
+    const caseId = (own as { caseId: string }).caseId;
+    expect(await triageNow(first.id)).toEqual({ outcome: 'already-triaged', caseId });
+    const rows = await system.sql(`SELECT status, case_id FROM reports WHERE id = ANY($1)`, [later.map((r) => r.id)]);
+    expect(rows).toEqual([
+      { status: 'triaged', case_id: caseId },
+      { status: 'triaged', case_id: caseId },
+    ]);
+    const [theCase] = await system.sql(`SELECT report_count FROM cases WHERE id = $1`, [caseId]);
+    expect(theCase.report_count).toBe(3);
     await system.startWorker();
   });
 

@@ -5,6 +5,7 @@ import { ConfigModule, loadConfig, VigilConfig } from '@vigil/config';
 import { DatabaseModule, dropDatabase, migrate, throwawayDatabaseUrl, throwawayId } from '@vigil/database';
 import { DomainError } from '@vigil/domain';
 import { QueueName, QueueProducer, QueuesModule, triageJobId } from '@vigil/queues';
+import { Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { IntakeGroupCommit } from './intake-group-commit';
@@ -167,19 +168,62 @@ describe('IntakeGroupCommit (real PostgreSQL and BullMQ)', () => {
       });
     }
 
-    // One triage job per channel and statement, for the first of its reports there: that job attaches the others.
+    // One triage job per channel and statement at most, for the first of its reports there: that job attaches the
+    // others. No worker runs here, so each channel's first job is still waiting when the next statement's would be
+    // enqueued, and only one is: one job per channel, for a statement's first report of that channel.
     const triage = serial.queues.queue(QueueName.Triage);
     await serial.group.enqueued();
     const jobs = await Promise.all(ids.map((id) => triage.getJob(triageJobId(id))));
     const leaders = new Set<string>();
-    const expected = answers.map((answer) => {
+    const leading = answers.map((answer) => {
       const group = `${transactions.get(answer.id)} ${answer.channel.key}`;
-      if (leaders.has(group)) return undefined;
+      if (leaders.has(group)) return false;
       leaders.add(group);
-      return { reportId: answer.id };
+      return true;
     });
-    expect(jobs.map((job) => job?.data)).toEqual(expected);
-    expect(leaders.size).toBeLessThan(ids.length);
+    expect(leaders.size).toBeGreaterThan(channels.length);
+    const withJob = answers.filter((_, i) => jobs[i] !== undefined);
+    expect(withJob.map((answer) => answer.channel.key).sort()).toEqual(channels.map((c) => `telegram:${c}`).sort());
+    for (const [i, job] of jobs.entries()) {
+      if (job) expect([job.data, leading[i]]).toEqual([{ reportId: ids[i] }, true]);
+    }
+  });
+
+  it("keeps one job to run after its channel's running triage job, and none beside a waiting one", async () => {
+    const triage = serial.queues.queue(QueueName.Triage);
+    await serial.group.enqueued();
+    await triage.drain();
+    const submitted = async (requestId: string) => {
+      const answer = answered(
+        await settle(serial.submit.execute(command({ channel: 'https://t.me/gc_keep_last' }), ctx(requestId))),
+      );
+      await serial.group.enqueued();
+      return answer.id;
+    };
+    const worker = new Worker(QueueName.Triage, null, {
+      connection: new IORedis(base.redisUrl, { maxRetriesPerRequest: null }),
+      prefix: queuePrefix,
+      autorun: false,
+    });
+    try {
+      const first = await submitted('req-keep-first');
+      const running = await worker.getNextJob('test-token');
+      expect(running?.data).toEqual({ reportId: first });
+
+      const during = [await submitted('req-keep-during-1'), await submitted('req-keep-during-2')];
+      expect(await triage.getWaitingCount()).toBe(0);
+      await running!.moveToCompleted({ outcome: 'triaged' }, 'test-token', false);
+      // The latest report that arrived while the job ran has the job that runs next.
+      expect((await triage.getJob(triageJobId(during[1])))?.data).toEqual({ reportId: during[1] });
+      expect(await triage.getJob(triageJobId(during[0]))).toBeUndefined();
+
+      const beside = await submitted('req-keep-beside');
+      expect(await triage.getJob(triageJobId(beside))).toBeUndefined();
+      expect(await triage.getWaitingCount()).toBe(1);
+    } finally {
+      await worker.close();
+      await worker.disconnect();
+    }
   });
 
   it('sends at most INTAKE_BATCH_MAX_ROWS reports in one statement', async () => {

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import type { Category, ChannelKind, Platform, Source } from '@vigil/domain';
 import { queryPrepared } from '@vigil/database';
-import { QueueName, QueueProducer, triageJobId } from '@vigil/queues';
+import { QueueName, QueueProducer, triageJob } from '@vigil/queues';
 import { DataSource } from 'typeorm';
 
 /** Everything the intake statement writes for one report, prepared by SubmitReport. */
@@ -192,16 +192,17 @@ type Written = { ok: true; outcome: IntakeOutcome } | { ok: false; error: unknow
  * The reports that get a triage job: the first inserted of each channel. A triage job attaches every report of its
  * channel still waiting, and the others of this batch were committed with it, so the one job carries them all
  * (TriageReport goes on past a full batch until the channel is clear; the reconciler re-enqueues anything left).
- * In a surge most reports of a batch are on a few hot channels: this saves their jobs' Redis and database round trips.
+ * In a surge most reports of a batch are on a few hot channels: this saves their jobs' Redis and database round trips,
+ * and `triageJob` adds none for a channel whose job from an earlier batch is still waiting.
  */
-function triageLeaders(written: Written[]): string[] {
+function triageLeaders(written: Written[]): [channelId: string, reportId: string][] {
   const leaders = new Map<string, string>();
   for (const w of written) {
     if (w.ok && w.outcome.reportId && w.outcome.channelId && !leaders.has(w.outcome.channelId)) {
       leaders.set(w.outcome.channelId, w.outcome.reportId);
     }
   }
-  return [...leaders.values()];
+  return [...leaders];
 }
 
 /**
@@ -283,10 +284,7 @@ export class IntakeGroupCommit implements BeforeApplicationShutdown {
     // Never throws: jobs it could not enqueue are left to the reconciler, the rows being committed.
     const enqueue = this.queues.addAfterCommit(
       QueueName.Triage,
-      triageLeaders(written).map((reportId) => ({
-        job: { name: 'triage-report', data: { reportId } },
-        opts: { jobId: triageJobId(reportId) },
-      })),
+      triageLeaders(written).map(([channelId, reportId]) => triageJob(reportId, channelId)),
     );
     this.enqueueing.add(enqueue);
     await enqueue.finally(() => this.enqueueing.delete(enqueue));

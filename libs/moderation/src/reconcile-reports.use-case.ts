@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
-import { QueueName, QueueProducer, triageJobId } from '@vigil/queues';
+import { QueueName, QueueProducer, triageJob } from '@vigil/queues';
 import { OutboxDispatcher } from './outbox-dispatcher';
 import { DataSource } from 'typeorm';
 
@@ -24,13 +24,16 @@ export class ReconcileReports {
   ) {}
 
   async execute(): Promise<{ reports: number; enforcements: number; notifications: number; outcomes: number }> {
-    const waiting = (sql: string) =>
-      this.db.query(`${sql} LIMIT $2`, [this.config.reconcileAfterSeconds, BATCH]) as Promise<{ id: string }[]>;
+    const waiting = <Row = { id: string }>(sql: string) =>
+      this.db.query(`${sql} LIMIT $2`, [this.config.reconcileAfterSeconds, BATCH]) as Promise<Row[]>;
     const reports = await this.queues.ensure(
       QueueName.Triage,
-      (await waiting(`SELECT id FROM reports WHERE triaged_at IS NULL AND received_at < now() - make_interval(secs => $1) ORDER BY received_at`)).map(
-        ({ id }) => ({ job: { name: 'triage-report', data: { reportId: id } }, opts: { jobId: triageJobId(id) } }),
-      ),
+      (
+        await waiting<{ id: string; channel_id: string }>(
+          `SELECT id, channel_id FROM reports
+           WHERE triaged_at IS NULL AND received_at < now() - make_interval(secs => $1) ORDER BY received_at`,
+        )
+      ).map(({ id, channel_id }) => triageJob(id, channel_id)),
     );
     const enforcements = await this.queues.ensure(
       QueueName.Enforcement,

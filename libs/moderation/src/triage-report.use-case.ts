@@ -45,22 +45,34 @@ export class TriageReport {
   ) {}
 
   async execute(input: { reportId: string }, ctx: ActionContext): Promise<TriageOutcome> {
-    // Most jobs of a surge find their report already triaged with the rest of its channel's batch: one read, no
-    // transaction. A report still waiting must be in the batch read under the channel's lock below.
+    // Most jobs of a surge find their report already triaged with the rest of its channel's batch and nothing else
+    // of the channel waiting: one read, no transaction. A report still waiting must be in the batch read under the
+    // channel's lock below.
     const first = await this.reportState(input.reportId);
-    if (first.outcome !== 'waiting') return this.logged(first, input.reportId);
-    const result = (await this.triageWaiting(first.channelId, input.reportId, ctx))!;
-    if (result.outcome !== 'triaged') return this.logged(result, input.reportId);
-    // A full batch may have left reports of the channel waiting, and intake gives one job to all the reports of a
-    // channel it commits together (IntakeGroupCommit): whoever takes a full batch goes on until the channel is
-    // clear, so no report is left for the reconciler.
-    let reports = result.reports;
-    for (let last = result.reports; last === TRIAGE_BATCH; ) {
-      const more = await this.triageWaiting(first.channelId, null, ctx);
-      last = more?.outcome === 'triaged' ? more.reports : 0;
-      reports += last;
+    if (first.outcome === 'missing') {
+      this.logger.warn(`Triage skipped: report ${input.reportId} does not exist`);
+      return first;
     }
-    return { ...result, reports };
+    let outcome: TriageOutcome = { outcome: 'already-triaged', caseId: first.caseId };
+    if (!first.channelWaiting) return outcome;
+    // A channel has at most one waiting triage job (`triageJob`), so the reports of later intake batches may be
+    // waiting for this one, whether or not its own report still is; and a full batch may leave more. The job goes on
+    // until its channel is clear, so no report is left for the reconciler.
+    let own = first.outcome === 'waiting' ? input.reportId : null;
+    let ownBatch: Extract<TriageOutcome, { outcome: 'triaged' }> | null = null;
+    let reports = 0;
+    for (;;) {
+      const batch = await this.triageWaiting(first.channelId, own, ctx);
+      if (batch === null) break;
+      // Not triaged: its own report was, by another transaction while this one waited for the channel.
+      if (batch.outcome !== 'triaged') outcome = batch;
+      else if (own !== null) ownBatch = batch;
+      own = null;
+      if (batch.outcome !== 'triaged') continue;
+      reports += batch.reports;
+      if (batch.reports < TRIAGE_BATCH) break;
+    }
+    return ownBatch ? { ...ownBatch, reports } : outcome;
   }
 
   /**
@@ -191,22 +203,25 @@ export class TriageReport {
     });
   }
 
-  private async reportState(
-    reportId: string,
-  ): Promise<Exclude<TriageOutcome, { outcome: 'triaged' }> | { outcome: 'waiting'; channelId: string }> {
+  private async reportState(reportId: string): Promise<
+    | { outcome: 'missing' }
+    | { outcome: 'waiting' | 'already-triaged'; channelId: string; caseId: string | null; channelWaiting: boolean }
+  > {
     // A report's channel never changes, so the one read here is the one to lock.
-    const [row]: { channel_id: string; status: string; case_id: string | null }[] = await this.db.query(
-      `SELECT channel_id, status, case_id FROM reports WHERE id = $1`,
-      [reportId],
-    );
+    const [row]: { channel_id: string; status: string; case_id: string | null; channel_waiting: boolean }[] =
+      await this.db.query(
+        `SELECT r.channel_id, r.status, r.case_id,
+           EXISTS (SELECT 1 FROM reports w WHERE w.channel_id = r.channel_id AND w.triaged_at IS NULL) AS channel_waiting
+         FROM reports r WHERE r.id = $1`,
+        [reportId],
+      );
     if (!row) return { outcome: 'missing' };
-    if (row.status !== 'received') return { outcome: 'already-triaged', caseId: row.case_id };
-    return { outcome: 'waiting', channelId: row.channel_id };
-  }
-
-  private logged<T extends { outcome: string }>(result: T, reportId: string): T {
-    if (result.outcome === 'missing') this.logger.warn(`Triage skipped: report ${reportId} does not exist`);
-    return result;
+    return {
+      outcome: row.status === 'received' ? 'waiting' : 'already-triaged',
+      channelId: row.channel_id,
+      caseId: row.case_id,
+      channelWaiting: row.channel_waiting,
+    };
   }
 
   private async openCase(manager: EntityManager, report: ReportEntity, due: Date): Promise<CaseEntity> {

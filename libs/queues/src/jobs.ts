@@ -1,4 +1,5 @@
 import { QueueName } from './queue-names';
+import type { TypedJob } from './queue-producer';
 
 /** Attach one acknowledged report to its channel's case. */
 export interface TriageReportJob {
@@ -76,3 +77,17 @@ export const triageJobId = (reportId: string): string => `triage-${reportId}`;
 export const enforceJobId = (enforcementId: string): string => `enforce-${enforcementId}`;
 export const notifyJobId = (notificationId: string): string => `notify-${notificationId}`;
 export const outcomeJobId = (decisionId: string): string => `outcome-${decisionId}`;
+
+/**
+ * A report's triage job. A job triages every report waiting on its channel (TriageReport), so a channel needs no
+ * more than one job waiting: a report whose channel already has one adds none, and one that arrives while its
+ * channel's job runs leaves one job to run after it (BullMQ's `keepLastIfActive`: the latest such report's). Two jobs
+ * of one channel never run at once. In a surge most reports' channels have a job waiting, which spares Redis, the
+ * worker and Postgres a job each that would find its report already triaged.
+ */
+export function triageJob(reportId: string, channelId: string): TypedJob<QueueName.Triage> {
+  return {
+    job: { name: 'triage-report', data: { reportId } },
+    opts: { jobId: triageJobId(reportId), deduplication: { id: `channel-${channelId}`, keepLastIfActive: true } },
+  };
+}

@@ -80,6 +80,13 @@ export function buildRows(r) {
       s.triageDone ? s.triagedAfterLast202Seconds <= 10 : false,
     );
     add('surge', 'triage throughput (first request → all triaged)', `${fmt(s.load.accepted / s.endToEndSeconds)} reports/s`);
+    if (s.triageTransactions) {
+      add(
+        'surge',
+        'triage transactions (reports per transaction)',
+        `${fmt(s.triageTransactions, 0)} (${fmt(s.load.accepted / s.triageTransactions, 1)})`,
+      );
+    }
   }
 
   for (const [rv, label, short] of [

@@ -86,7 +86,8 @@ export async function bullmqBaseline(system, { inFlight, seconds, log }) {
   let added = 0;
   const started = performance.now();
   const until = started + seconds * 1000;
-  // The job the API enqueues for triage: a small payload, an idempotent jobId, libs/queues' default job options.
+  // The job the API enqueues for triage: a small payload, an idempotent jobId, libs/queues' default job options, and
+  // the channel's deduplication key (`triageJob`), each add on a channel of its own so that every one is written.
   const opts = {
     attempts: 8,
     backoff: { type: 'exponential', delay: 1000 },
@@ -96,7 +97,8 @@ export async function bullmqBaseline(system, { inFlight, seconds, log }) {
   const loop = async () => {
     while (performance.now() < until) {
       const reportId = randomUUID();
-      await queue.add('triage-report', { reportId }, { ...opts, jobId: `triage-${reportId}` });
+      const deduplication = { id: `channel-${randomUUID()}`, keepLastIfActive: true };
+      await queue.add('triage-report', { reportId }, { ...opts, jobId: `triage-${reportId}`, deduplication });
       added++;
     }
   };

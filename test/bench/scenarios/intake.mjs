@@ -111,6 +111,9 @@ export async function triageLag(system, from, to) {
 
 export async function surge(system, workload, { reports, connections, drainTimeoutMs, log }) {
   log(`surge: ${reports.toLocaleString('en-US')} reports as fast as intake takes them`);
+  // Every triage transaction re-scores its case once (`version + 1`), and nothing else touches cases during a surge.
+  const rescored = async () => Number((await system.one(`SELECT coalesce(sum(version), 0) AS n FROM cases`)).n);
+  const rescoredBefore = await rescored();
   const from = await system.dbNow();
   const load = await fireReports(system, workload, { connections, amount: reports, title: 'surge' });
   log(
@@ -120,6 +123,7 @@ export async function surge(system, workload, { reports, connections, drainTimeo
   const outcome = await system.waitTriaged({ timeoutMs: drainTimeoutMs, intervalMs: 50 });
   const to = await system.dbNow();
   const last = await system.one(`SELECT max(triaged_at) AS at FROM reports WHERE received_at >= $1`, [from]);
+  const triageTransactions = (await rescored()) - rescoredBefore;
   const lastAccepted = load.lastAcceptedAt ?? load.finishedAt;
   // The worker stamps triaged_at with the same machine clock the load generator reads.
   const triagedAfterLast202 = outcome.done ? Math.max(0, (last.at.getTime() - lastAccepted.getTime()) / 1000) : null;
@@ -129,6 +133,7 @@ export async function surge(system, workload, { reports, connections, drainTimeo
     untriagedAtTimeout: outcome.left,
     triagedAfterLast202Seconds: round(triagedAfterLast202, 2),
     endToEndSeconds: round((outcome.at - load.startedAt.getTime()) / 1000, 2),
+    triageTransactions,
     window: { from, to },
   };
 }

@@ -39,6 +39,12 @@ export interface ReporterStandingView {
   suspensions: number;
 }
 
+/** The columns `ReporterStandings.joiningColumns` adds to a statement, as the driver reads them. */
+export interface JoiningColumns {
+  new_reporters: number;
+  joining: [number | null, number | null][];
+}
+
 const STANDING_COLUMNS = `reporter_ref, pseudonym, decided_cases, dismissed_cases, warned_at, dismissed_at_last_step,
   suspended_until, suspensions, updated_at`;
 
@@ -118,25 +124,31 @@ export class ReporterStandings {
   /**
    * Of the reporters of reports joining a case (before they are attached): how many have not reported it yet, and the
    * case's `reporter_reputation` points with them — its most credible reporter's record (newcomers count as clean).
-   * When one of them is clean the case loses nothing, whatever the others' records, so the case's every reporter
-   * (thousands on a hot channel, at every triage) is read only when all the joining ones are discredited; otherwise
-   * this is one statement.
+   * Two columns of a statement the caller sends (triage reads them with the case, in one round trip):
+   * `new_reporters`, and `joining`, the joining reporters' records. `caseId` and `refs` are SQL expressions: the
+   * case's id and a text[] of the joining reports' `reporter_ref`. `joiningStanding` makes the answer of them.
    */
-  async joining(
+  joiningColumns(caseId: string, refs: string): string {
+    return `(SELECT count(DISTINCT b.reporter_ref)::int FROM unnest(CAST(${refs} AS text[])) AS b (reporter_ref)
+             WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.case_id = ${caseId} AND r.reporter_ref = b.reporter_ref))
+              AS new_reporters,
+            (SELECT coalesce(json_agg(json_build_array(s.decided_cases, s.dismissed_cases)), '[]'::json)
+             FROM (SELECT DISTINCT unnest(CAST(${refs} AS text[])) AS reporter_ref) j
+             LEFT JOIN reporter_standings s USING (reporter_ref))
+              AS joining`;
+  }
+
+  /**
+   * The answer from `joiningColumns`. When one joining reporter is clean the case loses nothing, whatever the others'
+   * records, so the case's every reporter (thousands on a hot channel, at every triage) is read only when all the
+   * joining ones are discredited.
+   */
+  async joiningStanding(
     manager: EntityManager,
     caseId: string,
     reporterRefs: readonly string[],
+    row: JoiningColumns,
   ): Promise<{ newReporters: number; points: number }> {
-    const [row]: { new_reporters: number; joining: [number | null, number | null][] }[] = await manager.query(
-      `SELECT
-         (SELECT count(DISTINCT b.reporter_ref)::int FROM unnest($2::text[]) AS b (reporter_ref)
-          WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.case_id = $1 AND r.reporter_ref = b.reporter_ref))
-           AS new_reporters,
-         (SELECT coalesce(json_agg(json_build_array(s.decided_cases, s.dismissed_cases)), '[]'::json)
-          FROM (SELECT DISTINCT unnest($2::text[]) AS reporter_ref) j LEFT JOIN reporter_standings s USING (reporter_ref))
-           AS joining`,
-      [caseId, reporterRefs],
-    );
     const joiningPoints = this.pointsOfTracks(row.joining.map(([decided, dismissed]) => ({ decided, dismissed })));
     if (joiningPoints === 0) return { newReporters: row.new_reporters, points: 0 };
     const all: { decided_cases: number | null; dismissed_cases: number | null }[] = await manager.query(

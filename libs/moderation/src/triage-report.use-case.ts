@@ -15,7 +15,7 @@ import {
   withReports,
 } from '@vigil/domain';
 import { DataSource, EntityManager } from 'typeorm';
-import { ReporterStandings } from './reporter-standings';
+import { JoiningColumns, ReporterStandings } from './reporter-standings';
 import { lockChannelForTriage } from './case-lock';
 
 export type TriageOutcome =
@@ -106,27 +106,24 @@ export class TriageReport {
         return { outcome: 'already-triaged', caseId: now?.case_id ?? null } as const;
       }
 
-      const cases = manager.getRepository(CaseEntity);
-      let theCase = await cases
-        .createQueryBuilder('c')
-        .where('c.channel_id = :channelId', { channelId })
-        .andWhere('c.status IN (:...statuses)', { statuses: UNRESOLVED_CASE_STATUSES })
-        .getOne();
-      const caseOpened = theCase === null;
+      // The case with its reporters' standings, read before this batch is attached: one round trip.
+      const reporterRefs = reports.map((r) => r.reporterRef);
+      let found = await this.caseWithStandings(manager, channelId, reporterRefs);
+      const caseOpened = found === null;
       const reportsDue = reports
         .map((report) => slaDueAt(report.receivedAt, report, this.config.sla))
         .reduce((a, b) => (a < b ? a : b));
       const opener = reports.reduce((a, b) => (a.receivedAt <= b.receivedAt ? a : b));
-      if (!theCase) theCase = await this.openCase(manager, opener, reportsDue);
+      if (!found) {
+        await this.openCase(manager, opener, reportsDue);
+        found = (await this.caseWithStandings(manager, channelId, reporterRefs))!;
+      }
+      const theCase = found.theCase;
 
       // Intake leaves the language to triage when the reporter gave none: detection is off the request path.
       const languages = reports.map((r) => r.language ?? detectLanguage(r.description));
-      // Read before this batch is attached: its reporters new to the case, and the case's reputation with them.
-      const reporters = await this.standings.joining(
-        manager,
-        theCase.id,
-        reports.map((r) => r.reporterRef),
-      );
+      // Its reporters new to the case, and the case's reputation with them.
+      const reporters = await this.standings.joiningStanding(manager, theCase.id, reporterRefs, found.standings);
       const facts = withReports(
         theCase,
         reports.map((r, i) => ({
@@ -224,14 +221,29 @@ export class TriageReport {
     };
   }
 
-  private async openCase(manager: EntityManager, report: ReportEntity, due: Date): Promise<CaseEntity> {
-    const [row]: { id: string }[] = await manager.query(
+  /** The channel's unresolved case, if any, and the columns of ReporterStandings.joiningColumns for it. */
+  private async caseWithStandings(
+    manager: EntityManager,
+    channelId: string,
+    reporterRefs: readonly string[],
+  ): Promise<{ theCase: CaseEntity; standings: JoiningColumns } | null> {
+    const { entities, raw } = await manager
+      .getRepository(CaseEntity)
+      .createQueryBuilder('c')
+      .addSelect(this.standings.joiningColumns('c.id', ':reporterRefs'))
+      .where('c.channel_id = :channelId', { channelId })
+      .andWhere('c.status IN (:...statuses)', { statuses: UNRESOLVED_CASE_STATUSES })
+      .setParameter('reporterRefs', reporterRefs)
+      .getRawAndEntities<JoiningColumns>();
+    return entities.length === 0 ? null : { theCase: entities[0], standings: raw[0] };
+  }
+
+  private async openCase(manager: EntityManager, report: ReportEntity, due: Date): Promise<void> {
+    await manager.query(
       `INSERT INTO cases (channel_id, status, top_category, sla_due_at, previous_case_id, opened_at)
-       VALUES ($1, 'open', $2, $3, (SELECT id FROM cases WHERE channel_id = $1 ORDER BY opened_at DESC LIMIT 1), now())
-       RETURNING id`,
+       VALUES ($1, 'open', $2, $3, (SELECT id FROM cases WHERE channel_id = $1 ORDER BY opened_at DESC LIMIT 1), now())`,
       [report.channelId, report.category, due],
     );
-    return manager.getRepository(CaseEntity).findOneByOrFail({ id: row.id });
   }
 }
 

@@ -208,7 +208,8 @@ export class TriageReport {
     const [row]: { channel_id: string; status: string; case_id: string | null; channel_waiting: boolean }[] =
       await this.db.query(
         `SELECT r.channel_id, r.status, r.case_id,
-           EXISTS (SELECT 1 FROM reports w WHERE w.channel_id = r.channel_id AND w.triaged_at IS NULL) AS channel_waiting
+           EXISTS (SELECT 1 FROM reports w WHERE w.channel_id = r.channel_id AND w.triaged_at IS NULL)
+             AS channel_waiting
          FROM reports r WHERE r.id = $1`,
         [reportId],
       );
@@ -241,7 +242,8 @@ export class TriageReport {
   private async openCase(manager: EntityManager, report: ReportEntity, due: Date): Promise<void> {
     await manager.query(
       `INSERT INTO cases (channel_id, status, top_category, sla_due_at, previous_case_id, opened_at)
-       VALUES ($1, 'open', $2, $3, (SELECT id FROM cases WHERE channel_id = $1 ORDER BY opened_at DESC LIMIT 1), now())`,
+       VALUES ($1, 'open', $2, $3,
+               (SELECT id FROM cases WHERE channel_id = $1 ORDER BY opened_at DESC LIMIT 1), now())`,
       [report.channelId, report.category, due],
     );
   }

@@ -49,15 +49,20 @@ export class QueueProducer {
     return this.queues[name];
   }
 
-  async add<Q extends QueueName>(queue: Q, jobs: TypedJob<Q>[]): Promise<void> {
-    if (jobs.length === 0) return;
-    await this.queues[queue].addBulk(jobs.map(({ job, opts }) => ({ name: job.name, data: job.data, opts })));
+  /** Adds the jobs in one call; returns how many were added (not deduplicated into a job already there). */
+  async add<Q extends QueueName>(queue: Q, jobs: TypedJob<Q>[]): Promise<number> {
+    if (jobs.length === 0) return 0;
+    const added = await this.queues[queue].addBulk(
+      jobs.map(({ job, opts }) => ({ name: job.name, data: job.data, opts })),
+    );
+    // A deduplicated add answers with the job that stands for it (`triageJob`: its channel's).
+    return added.filter((job, i) => jobs[i].opts?.jobId === undefined || job.id === jobs[i].opts!.jobId).length;
   }
 
   /**
    * Makes sure each job has a live copy in its queue: one that is waiting, delayed or running is left alone, a
-   * finished one (which would make a plain add a no-op) is removed and added again, a missing one is added.
-   * Returns how many were (re-)added.
+   * finished one (which would make a plain add a no-op) is removed and added again, a missing one is added unless
+   * a job already there stands for it (deduplication). Returns how many were (re-)added.
    */
   async ensure<Q extends QueueName>(queue: Q, jobs: TypedJob<Q>[]): Promise<number> {
     const missing: TypedJob<Q>[] = [];
@@ -70,8 +75,7 @@ export class QueueProducer {
       }
       missing.push(job);
     }
-    await this.add(queue, missing);
-    return missing.length;
+    return this.add(queue, missing);
   }
 
   /**

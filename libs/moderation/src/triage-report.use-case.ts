@@ -64,13 +64,15 @@ export class TriageReport {
     for (;;) {
       const batch = await this.triageWaiting(first.channelId, own, ctx);
       if (batch === null) break;
-      // Not triaged: its own report was, by another transaction while this one waited for the channel.
-      if (batch.outcome !== 'triaged') outcome = batch;
-      else if (own !== null) ownBatch = batch;
+      if (batch.outcome !== 'triaged') {
+        // Its own report was triaged by another transaction while this one waited for the channel; others may wait.
+        outcome = batch;
+      } else {
+        if (own !== null) ownBatch = batch;
+        reports += batch.reports;
+        if (batch.reports < TRIAGE_BATCH) break;
+      }
       own = null;
-      if (batch.outcome !== 'triaged') continue;
-      reports += batch.reports;
-      if (batch.reports < TRIAGE_BATCH) break;
     }
     return ownBatch ? { ...ownBatch, reports } : outcome;
   }

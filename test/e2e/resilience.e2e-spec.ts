@@ -1,3 +1,4 @@
+import { ReconcileReports } from '@vigil/moderation';
 import { QueueName, triageJobId } from '@vigil/queues';
 import { reportBody, TestSystem, waitFor } from '../support/test-system';
 
@@ -42,6 +43,33 @@ describe('no acknowledged report is left untriaged', () => {
       [created.body.id],
     );
     expect(triageEvents[0].n).toBe(1);
+    await system.stopWorker();
+  });
+
+  it("re-enqueues one triage job for a channel's waiting reports that lost theirs, and counts that one", async () => {
+    const body = reportBody({ channel: 'https://t.me/lost_channel_job_probe' });
+    const submit = async () => (await system.request('POST', '/v1/reports', { body })).body.id as string;
+    const first = await submit();
+    const queue = system.queue(QueueName.Triage);
+    try {
+      await waitFor(async () => (await queue.getJob(triageJobId(first))) !== undefined, {
+        what: 'triage job enqueued',
+      });
+      // The second report adds no job: its channel's job is waiting. Then that job is lost.
+      const second = await submit();
+      expect(await queue.getJob(triageJobId(second))).toBeUndefined();
+      await (await queue.getJob(triageJobId(first)))!.remove();
+      await new Promise((resolve) => setTimeout(resolve, 600)); // RECONCILE_AFTER_SECONDS
+      const reconcile = system.api!.get(ReconcileReports, { strict: false });
+      expect((await reconcile.execute()).reports).toBe(1);
+      expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
+      await system.startWorker();
+      for (const id of [first, second]) {
+        await waitFor(async () => (await statusOf(id)) === 'triaged', { what: 'reconciled triage' });
+      }
+    } finally {
+      await queue.close();
+    }
     await system.stopWorker();
   });
 

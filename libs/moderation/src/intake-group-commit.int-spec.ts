@@ -4,10 +4,9 @@ import type { ActionContext } from '@vigil/audit';
 import { ConfigModule, loadConfig, VigilConfig } from '@vigil/config';
 import { DatabaseModule, dropDatabase, migrate, throwawayDatabaseUrl, throwawayId } from '@vigil/database';
 import { DomainError } from '@vigil/domain';
-import { QueueName, QueueProducer, QueuesModule, triageJob, triageJobId } from '@vigil/queues';
+import { QueueName, QueueProducer, QueuesModule, triageJobId } from '@vigil/queues';
 import { Worker } from 'bullmq';
 import IORedis from 'ioredis';
-import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { IntakeGroupCommit } from './intake-group-commit';
 import { ReporterIdentity } from './reporter-identity';
@@ -225,21 +224,6 @@ describe('IntakeGroupCommit (real PostgreSQL and BullMQ)', () => {
       await worker.close();
       await worker.disconnect();
     }
-  });
-
-  it("counts as re-enqueued only the triage jobs added, not those its channel's waiting job stands for", async () => {
-    // What the reconciler does for reports still waiting (ReconcileReports): here, three reports of two channels.
-    const triage = serial.queues.queue(QueueName.Triage);
-    await serial.group.enqueued();
-    await triage.drain();
-    const [a1, a2, b1] = [randomUUID(), randomUUID(), randomUUID()];
-    const jobs = [triageJob(a1, 'channel-a'), triageJob(a2, 'channel-a'), triageJob(b1, 'channel-b')];
-    expect(await serial.queues.ensure(QueueName.Triage, jobs)).toBe(2);
-    expect(await triage.getJob(triageJobId(a2))).toBeUndefined();
-    // Once more: the two jobs are there, waiting, and the third still has its channel's.
-    expect(await serial.queues.ensure(QueueName.Triage, jobs)).toBe(0);
-    expect(await triage.getWaitingCount()).toBe(2);
-    await triage.drain();
   });
 
   it('sends at most INTAKE_BATCH_MAX_ROWS reports in one statement', async () => {

@@ -214,6 +214,14 @@ describe('audit trail over HTTP (API and worker)', () => {
 
         await system.startWorker();
         restarted = true;
+        // Triage writes events of its own: the sealer may catch up before those exist.
+        await waitFor(
+          async () =>
+            (await system.sql(`SELECT count(*)::int AS n FROM reports WHERE id = ANY($1) AND triaged_at IS NOT NULL`, [
+              reports,
+            ]))[0].n === reports.length,
+          { what: 'the three reports triaged' },
+        );
         await everythingSealed();
         const after = await everyEvent();
         // Sealing kept the listed order: the tail was sealed right after the sealed part, in the order shown.

@@ -107,6 +107,43 @@ describe('decisions, enforcement, notices and appeals', () => {
     );
   });
 
+  it.each([
+    ['takedown', ['takedown'], ['owner_notice'], 'actioned', 'decided'],
+    ['restrict', ['restrict'], ['owner_notice'], 'active', 'decided'],
+    ['no_violation', [], [], 'active', 'decided'],
+    ['escalate', [], [], 'active', 'escalated'],
+  ])(
+    'commits a %s decision with its outbox rows, case and channel before answering',
+    async (action, types, kinds, channel, to) => {
+      const report = await claimedCase(`https://t.me/outbox_of_${action}`);
+      const response = await decide(report.caseId, moderator.token, { ...takedown, action });
+      expect(response.status).toBe(201);
+      const id = response.body.id;
+      // Read at once: what the 201 promises is committed by then, not left to the jobs it starts.
+      const enforcements = await system.sql(`SELECT type, case_id FROM enforcements WHERE decision_id = $1`, [id]);
+      expect(enforcements).toEqual(types.map((type) => ({ type, case_id: report.caseId })));
+      const notices = await system.sql(
+        `SELECT kind FROM notifications WHERE decision_id = $1 AND kind <> 'reporter_outcome'`,
+        [id],
+      );
+      expect(notices.map((n) => n.kind)).toEqual(kinds);
+      const [state] = await system.sql(
+        `SELECT c.status, ch.status AS channel_status, d.applied_at IS NOT NULL AS applied
+         FROM decisions d JOIN cases c ON c.id = d.case_id JOIN channels ch ON ch.id = c.channel_id WHERE d.id = $1`,
+        [id],
+      );
+      expect(state.channel_status).toBe(channel);
+      // An escalation has no outcome to apply; the others' jobs may have moved the case on (closed) already.
+      if (action === 'escalate') expect(state).toMatchObject({ status: to, applied: true });
+      else expect(['decided', 'closed']).toContain(state.status);
+      const [event] = await system.sql(
+        `SELECT data FROM audit_events WHERE action = 'decision.recorded' AND target_id = $1`,
+        [report.caseId],
+      );
+      expect(event.data).toMatchObject({ decisionId: id, action, from: 'in_review', to });
+    },
+  );
+
   it('refuses a decision from anyone but the lease holder (409), and on an unclaimed case', async () => {
     const report = await claimedCase('https://t.me/not_your_lease');
     expect((await decide(report.caseId, other.token)).status).toBe(409);

@@ -21,6 +21,16 @@ export interface OutboxRequest {
   notices: NotificationKind[];
 }
 
+/** The ids `OutboxDispatcher.insertParts` selects. */
+export interface OutboxIdsRow {
+  enforcement_ids: string[];
+  notification_ids: string[];
+}
+
+export function followUpsOfRow(row: OutboxIdsRow): FollowUps {
+  return { enforcementIds: row.enforcement_ids, notificationIds: row.notification_ids };
+}
+
 /**
  * The transactional outbox of decisions and appeals: rows written in the caller's transaction, jobs enqueued after
  * its commit (a failed enqueue is picked up by the maintenance reconciler, since the rows stay `pending`).
@@ -32,34 +42,58 @@ export class OutboxDispatcher {
     @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
   ) {}
 
+  /** Writes the outbox rows in one statement of the caller's transaction. */
   async write(manager: EntityManager, request: OutboxRequest): Promise<FollowUps> {
-    const enforcementIds: string[] = [];
+    const params: unknown[] = [];
+    const outbox = this.insertParts(request, params);
+    const [row]: OutboxIdsRow[] = await manager.query(
+      `${outbox.parts.length > 0 ? `WITH ${outbox.parts.join(', ')}` : ''} SELECT ${outbox.ids}`,
+      params,
+    );
+    return followUpsOfRow(row);
+  }
+
+  /**
+   * The outbox rows as parts of a caller's `WITH` (each `name AS (INSERT … RETURNING id)`; none when there is nothing
+   * to write), so a decision writes them in the statement that records it; `ids` is the select list returning their
+   * ids as `enforcement_ids` and `notification_ids` (read with `followUpsOfRow`). Parameters are appended to
+   * `params`. `request.decisionId` may be a decision inserted by another part of the same statement.
+   */
+  insertParts(request: OutboxRequest, params: unknown[]): { parts: string[]; ids: string } {
+    const param = (value: unknown, type: string) => `$${params.push(value)}::${type}`;
+    const parts: string[] = [];
     if (request.enforcement) {
-      const [row]: { id: string }[] = await manager.query(
-        `INSERT INTO enforcements (decision_id, appeal_id, case_id, channel_id, type) VALUES ($1, $2, $3, $4, $5)
-         RETURNING id`,
-        [request.decisionId, request.appealId ?? null, request.caseId, request.channelId, request.enforcement],
+      parts.push(
+        `outbox_enforcement AS (
+           INSERT INTO enforcements (decision_id, appeal_id, case_id, channel_id, type)
+           VALUES (${param(request.decisionId, 'uuid')}, ${param(request.appealId ?? null, 'uuid')},
+             ${param(request.caseId, 'uuid')}, ${param(request.channelId, 'uuid')},
+             ${param(request.enforcement, 'text')})
+           RETURNING id)`,
       );
-      enforcementIds.push(row.id);
     }
-    const notificationIds: string[] = [];
-    for (const kind of request.notices) {
-      const rows: { id: string }[] =
+    request.notices.forEach((kind, i) => {
+      const decisionId = param(request.decisionId, 'uuid');
+      const caseId = param(request.caseId, 'uuid');
+      parts.push(
         kind === 'reporter_outcome'
-          ? await manager.query(
-              `INSERT INTO notifications (kind, decision_id, case_id, report_id)
-               SELECT 'reporter_outcome', $1, $2, id FROM reports
-               WHERE case_id = $2 AND reporter_contact IS NOT NULL
-               RETURNING id`,
-              [request.decisionId, request.caseId],
-            )
-          : await manager.query(
-              `INSERT INTO notifications (kind, decision_id, case_id, appeal_id) VALUES ($1, $2, $3, $4) RETURNING id`,
-              [kind, request.decisionId, request.caseId, request.appealId ?? null],
-            );
-      notificationIds.push(...rows.map((r) => r.id));
-    }
-    return { enforcementIds, notificationIds };
+          ? `outbox_notice_${i} AS (
+               INSERT INTO notifications (kind, decision_id, case_id, report_id)
+               SELECT 'reporter_outcome', ${decisionId}, ${caseId}, id FROM reports
+               WHERE case_id = ${caseId} AND reporter_contact IS NOT NULL
+               RETURNING id)`
+          : `outbox_notice_${i} AS (
+               INSERT INTO notifications (kind, decision_id, case_id, appeal_id)
+               VALUES (${param(kind, 'text')}, ${decisionId}, ${caseId}, ${param(request.appealId ?? null, 'uuid')})
+               RETURNING id)`,
+      );
+    });
+    const enforcementIds = request.enforcement ? `ARRAY(SELECT id FROM outbox_enforcement)` : `'{}'::uuid[]`;
+    const notificationIds =
+      request.notices.length > 0
+        ? `ARRAY(${request.notices.map((_, i) => `SELECT id FROM outbox_notice_${i}`).join(' UNION ALL ')})`
+        : `'{}'::uuid[]`;
+    return { parts, ids: `${enforcementIds} AS enforcement_ids, ${notificationIds} AS notification_ids` };
   }
 
   /** A delivery job for one enforcement: retried with exponential backoff, one job id per row. */
@@ -82,12 +116,13 @@ export class OutboxDispatcher {
       await this.queues.ensure(QueueName.Enforcement, followUps.enforcementIds.map((id) => this.enforceJob(id)));
       return;
     }
-    await this.queues.addAfterCommit(QueueName.Enforcement, followUps.enforcementIds.map((id) => this.enforceJob(id)));
-    await this.queues.addAfterCommit(
-      QueueName.Outcomes,
-      (followUps.outcomeDecisionIds ?? []).map((id) => this.outcomeJob(id)),
-    );
-    await this.queues.addAfterCommit(QueueName.Notifications, followUps.notificationIds.map((id) => this.notifyJob(id)));
+    // Three queues, one round trip's wait: each add is on its own and never throws.
+    const outcomes = followUps.outcomeDecisionIds ?? [];
+    await Promise.all([
+      this.queues.addAfterCommit(QueueName.Enforcement, followUps.enforcementIds.map((id) => this.enforceJob(id))),
+      this.queues.addAfterCommit(QueueName.Outcomes, outcomes.map((id) => this.outcomeJob(id))),
+      this.queues.addAfterCommit(QueueName.Notifications, followUps.notificationIds.map((id) => this.notifyJob(id))),
+    ]);
   }
 
   private delivery() {

@@ -3,9 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ActionContext, AuditEventInput, AuditService } from '@vigil/audit';
 import { CaseEntity } from '@vigil/database';
 import { DecisionAction, decisionEvent, nextCaseStatus } from '@vigil/domain';
+import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { assertLeaseHolder, lockCase } from './case-lock';
-import { FollowUps, OutboxDispatcher } from './outbox-dispatcher';
+import { FollowUps, followUpsOfRow, OutboxDispatcher, OutboxIdsRow } from './outbox-dispatcher';
 
 export interface DecisionInput {
   action: DecisionAction;
@@ -86,46 +87,67 @@ export class RecordDecision {
   ): Promise<{ decision: DecisionView; followUps: FollowUps }> {
     const status = nextCaseStatus(theCase.status, decisionEvent(input.action));
     const escalating = input.action === 'escalate';
-    // An escalation has no outcome to apply; any other decision's reaches the reports and reporters by a job.
-    const [row]: DecisionViewRow[] = await manager.query(
-      `INSERT INTO decisions (case_id, action, policy, reason, legal_ground, decided_by, bulk, applied_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8::boolean THEN now() END) RETURNING ${DECISION_VIEW_COLUMNS}`,
-      [theCase.id, input.action, input.policy, input.reason, input.legalGround ?? null, ctx.actor.id, bulk, escalating],
-    );
-    const decision = decisionViewOfRow(row);
+    const actioned = input.action !== 'escalate' && input.action !== 'no_violation';
+    // The id is chosen here so that the events and the outbox rows can name the decision in the same statement.
+    const decisionId = randomUUID();
     const events: AuditEventInput[] = [
       {
         action: 'decision.recorded',
         target: { type: 'case', id: theCase.id },
-        data: { decisionId: decision.id, action: input.action, policy: input.policy, from: theCase.status, to: status, bulk },
+        data: { decisionId, action: input.action, policy: input.policy, from: theCase.status, to: status, bulk },
       },
     ];
     if (escalating) {
-      events.push({ action: 'case.escalated', target: { type: 'case', id: theCase.id }, data: { decisionId: decision.id } });
+      events.push({ action: 'case.escalated', target: { type: 'case', id: theCase.id }, data: { decisionId } });
     }
-    // The case (and for a takedown its channel) and the events: one statement, one round trip.
-    const params: unknown[] = [theCase.id, status, theCase.channelId, input.action === 'takedown'];
+    const params: unknown[] = [
+      decisionId,
+      theCase.id,
+      input.action,
+      input.policy,
+      input.reason,
+      input.legalGround ?? null,
+      ctx.actor.id,
+      bulk,
+      // An escalation has no outcome to apply; any other decision's reaches the reports and reporters by a job.
+      escalating,
+      status,
+      theCase.channelId,
+      input.action === 'takedown',
+    ];
     const caseChange = escalating
       ? `escalated = true, assignee_id = NULL, lease_expires_at = NULL`
       : `assignee_id = NULL, lease_expires_at = NULL, decided_at = now()`;
-    await manager.query(
-      `WITH decided_case AS (
-         UPDATE cases SET status = $2, ${caseChange}, version = version + 1, updated_at = now() WHERE id = $1
-       ), actioned_channel AS (
-         UPDATE channels SET status = 'actioned', actioned_at = now(), updated_at = now() WHERE id = $3 AND $4::boolean
-       ) ${this.audit.insertStatement(ctx, events, params)}`,
+    // An escalation writes no outbox rows; the others an enforcement when they act on the channel, and its owner's
+    // notice.
+    const outbox = this.outbox.insertParts(
+      {
+        decisionId,
+        caseId: theCase.id,
+        channelId: theCase.channelId,
+        enforcement: actioned ? (input.action as 'takedown' | 'restrict') : null,
+        notices: actioned ? ['owner_notice'] : [],
+      },
       params,
     );
+    // The decision, the case (and for a takedown its channel), the events and the outbox rows: one round trip.
+    const [row]: (DecisionViewRow & OutboxIdsRow)[] = await manager.query(
+      `WITH decision AS (
+         INSERT INTO decisions (id, case_id, action, policy, reason, legal_ground, decided_by, bulk, applied_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $9::boolean THEN now() END)
+         RETURNING ${DECISION_VIEW_COLUMNS}
+       ), decided_case AS (
+         UPDATE cases SET status = $10, ${caseChange}, version = version + 1, updated_at = now() WHERE id = $2
+       ), actioned_channel AS (
+         UPDATE channels SET status = 'actioned', actioned_at = now(), updated_at = now()
+         WHERE id = $11 AND $12::boolean
+       ), events AS (${this.audit.insertStatement(ctx, events, params)})
+       ${outbox.parts.map((part) => `, ${part}`).join('')}
+       SELECT decision.*, ${outbox.ids} FROM decision`,
+      params,
+    );
+    const decision = decisionViewOfRow(row);
     if (escalating) return { decision, followUps: { enforcementIds: [], notificationIds: [] } };
-
-    const actioned = input.action !== 'no_violation';
-    const followUps = await this.outbox.write(manager, {
-      decisionId: decision.id,
-      caseId: theCase.id,
-      channelId: theCase.channelId,
-      enforcement: actioned ? (input.action as 'takedown' | 'restrict') : null,
-      notices: actioned ? ['owner_notice'] : [],
-    });
-    return { decision, followUps: { ...followUps, outcomeDecisionIds: [decision.id] } };
+    return { decision, followUps: { ...followUpsOfRow(row), outcomeDecisionIds: [decision.id] } };
   }
 }

@@ -1,15 +1,18 @@
 // Paired comparison of two builds on this machine, for changes smaller than the noise between full runs.
-//   node test/bench/paired.mjs <checkout A> <checkout B> [rounds=3]
+//   node test/bench/paired.mjs <checkout A> <checkout B> [rounds=3] [--review]
 // Each checkout must be built (`npm run build` there). Rounds alternate A, B, A, B…, each on a fresh system (its own
 // database and queue prefix, removed afterwards, as `npm run bench` does), so drift in the VM's speed hits both.
 // Per system: warm-up, 8 s on one connection, 12 s at 450 reports/s (triage lag of those reports), 15 s of peak
 // intake on 32 connections, then the seconds until the worker has triaged everything. One JSON line per system.
+// With --review, instead: 20 s of peak intake (the cases, hot ones among them), triaged, then 8 moderator accounts
+// and the bench's paced review (50 loops reading each case 1–3 s) for 20 s: claim and decision latency.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-const [rootA, rootB, rounds = '3'] = process.argv.slice(2);
+const reviewMode = process.argv.includes('--review');
+const [rootA, rootB, rounds = '3'] = process.argv.slice(2).filter((arg) => arg !== '--review');
 if (!rootA || !rootB) {
-  console.error('usage: node test/bench/paired.mjs <checkout A> <checkout B> [rounds]');
+  console.error('usage: node test/bench/paired.mjs <checkout A> <checkout B> [rounds] [--review]');
   process.exit(2);
 }
 const quiet = () => undefined;
@@ -28,6 +31,27 @@ for (let round = 0; round < Number(rounds); round++) {
     try {
       await system.start();
       const workload = createWorkload({ channelCount: 2000 });
+      if (reviewMode) {
+        const { createModerators, review } = await import(path.join(root, 'test/bench/scenarios/review.mjs'));
+        const cases = await fireReports(system, workload, { connections: 32, duration: 20, title: 'cases' });
+        await drain(system, { timeoutMs: 120_000, log: quiet, what: 'cases' });
+        const moderators = await createModerators(system, { count: 8 });
+        const paced = await review(system, { moderators, loops: 50, seconds: 20, thinkMs: [1000, 3000], log: quiet });
+        console.log(
+          JSON.stringify({
+            label,
+            round,
+            reports: cases.accepted,
+            decisions: paced.decisions,
+            claimMs: paced.claimMs,
+            decisionMs: paced.decisionMs,
+            byClaimAnswerKb: paced.byClaimAnswerKb,
+            doubleAssignments: paced.doubleAssignments,
+            unexpected: paced.unexpectedResponses,
+          }),
+        );
+        continue;
+      }
       await fireReports(system, workload, { connections: 8, duration: 4, title: 'warm-up' });
       await drain(system, { timeoutMs: 60_000, log: quiet, what: 'warm-up' });
       const one = await fireReports(system, workload, { connections: 1, duration: 8, title: 'one connection' });

@@ -29,6 +29,13 @@ describe('review: claims and leases', () => {
       ])
     ).map((e: { action: string }) => e.action);
 
+  const claimEvents = async (caseId: string) =>
+    system.sql(
+      `SELECT actor_id, request_id, data FROM audit_events WHERE action = 'case.claimed' AND target_id = $1
+       ORDER BY occurred_at`,
+      [caseId],
+    );
+
   it('leases the highest-priority case, preferring the reviewer’s languages; 204 when nothing is left', async () => {
     const low = await system.reportAndTriage({ channel: 'https://vk.com/claim_low', platform: 'vk', category: 'glorification' });
     const high = await system.reportAndTriage({ channel: 'https://vk.com/claim_high', category: 'threat_to_life' });
@@ -50,6 +57,13 @@ describe('review: claims and leases', () => {
     expect(none.status).toBe(204);
     expect(none.text).toBe('');
     expect(await actionsOf(arabic.caseId)).toEqual(['case.opened', 'case.claimed']);
+    expect(await claimEvents(arabic.caseId)).toEqual([
+      {
+        actor_id: moderator.id,
+        request_id: first.headers.get('x-request-id'),
+        data: { from: 'open', previousAssigneeId: null, leaseExpiresAt: first.body.leaseExpiresAt },
+      },
+    ]);
   });
 
   it('narrows by language when asked', async () => {
@@ -91,6 +105,16 @@ describe('review: claims and leases', () => {
     expect(taken.status).toBe(409);
     expect((await caseRow(caseId)).assignee_id).toBe(moderator.id);
     expect((await system.request('POST', `/v1/cases/00000000-0000-4000-8000-000000000000/claim`, { token: other.token })).status).toBe(404);
+    // A lease that lapsed before maintenance expired it: the case goes to whoever picks it next, as it stands.
+    await system.sql(`UPDATE cases SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, [caseId]);
+    const retaken = await system.request('POST', `/v1/cases/${caseId}/claim`, { token: other.token });
+    expect(retaken.status).toBe(200);
+    expect(retaken.body).toMatchObject({ status: 'in_review', assigneeId: other.id });
+    const events = await claimEvents(caseId);
+    expect(events.map((e) => [e.actor_id, e.data])).toEqual([
+      [moderator.id, { from: 'open', previousAssigneeId: null, leaseExpiresAt: claimed.body.leaseExpiresAt }],
+      [other.id, { from: 'in_review', previousAssigneeId: moderator.id, leaseExpiresAt: retaken.body.leaseExpiresAt }],
+    ]);
   });
 
   it('renews and releases only for the lease holder, audited', async () => {

@@ -38,6 +38,10 @@ export type AuditAction =
   | 'reporter.warned'
   | 'reporter.suspended';
 
+/** The columns every event is written with (the sealer hashes them); seq and hash come at sealing. */
+const INSERT_EVENTS =
+  'INSERT INTO audit_events (occurred_at, actor_id, actor_role, action, target_type, target_id, data, request_id)';
+
 export interface AuditEventInput {
   action: AuditAction;
   target: { type: string; id: string };
@@ -79,8 +83,24 @@ export class AuditService {
       const occurredAt = `clock_timestamp() + interval '1 microsecond' * ${index}`;
       return `(${occurredAt}, $${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}::jsonb, $${base + 7})`;
     });
-    return `INSERT INTO audit_events (occurred_at, actor_id, actor_role, action, target_type, target_id, data, request_id)
-       VALUES ${rows.join(', ')}`;
+    return `${INSERT_EVENTS} VALUES ${rows.join(', ')}`;
+  }
+
+  /**
+   * The INSERT of one event per row of `from` (a `WITH` part of the caller's statement), for a change whose target and
+   * data only that statement knows (the case a claim picked): `targetId` is a SQL expression over `from`'s columns,
+   * `data` a `jsonb` one. Its parameters are appended to `params`.
+   */
+  insertPerRowStatement(
+    ctx: ActionContext,
+    event: { action: AuditAction; targetType: string; targetId: string; data: string; from: string },
+    params: unknown[],
+  ): string {
+    const param = (value: unknown) => `$${params.push(value)}::text`;
+    return `${INSERT_EVENTS}
+       SELECT clock_timestamp(), ${param(ctx.actor.id)}, ${param(ctx.actor.role)}, ${param(event.action)},
+         ${param(event.targetType)}, (${event.targetId})::text, ${event.data}, ${param(ctx.requestId)}
+       FROM ${event.from}`;
   }
 
   /** Events about one target, oldest first (a case's history). */

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ActionContext, AuditService } from '@vigil/audit';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
-import { CaseEntity, WALK_INDEX_IN_ORDER } from '@vigil/database';
+import { WALK_INDEX_IN_ORDER } from '@vigil/database';
 import { CaseStatus, DomainError, nextCaseStatus, Platform } from '@vigil/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import { holdsLease, lockCase, SENIOR_ROLES } from './case-lock';
@@ -41,42 +41,39 @@ export class ClaimCase {
   async next(input: ClaimNextInput, ctx: ActionContext): Promise<CaseDetail | null> {
     const claimed = await this.db.transaction(async (manager) => {
       // First the best case in the caller's own languages, then the best of all: each is a walk down the
-      // review-queue index (priority, deadline) that stops at the first claimable row nobody else holds. Right
-      // after a surge opened the cases, statistics still say few overlap the languages, and the planner would sort
-      // every open case instead (43 ms in the bench against a walk of a few rows).
+      // review-queue index (priority, deadline) that stops at the first claimable row nobody else holds; the second
+      // runs only when the first found none. Right after a surge opened the cases, statistics still say few overlap
+      // the languages, and the planner would sort every open case instead (43 ms in the bench against a walk of a
+      // few rows).
       await manager.query(WALK_INDEX_IN_ORDER);
-      const row =
-        (input.preferredLanguages.length > 0
-          ? await this.pickNext(manager, input, ctx, input.preferredLanguages)
-          : null) ?? (await this.pickNext(manager, input, ctx, null));
-      if (!row) return null;
-      await this.lease(manager, row, ctx);
-      return row;
+      const params: unknown[] = [];
+      const picks = [
+        ...(input.preferredLanguages.length > 0 ? [this.pickNext(input, ctx, input.preferredLanguages, params)] : []),
+        this.pickNext(input, ctx, null, params),
+      ];
+      return this.lease(
+        manager,
+        `${picks.map((pick) => `SELECT * FROM (${pick}) pick`).join(' UNION ALL ')} LIMIT 1`,
+        isSenior(ctx) ? ['open', 'escalated'] : ['open'],
+        params,
+        ctx,
+      );
     });
     return claimed ? this.cases.detail(claimed.id, claimed.channel_id) : null;
   }
 
-  private async pickNext(
-    manager: EntityManager,
-    input: ClaimNextInput,
-    ctx: ActionContext,
-    preferred: string[] | null,
-  ): Promise<ClaimableRow | null> {
-    const params: unknown[] = [];
+  /** The best claimable case (its row locked), or none, as a query: parameters are appended to `params`. */
+  private pickNext(input: ClaimNextInput, ctx: ActionContext, preferred: string[] | null, params: unknown[]): string {
     const param = (value: unknown) => `$${params.push(value)}`;
     const where = [isSenior(ctx) ? `c.status IN ('open', 'escalated')` : `c.status = 'open'`];
     if (input.platforms?.length) {
-      where.push(`c.channel_id IN (SELECT id FROM channels WHERE platform = ANY(${param(input.platforms)}))`);
+      where.push(`c.channel_id IN (SELECT id FROM channels WHERE platform = ANY(${param(input.platforms)}::text[]))`);
     }
     if (input.languages?.length) where.push(`c.languages && ${param(input.languages)}::text[]`);
     if (preferred) where.push(`c.languages && ${param(preferred)}::text[]`);
-    const [row]: ClaimableRow[] = await manager.query(
-      `SELECT c.id, c.channel_id, c.status, c.assignee_id FROM cases c WHERE ${where.join(' AND ')}
-       ORDER BY c.priority DESC, c.sla_due_at ASC, c.id ASC
-       LIMIT 1 FOR NO KEY UPDATE OF c SKIP LOCKED`,
-      params,
-    );
-    return row ?? null;
+    return `SELECT c.id, c.channel_id, c.status, c.assignee_id FROM cases c WHERE ${where.join(' AND ')}
+      ORDER BY c.priority DESC, c.sla_due_at ASC, c.id ASC
+      LIMIT 1 FOR NO KEY UPDATE OF c SKIP LOCKED`;
   }
 
   async chosen(input: { caseId: string }, ctx: ActionContext): Promise<CaseDetail> {
@@ -90,30 +87,61 @@ export class ClaimCase {
       if (theCase.status === 'escalated' && !isSenior(ctx)) {
         throw new DomainError('FORBIDDEN', 'escalated cases are for senior moderators and admins');
       }
-      await this.lease(manager, theCase, ctx);
+      const params: unknown[] = [theCase.id];
+      const pick = `SELECT id, channel_id, status, assignee_id FROM cases WHERE id = $1`;
+      await this.lease(manager, pick, [theCase.status], params, ctx);
       return theCase.channelId;
     });
     return this.cases.detail(input.caseId, channelId);
   }
 
-  private async lease(manager: EntityManager, theCase: CaseEntity | ClaimableRow, ctx: ActionContext): Promise<void> {
-    const previousAssigneeId = 'assignee_id' in theCase ? theCase.assignee_id : theCase.assigneeId;
+  /**
+   * Leases the case `pick` selects (a query of this transaction returning `id, channel_id, status, assignee_id`, the
+   * row already locked; none is fine) to the caller, with its `case.claimed` event, in one statement. `statuses` are
+   * those the picked case may be in.
+   */
+  private async lease(
+    manager: EntityManager,
+    pick: string,
+    statuses: CaseStatus[],
+    params: unknown[],
+    ctx: ActionContext,
+  ): Promise<ClaimableRow | null> {
+    const param = (value: unknown) => `$${params.push(value)}`;
     // An in_review case whose lease lapsed but was not yet expired by maintenance is re-leased as it stands.
-    const status = theCase.status === 'in_review' ? 'in_review' : nextCaseStatus(theCase.status, 'claim');
-    const [updated]: [{ lease_expires_at: Date }[]] = await manager.query(
-      `UPDATE cases SET status = $2, assignee_id = $3, lease_expires_at = now() + make_interval(secs => $4),
-         version = version + 1, updated_at = now()
-       WHERE id = $1 RETURNING lease_expires_at`,
-      [theCase.id, status, ctx.actor.id, this.config.leaseSeconds],
-    );
-    await this.audit.record(manager, ctx, {
-      action: 'case.claimed',
-      target: { type: 'case', id: theCase.id },
-      data: {
-        from: theCase.status,
-        previousAssigneeId,
-        leaseExpiresAt: updated[0].lease_expires_at.toISOString(),
+    const leasedStatus = (status: CaseStatus) => (status === 'in_review' ? status : nextCaseStatus(status, 'claim'));
+    const newStatus = `CASE picked.status ${statuses
+      .map((status) => `WHEN ${param(status)} THEN ${param(leasedStatus(status))}`)
+      .join(' ')} END`;
+    const leaseSeconds = param(this.config.leaseSeconds);
+    const actorId = param(ctx.actor.id);
+    // `leaseExpiresAt` as the case shows it (toISOString of the stored time: milliseconds, cut, not rounded).
+    const event = this.audit.insertPerRowStatement(
+      ctx,
+      {
+        action: 'case.claimed',
+        targetType: 'case',
+        targetId: 'claimed.id',
+        data: `jsonb_build_object('from', claimed.status, 'previousAssigneeId', claimed.assignee_id,
+          'leaseExpiresAt', to_char(claimed.lease_expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`,
+        from: 'claimed',
       },
-    });
+      params,
+    );
+    const [claimed]: ClaimableRow[] = await manager.query(
+      `WITH picked AS (${pick}),
+       leased AS (
+         UPDATE cases c SET status = ${newStatus}, assignee_id = ${actorId}::uuid,
+           lease_expires_at = now() + make_interval(secs => ${leaseSeconds}::int), version = c.version + 1,
+           updated_at = now()
+         FROM picked WHERE c.id = picked.id
+         RETURNING c.id, c.lease_expires_at
+       ),
+       claimed AS (SELECT picked.*, leased.lease_expires_at FROM picked JOIN leased USING (id)),
+       event AS (${event})
+       SELECT id, channel_id, status, assignee_id FROM claimed`,
+      params,
+    );
+    return claimed ?? null;
   }
 }

@@ -1,18 +1,21 @@
 // Paired comparison of two builds on this machine, for changes smaller than the noise between full runs.
-//   node test/bench/paired.mjs <checkout A> <checkout B> [rounds=3] [--review]
+//   node test/bench/paired.mjs <checkout A> <checkout B> [rounds=3] [--review [--review-intake=SECONDS]]
 // Each checkout must be built (`npm run build` there). Rounds alternate A, B, A, B…, each on a fresh system (its own
 // database and queue prefix, removed afterwards, as `npm run bench` does), so drift in the VM's speed hits both.
 // Per system: warm-up, 8 s on one connection, 12 s at 450 reports/s (triage lag of those reports), 15 s of peak
 // intake on 32 connections, then the seconds until the worker has triaged everything. One JSON line per system.
-// With --review, instead: 20 s of peak intake (the cases, hot ones among them), triaged, then 8 moderator accounts
-// and the bench's paced review (50 loops reading each case 1–3 s) for 20 s: claim and decision latency.
+// With --review, instead: 20 s (or SECONDS) of peak intake (the cases, hot ones among them), triaged, then 8
+// moderator accounts and the bench's paced review (50 loops reading each case 1–3 s) for 20 s: claim and decision
+// latency.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 const reviewMode = process.argv.includes('--review');
-const [rootA, rootB, rounds = '3'] = process.argv.slice(2).filter((arg) => arg !== '--review');
+const intakeArg = process.argv.find((arg) => arg.startsWith('--review-intake='));
+const reviewIntakeSeconds = intakeArg ? Number(intakeArg.split('=')[1]) : 20;
+const [rootA, rootB, rounds = '3'] = process.argv.slice(2).filter((arg) => !arg.startsWith('--review'));
 if (!rootA || !rootB) {
-  console.error('usage: node test/bench/paired.mjs <checkout A> <checkout B> [rounds] [--review]');
+  console.error('usage: node test/bench/paired.mjs <checkout A> <checkout B> [rounds] [--review [--review-intake=S]]');
   process.exit(2);
 }
 const quiet = () => undefined;
@@ -33,7 +36,11 @@ for (let round = 0; round < Number(rounds); round++) {
       const workload = createWorkload({ channelCount: 2000 });
       if (reviewMode) {
         const { createModerators, review } = await import(path.join(root, 'test/bench/scenarios/review.mjs'));
-        const cases = await fireReports(system, workload, { connections: 32, duration: 20, title: 'cases' });
+        const cases = await fireReports(system, workload, {
+          connections: 32,
+          duration: reviewIntakeSeconds,
+          title: 'cases',
+        });
         await drain(system, { timeoutMs: 120_000, log: quiet, what: 'cases' });
         const moderators = await createModerators(system, { count: 8 });
         const paced = await review(system, { moderators, loops: 50, seconds: 20, thinkMs: [1000, 3000], log: quiet });

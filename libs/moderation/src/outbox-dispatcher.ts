@@ -46,10 +46,8 @@ export class OutboxDispatcher {
   async write(manager: EntityManager, request: OutboxRequest): Promise<FollowUps> {
     const params: unknown[] = [];
     const outbox = this.insertParts(request, params);
-    const [row]: OutboxIdsRow[] = await manager.query(
-      `${outbox.parts.length > 0 ? `WITH ${outbox.parts.join(', ')}` : ''} SELECT ${outbox.ids}`,
-      params,
-    );
+    if (outbox.parts.length === 0) return { enforcementIds: [], notificationIds: [] };
+    const [row]: OutboxIdsRow[] = await manager.query(`WITH ${outbox.parts.join(', ')} SELECT ${outbox.ids}`, params);
     return followUpsOfRow(row);
   }
 

@@ -118,8 +118,7 @@ export class RecordDecision {
     const caseChange = escalating
       ? `escalated = true, assignee_id = NULL, lease_expires_at = NULL`
       : `assignee_id = NULL, lease_expires_at = NULL, decided_at = now()`;
-    // An escalation writes no outbox rows; the others an enforcement when they act on the channel, and its owner's
-    // notice.
+    // A takedown or a restriction writes an enforcement and its owner's notice; no_violation and escalate nothing.
     const outbox = this.outbox.insertParts(
       {
         decisionId,

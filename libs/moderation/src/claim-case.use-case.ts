@@ -25,6 +25,9 @@ interface ClaimableRow {
 
 const isSenior = (ctx: ActionContext) => (SENIOR_ROLES as readonly string[]).includes(ctx.actor.role);
 
+/** What the caller may take from the queue: escalated cases are for seniors. */
+const claimableStatuses = (ctx: ActionContext): CaseStatus[] => (isSenior(ctx) ? ['open', 'escalated'] : ['open']);
+
 /**
  * Leases a case to a reviewer. `next` takes the best claimable case with FOR NO KEY UPDATE SKIP LOCKED, so concurrent
  * claims never hand one case to two people and never wait on each other; `chosen` takes the one a moderator picked.
@@ -54,7 +57,7 @@ export class ClaimCase {
       return this.lease(
         manager,
         `${picks.map((pick) => `SELECT * FROM (${pick}) pick`).join(' UNION ALL ')} LIMIT 1`,
-        isSenior(ctx) ? ['open', 'escalated'] : ['open'],
+        claimableStatuses(ctx),
         params,
         ctx,
       );
@@ -65,7 +68,8 @@ export class ClaimCase {
   /** The best claimable case (its row locked), or none, as a query: parameters are appended to `params`. */
   private pickNext(input: ClaimNextInput, ctx: ActionContext, preferred: string[] | null, params: unknown[]): string {
     const param = (value: unknown) => `$${params.push(value)}`;
-    const where = [isSenior(ctx) ? `c.status IN ('open', 'escalated')` : `c.status = 'open'`];
+    // Written out, not bound, so the planner can prove the review-queue index's predicate (status open or escalated).
+    const where = [`c.status IN (${claimableStatuses(ctx).map((status) => `'${status}'`).join(', ')})`];
     if (input.platforms?.length) {
       where.push(`c.channel_id IN (SELECT id FROM channels WHERE platform = ANY(${param(input.platforms)}::text[]))`);
     }

@@ -142,7 +142,8 @@ export function buildRows(r) {
       `${label}: machine busy (${probe.cores} cores); per process 100 % = one core`,
       `${fmt(probe.machineBusyPct, 0)} %: API ${fmt(p.api, 0)}, worker ${fmt(p.worker, 0)}, Postgres ${fmt(p.postgresThisRun, 0)}, ` +
         `Redis ${fmt(p.redisServer, 0)}, load gen. ${fmt(p.loadGenerator, 0)}, Postgres background/other DBs ` +
-        `${fmt(p.postgresOther, 0)}, other/unattributed ${fmt(others, 0)}`,
+        `${fmt(p.postgresOther, 0)}, other/unattributed ${fmt(others, 0)}, ` +
+        `taken by the host (steal) ${fmt(p.hostSteal ?? 0, 0)}`,
     );
     const ended = Object.entries(probe.postgresSessionsEnded ?? {});
     if (ended.length > 0) {

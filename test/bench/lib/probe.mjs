@@ -1,8 +1,9 @@
 // Where the time goes during a phase, without a profiler: how busy the machine's CPUs were and who used them (the
 // API, the worker, the Postgres sessions of this run's database, the Postgres and Redis servers' other work, the
-// load generator, and everything else on the machine — other people's tests skew every figure), and what the app's
-// Postgres sessions were waiting on (sampled from pg_stat_activity: "idle in transaction / ClientRead" is a session
-// holding a transaction open while it waits for the app's next statement).
+// load generator, everything else on the machine — other people's tests skew every figure — and the time the host
+// ran something else while this VM's CPUs were ready: steal, this VM's "slow moods"), and what the app's Postgres
+// sessions were waiting on (sampled from pg_stat_activity: "idle in transaction / ClientRead" is a session holding a
+// transaction open while it waits for the app's next statement).
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { round } from './stats.mjs';
@@ -13,7 +14,9 @@ function machineTicks() {
   try {
     const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
     const idle = cpu[3] + (cpu[4] ?? 0);
-    return { total: cpu.reduce((a, b) => a + b, 0), idle };
+    // steal: time this VM's CPUs were ready to run while the host ran something else. It counts as busy (not idle),
+    // and no process of the VM used it.
+    return { total: cpu.reduce((a, b) => a + b, 0), idle, steal: cpu[7] ?? 0 };
   } catch {
     return null;
   }
@@ -145,6 +148,9 @@ export function startProbe(system, { sampleMs = 200 } = {}) {
     result.cpuPct = Object.fromEntries(
       Object.entries(buckets).map(([name, ticks]) => [name, round((100 * ticks) / TICKS_PER_SECOND / seconds, 1)]),
     );
+    if (machine && machineNow) {
+      result.cpuPct.hostSteal = round((100 * (machineNow.steal - machine.steal)) / TICKS_PER_SECOND / seconds, 1);
+    }
     if (result.machineBusyPct !== undefined) {
       const attributed = Object.values(result.cpuPct).reduce((a, b) => a + b, 0);
       result.cpuPct.unattributed = round(Math.max(0, result.machineBusyPct * result.cores - attributed), 1);

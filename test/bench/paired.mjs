@@ -9,6 +9,7 @@
 // latency.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { stealMeter } from './lib/probe.mjs';
 
 const reviewMode = process.argv.includes('--review');
 const intakeArg = process.argv.find((arg) => arg.startsWith('--review-intake='));
@@ -33,6 +34,8 @@ for (let round = 0; round < Number(rounds); round++) {
     process.chdir(root);
     try {
       await system.start();
+      // The host's share of this VM's CPUs over the system's run: a round where it took much is not a comparison.
+      const hostSteal = stealMeter();
       const workload = createWorkload({ channelCount: 2000 });
       if (reviewMode) {
         const { createModerators, review } = await import(path.join(root, 'test/bench/scenarios/review.mjs'));
@@ -55,6 +58,7 @@ for (let round = 0; round < Number(rounds); round++) {
             byClaimAnswerKb: paced.byClaimAnswerKb,
             doubleAssignments: paced.doubleAssignments,
             unexpected: paced.unexpectedResponses,
+            hostStealPct: hostSteal(),
           }),
         );
         continue;
@@ -77,6 +81,7 @@ for (let round = 0; round < Number(rounds); round++) {
           at450: { latencyMs: paced.latencyMs, triageLagSeconds: lag },
           peak: { perSecond: peak.acceptedPerSecond, latencyMs: peak.latencyMs, drainSeconds: drained.seconds },
           errors: one.errors + paced.errors + peak.errors,
+          hostStealPct: hostSteal(),
         }),
       );
     } finally {

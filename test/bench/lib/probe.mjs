@@ -22,6 +22,19 @@ function machineTicks() {
   }
 }
 
+/** Percent of a core the host took from this VM (steal) from `from` (machineTicks) until now; null off Linux. */
+function stealPctSince(from, seconds) {
+  const now = machineTicks();
+  return from && now ? round((100 * (now.steal - from.steal)) / TICKS_PER_SECOND / seconds, 1) : null;
+}
+
+/** A meter of the host's steal from now on: call it for the percent of a core taken so far (paired runs use it). */
+export function stealMeter() {
+  const from = machineTicks();
+  const started = Date.now();
+  return () => stealPctSince(from, (Date.now() - started) / 1000);
+}
+
 /** utime + stime and the command name of one process, or null when it is gone. */
 function processStat(pid) {
   try {
@@ -148,9 +161,8 @@ export function startProbe(system, { sampleMs = 200 } = {}) {
     result.cpuPct = Object.fromEntries(
       Object.entries(buckets).map(([name, ticks]) => [name, round((100 * ticks) / TICKS_PER_SECOND / seconds, 1)]),
     );
-    if (machine && machineNow) {
-      result.cpuPct.hostSteal = round((100 * (machineNow.steal - machine.steal)) / TICKS_PER_SECOND / seconds, 1);
-    }
+    const steal = stealPctSince(machine, seconds);
+    if (steal !== null) result.cpuPct.hostSteal = steal;
     if (result.machineBusyPct !== undefined) {
       const attributed = Object.values(result.cpuPct).reduce((a, b) => a + b, 0);
       result.cpuPct.unattributed = round(Math.max(0, result.machineBusyPct * result.cores - attributed), 1);

@@ -16,11 +16,10 @@ export interface ClaimNextInput {
   platforms?: Platform[];
 }
 
-interface ClaimableRow {
+/** The case a claim leased: its detail is read next. */
+interface LeasedCase {
   id: string;
   channel_id: string;
-  status: CaseStatus;
-  assignee_id: string | null;
 }
 
 const isSenior = (ctx: ActionContext) => (SENIOR_ROLES as readonly string[]).includes(ctx.actor.role);
@@ -110,7 +109,7 @@ export class ClaimCase {
     statuses: CaseStatus[],
     params: unknown[],
     ctx: ActionContext,
-  ): Promise<ClaimableRow | null> {
+  ): Promise<LeasedCase | null> {
     const param = (value: unknown) => `$${params.push(value)}`;
     // An in_review case whose lease lapsed but was not yet expired by maintenance is re-leased as it stands.
     const leasedStatus = (status: CaseStatus) => (status === 'in_review' ? status : nextCaseStatus(status, 'claim'));
@@ -132,7 +131,7 @@ export class ClaimCase {
       },
       params,
     );
-    const [claimed]: ClaimableRow[] = await manager.query(
+    const [claimed]: LeasedCase[] = await manager.query(
       `WITH picked AS (${pick}),
        leased AS (
          UPDATE cases c SET status = ${newStatus}, assignee_id = ${actorId}::uuid,
@@ -143,7 +142,7 @@ export class ClaimCase {
        ),
        claimed AS (SELECT picked.*, leased.lease_expires_at FROM picked JOIN leased USING (id)),
        event AS (${event})
-       SELECT id, channel_id, status, assignee_id FROM claimed`,
+       SELECT id, channel_id FROM claimed`,
       params,
     );
     return claimed ?? null;

@@ -87,7 +87,6 @@ export class RecordDecision {
   ): Promise<{ decision: DecisionView; followUps: FollowUps }> {
     const status = nextCaseStatus(theCase.status, decisionEvent(input.action));
     const escalating = input.action === 'escalate';
-    const actioned = input.action !== 'escalate' && input.action !== 'no_violation';
     // The id is chosen here so that the events and the outbox rows can name the decision in the same statement.
     const decisionId = randomUUID();
     const events: AuditEventInput[] = [
@@ -118,14 +117,15 @@ export class RecordDecision {
     const caseChange = escalating
       ? `escalated = true, assignee_id = NULL, lease_expires_at = NULL`
       : `assignee_id = NULL, lease_expires_at = NULL, decided_at = now()`;
-    // A takedown or a restriction writes an enforcement and its owner's notice; no_violation and escalate nothing.
+    // A takedown or a restriction writes its enforcement and the owner's notice; no_violation and escalate nothing.
+    const enforcement = input.action === 'takedown' || input.action === 'restrict' ? input.action : null;
     const outbox = this.outbox.insertParts(
       {
         decisionId,
         caseId: theCase.id,
         channelId: theCase.channelId,
-        enforcement: actioned ? (input.action as 'takedown' | 'restrict') : null,
-        notices: actioned ? ['owner_notice'] : [],
+        enforcement,
+        notices: enforcement ? ['owner_notice'] : [],
       },
       params,
     );
@@ -146,7 +146,7 @@ export class RecordDecision {
       params,
     );
     const decision = decisionViewOfRow(row);
-    if (escalating) return { decision, followUps: { enforcementIds: [], notificationIds: [] } };
-    return { decision, followUps: { ...followUpsOfRow(row), outcomeDecisionIds: [decision.id] } };
+    const followUps = followUpsOfRow(row);
+    return { decision, followUps: escalating ? followUps : { ...followUps, outcomeDecisionIds: [decision.id] } };
   }
 }

@@ -20,11 +20,54 @@ if (!rootA || !rootB) {
   process.exit(2);
 }
 const quiet = () => undefined;
+
+/** Warm-up, one connection, 450/s (its triage lag), then peak intake and the drain after it. */
+async function intakeRound({ system, workload, scenarios: { fireReports, drain, triageLag } }) {
+  await fireReports(system, workload, { connections: 8, duration: 4, title: 'warm-up' });
+  await drain(system, { timeoutMs: 60_000, log: quiet, what: 'warm-up' });
+  const one = await fireReports(system, workload, { connections: 1, duration: 8, title: 'one connection' });
+  await drain(system, { timeoutMs: 60_000, log: quiet, what: 'one connection' });
+  const paced = await fireReports(system, workload, {
+    connections: 32,
+    duration: 12,
+    overallRate: 450,
+    title: '450/s',
+  });
+  await drain(system, { timeoutMs: 60_000, log: quiet, what: '450/s' });
+  const lag = await triageLag(system, paced.startedAt, paced.finishedAt);
+  const peak = await fireReports(system, workload, { connections: 32, duration: 15, title: 'peak' });
+  const drained = await drain(system, { timeoutMs: 120_000, log: quiet, what: 'peak' });
+  return {
+    oneConnection: { perSecond: one.acceptedPerSecond, latencyMs: one.latencyMs },
+    at450: { latencyMs: paced.latencyMs, triageLagSeconds: lag },
+    peak: { perSecond: peak.acceptedPerSecond, latencyMs: peak.latencyMs, drainSeconds: drained.seconds },
+    errors: one.errors + paced.errors + peak.errors,
+  };
+}
+
+/** Peak intake for the cases, triaged, then the bench's paced review with 8 moderator accounts. */
+async function reviewRound({ system, workload, root, scenarios: { fireReports, drain } }) {
+  const { createModerators, review } = await import(path.join(root, 'test/bench/scenarios/review.mjs'));
+  const cases = await fireReports(system, workload, { connections: 32, duration: reviewIntakeSeconds, title: 'cases' });
+  await drain(system, { timeoutMs: 120_000, log: quiet, what: 'cases' });
+  const moderators = await createModerators(system, { count: 8 });
+  const paced = await review(system, { moderators, loops: 50, seconds: 20, thinkMs: [1000, 3000], log: quiet });
+  return {
+    reports: cases.accepted,
+    decisions: paced.decisions,
+    claimMs: paced.claimMs,
+    decisionMs: paced.decisionMs,
+    byClaimAnswerKb: paced.byClaimAnswerKb,
+    doubleAssignments: paced.doubleAssignments,
+    unexpected: paced.unexpectedResponses,
+  };
+}
+
 for (let round = 0; round < Number(rounds); round++) {
   for (const [label, given] of [['A', rootA], ['B', rootB]]) {
     const root = path.resolve(given);
     const { BenchSystem } = await import(path.join(root, 'test/bench/lib/system.mjs'));
-    const { fireReports, drain, triageLag } = await import(path.join(root, 'test/bench/scenarios/intake.mjs'));
+    const scenarios = await import(path.join(root, 'test/bench/scenarios/intake.mjs'));
     const { createWorkload } = await import(path.join(root, 'test/bench/lib/workload.mjs'));
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const logDir = path.join(root, 'bench-results', `${stamp}-paired-${label}-logs`);
@@ -36,54 +79,9 @@ for (let round = 0; round < Number(rounds); round++) {
       await system.start();
       // The host's share of this VM's CPUs over the system's run: a round where it took much is not a comparison.
       const hostSteal = stealMeter();
-      const workload = createWorkload({ channelCount: 2000 });
-      if (reviewMode) {
-        const { createModerators, review } = await import(path.join(root, 'test/bench/scenarios/review.mjs'));
-        const cases = await fireReports(system, workload, {
-          connections: 32,
-          duration: reviewIntakeSeconds,
-          title: 'cases',
-        });
-        await drain(system, { timeoutMs: 120_000, log: quiet, what: 'cases' });
-        const moderators = await createModerators(system, { count: 8 });
-        const paced = await review(system, { moderators, loops: 50, seconds: 20, thinkMs: [1000, 3000], log: quiet });
-        console.log(
-          JSON.stringify({
-            label,
-            round,
-            reports: cases.accepted,
-            decisions: paced.decisions,
-            claimMs: paced.claimMs,
-            decisionMs: paced.decisionMs,
-            byClaimAnswerKb: paced.byClaimAnswerKb,
-            doubleAssignments: paced.doubleAssignments,
-            unexpected: paced.unexpectedResponses,
-            hostStealPct: hostSteal(),
-          }),
-        );
-        continue;
-      }
-      await fireReports(system, workload, { connections: 8, duration: 4, title: 'warm-up' });
-      await drain(system, { timeoutMs: 60_000, log: quiet, what: 'warm-up' });
-      const one = await fireReports(system, workload, { connections: 1, duration: 8, title: 'one connection' });
-      await drain(system, { timeoutMs: 60_000, log: quiet, what: 'one connection' });
-      const paced = await fireReports(system, workload, { connections: 32, duration: 12, overallRate: 450, title: '450/s' });
-      await drain(system, { timeoutMs: 60_000, log: quiet, what: '450/s' });
-      const lag = await triageLag(system, paced.startedAt, paced.finishedAt);
-      const peak = await fireReports(system, workload, { connections: 32, duration: 15, title: 'peak' });
-      const drained = await drain(system, { timeoutMs: 120_000, log: quiet, what: 'peak' });
-      console.log(
-        JSON.stringify({
-          label,
-          root,
-          round,
-          oneConnection: { perSecond: one.acceptedPerSecond, latencyMs: one.latencyMs },
-          at450: { latencyMs: paced.latencyMs, triageLagSeconds: lag },
-          peak: { perSecond: peak.acceptedPerSecond, latencyMs: peak.latencyMs, drainSeconds: drained.seconds },
-          errors: one.errors + paced.errors + peak.errors,
-          hostStealPct: hostSteal(),
-        }),
-      );
+      const run = { system, workload: createWorkload({ channelCount: 2000 }), root, scenarios };
+      const result = reviewMode ? await reviewRound(run) : await intakeRound(run);
+      console.log(JSON.stringify({ label, root, round, ...result, hostStealPct: hostSteal() }));
     } finally {
       await system.cleanup();
       process.chdir(cwd);

@@ -58,15 +58,30 @@ describe('RateLimiter (sliding window in Redis)', () => {
   });
 
   it('slides: capacity comes back as old events leave the window, and refusals are not counted', async () => {
-    const r = rule(2, 0.4);
+    // The window is long and the events are moved back in time in Redis, so a loaded machine cannot make the test
+    // sleep past a window boundary (Redis's clock decides; only the stored scores move).
+    const r = rule(2, 60);
+    const key = limiter.keyOf(r, 's');
+    const ageBy = async (member: string, ms: number) =>
+      redis.zadd(key, 'XX', Number(await redis.zscore(key, member)) - ms, member);
     await limiter.take(r, 's');
-    await new Promise((resolve) => setTimeout(resolve, 200));
     await limiter.take(r, 's');
-    for (let i = 0; i < 5; i++) expect((await limiter.take(r, 's')).allowed).toBe(false);
-    // The first event leaves the window ~400 ms after it was taken; the second is still inside it.
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    const [oldest, newest] = await redis.zrange(key, 0, -1);
+    await ageBy(oldest, 30_000);
+    for (let i = 0; i < 5; i++) {
+      const refused = await limiter.take(r, 's');
+      expect(refused.allowed).toBe(false);
+      // Until the oldest event leaves: 30 s more, not the whole window.
+      expect(!refused.allowed && refused.retryAfterSeconds).toBeGreaterThanOrEqual(29);
+      expect(!refused.allowed && refused.retryAfterSeconds).toBeLessThanOrEqual(30);
+    }
+    expect(await redis.zcard(key)).toBe(2); // the refusals were not counted
+    // The oldest event leaves the window; the newest is still inside it.
+    await ageBy(oldest, 30_001);
     expect((await limiter.take(r, 's')).allowed).toBe(true);
     expect((await limiter.take(r, 's')).allowed).toBe(false);
+    expect(await redis.zrange(key, 0, -1)).toContain(newest);
+    expect(await redis.zrange(key, 0, -1)).not.toContain(oldest);
   });
 
   it('peeks without counting, adds beyond the limit, and resets', async () => {

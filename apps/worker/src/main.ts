@@ -3,9 +3,12 @@ import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from '@vigil/config';
 import { loadLanguageDetector } from '@vigil/domain';
 import { createWorkerApp } from './create-worker-app';
+import { lowerPriority } from './niceness';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Background work yields the CPU to the API's requests when they share a host (docs/decisions.md).
+  if (config.workerNice > 0) lowerPriority(config.workerNice);
   loadLanguageDetector();
   await createWorkerApp(config);
   Logger.log(`Vigil worker running (queue prefix "${config.queuePrefix}")`, 'Main');

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       intakeBatchMaxRows: 64,
       outcomeSliceRows: 200,
       outcomeSlicePauseMs: 50,
+      workerNice: 5,
       sla: { threatToLifeHours: 1, trustedFlaggerHours: 24, publicHours: 72, referralUnitHours: 1, removalOrderHours: 1 },
     });
   });
@@ -46,6 +47,8 @@ describe('loadConfig', () => {
     [{ INTAKE_BATCH_MAX_ROWS: '1001' }, 'INTAKE_BATCH_MAX_ROWS'],
     [{ OUTCOME_SLICE_ROWS: '0' }, 'OUTCOME_SLICE_ROWS'],
     [{ OUTCOME_SLICE_PAUSE_MS: 'soon' }, 'OUTCOME_SLICE_PAUSE_MS'],
+    [{ WORKER_NICE: '20' }, 'WORKER_NICE'],
+    [{ WORKER_NICE: '-5' }, 'WORKER_NICE'],
     [{ BOOTSTRAP_ADMIN_EMAIL: 'a@b.c' }, 'BOOTSTRAP_ADMIN_PASSWORD'],
     [{ BOOTSTRAP_ADMIN_EMAIL: 'a@b.c', BOOTSTRAP_ADMIN_PASSWORD: 'short' }, 'BOOTSTRAP_ADMIN_PASSWORD'],
     [{ ENFORCEMENT_WEBHOOK_URL: 'https://platform.example/hook' }, 'ENFORCEMENT_WEBHOOK_SECRET'],

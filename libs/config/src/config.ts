@@ -69,6 +69,8 @@ export interface VigilConfig {
   outcomeSlicePauseMs: number;
   /** When set, the worker touches this file while healthy (the container health check reads its age). */
   workerHeartbeatFile: string | null;
+  /** The worker's scheduling niceness (0 = as the API; higher yields the CPU to the API when they share a host). */
+  workerNice: number;
 }
 
 /** Development defaults that production must override (checked in loadConfig). */
@@ -230,6 +232,7 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     outcomeSliceRows: read.int('OUTCOME_SLICE_ROWS', 200, 1, 100_000),
     outcomeSlicePauseMs: read.int('OUTCOME_SLICE_PAUSE_MS', 50, 0, 10_000),
     workerHeartbeatFile: read.optional('WORKER_HEARTBEAT_FILE'),
+    workerNice: read.int('WORKER_NICE', 5, 0, 19),
   };
 
   if (!/^[A-Za-z0-9_{}-]{1,64}$/.test(config.queuePrefix)) {

@@ -8,7 +8,8 @@
 //            --audit-events=N  --moderators=N (concurrent review loops, 50)  --moderator-accounts=N (50; quick 8)
 //            --profile (CPU profiles of the API and the worker in bench-results/<time>-logs/*.cpuprofile)
 //   environment: DATABASE_URL / REDIS_URL pick the servers (the database name is replaced); Vigil tuning variables
-//   (DATABASE_POOL_SIZE, TRIAGE_CONCURRENCY, WORKER_NICE, OUTCOME_SLICE_*, AUDIT_SEAL_*, …) pass through to the apps; BENCH_LOG_LEVEL (warn).
+//   (DATABASE_POOL_SIZE, TRIAGE_CONCURRENCY, WORKER_NICE, OUTCOME_SLICE_*, AUDIT_SEAL_*, …) pass through to the
+//   apps; BENCH_LOG_LEVEL (warn).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

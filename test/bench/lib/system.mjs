@@ -14,6 +14,14 @@ import pg from 'pg';
 import { HttpClient } from './http.mjs';
 import { sleep } from './stats.mjs';
 
+/** Vigil's tuning variables, recorded with the results (the apps get them from the environment like the rest). */
+const TUNING_VARIABLE = new RegExp(
+  `^(${[
+    'DATABASE_POOL_SIZE', 'TRIAGE_CONCURRENCY', 'INTAKE_BATCH_', 'OUTCOME_SLICE_', 'AUDIT_SEAL_', 'AUDIT_CHECKPOINT_',
+    'RECONCILE_', 'MAINTENANCE_', 'LEASE_', 'WORKER_NICE', 'UV_THREADPOOL_SIZE', 'NODE_OPTIONS', 'MALLOC_ARENA_MAX',
+  ].join('|')})`,
+);
+
 export const ADMIN_EMAIL = 'bench-admin@example.org';
 
 function freePort() {
@@ -101,13 +109,7 @@ export class BenchSystem {
 
   /** The settings worth recording with the results (no secrets). */
   describeSettings() {
-    const tuning = Object.fromEntries(
-      Object.entries(process.env).filter(([name]) =>
-        /^(DATABASE_POOL_SIZE|TRIAGE_CONCURRENCY|INTAKE_BATCH_|OUTCOME_SLICE_|AUDIT_SEAL_|AUDIT_CHECKPOINT_|RECONCILE_|MAINTENANCE_|LEASE_|WORKER_NICE|UV_THREADPOOL_SIZE|NODE_OPTIONS|MALLOC_ARENA_MAX)/.test(
-          name,
-        ),
-      ),
-    );
+    const tuning = Object.fromEntries(Object.entries(process.env).filter(([name]) => TUNING_VARIABLE.test(name)));
     return {
       databaseName: this.databaseName,
       queuePrefix: this.queuePrefix,

@@ -8,7 +8,10 @@ import { lowerPriority } from './niceness';
 async function main(): Promise<void> {
   const config = loadConfig();
   // Background work yields the CPU to the API's requests when they share a host (docs/decisions.md).
-  if (config.workerNice > 0) lowerPriority(config.workerNice);
+  if (config.workerNice > 0) {
+    const lowered = lowerPriority(config.workerNice);
+    Logger.log(`${lowered} worker thread(s) at niceness ${config.workerNice}: the API's requests go first`, 'Main');
+  }
   loadLanguageDetector();
   await createWorkerApp(config);
   Logger.log(`Vigil worker running (queue prefix "${config.queuePrefix}")`, 'Main');

@@ -5,12 +5,20 @@ import type { StoredChainEvent } from './audit-chain';
 import type { AuditEventView } from './audit-event-view';
 import { CHECKPOINT_ALGORITHM, CheckpointView } from './checkpoint-signature';
 
+const utcSql = (expression: string, fraction: 'MS' | 'US'): string =>
+  `to_char(${expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.${fraction}"Z"')`;
+
 /**
  * SQL for a `timestamptz` as UTC with all six fractional digits PostgreSQL stores (`2026-11-25T10:00:02.000450Z`):
  * a JavaScript Date would keep only milliseconds. Also an exact keyset position for other readers.
  */
-export const utcMicrosecondsSql = (expression: string): string =>
-  `to_char(${expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+export const utcMicrosecondsSql = (expression: string): string => utcSql(expression, 'US');
+
+/**
+ * SQL for a `timestamptz` exactly as the API shows it once read into a Date (`toISOString`: milliseconds, the rest
+ * cut, not rounded), for an event whose data a statement builds from a row it writes.
+ */
+export const utcMillisecondsSql = (expression: string): string => utcSql(expression, 'MS');
 
 /** `occurred_at` as the chain hashes it: a change to its microseconds must not go unnoticed. */
 export const occurredAtSql = (alias: string): string => utcMicrosecondsSql(`${alias}.occurred_at`);

@@ -6,7 +6,7 @@ export * from './audit-chain';
 export * from './audit-cursor';
 export * from './audit-export';
 export * from './audit-queries';
-export { utcMicrosecondsSql } from './audit-rows';
+export { utcMicrosecondsSql, utcMillisecondsSql } from './audit-rows';
 export * from './audit-signing-key';
 export * from './checkpoint-signature';
 export * from './export-audit-range.use-case';

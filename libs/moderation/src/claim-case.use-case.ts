@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ActionContext, AuditService } from '@vigil/audit';
+import { ActionContext, AuditService, utcMillisecondsSql } from '@vigil/audit';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { WALK_INDEX_IN_ORDER } from '@vigil/database';
 import { CaseStatus, DomainError, nextCaseStatus, Platform } from '@vigil/domain';
@@ -118,7 +118,7 @@ export class ClaimCase {
       .join(' ')} END`;
     const leaseSeconds = param(this.config.leaseSeconds);
     const actorId = param(ctx.actor.id);
-    // `leaseExpiresAt` as the case shows it (toISOString of the stored time: milliseconds, cut, not rounded).
+    // `leaseExpiresAt` as the case shows it.
     const event = this.audit.insertPerRowStatement(
       ctx,
       {
@@ -126,7 +126,7 @@ export class ClaimCase {
         targetType: 'case',
         targetId: 'claimed.id',
         data: `jsonb_build_object('from', claimed.status, 'previousAssigneeId', claimed.assignee_id,
-          'leaseExpiresAt', to_char(claimed.lease_expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`,
+          'leaseExpiresAt', ${utcMillisecondsSql('claimed.lease_expires_at')})`,
         from: 'claimed',
       },
       params,

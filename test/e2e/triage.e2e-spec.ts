@@ -213,6 +213,11 @@ describe('triage into cases and the review list (worker running)', () => {
     expect(detail.status).toBe(200);
     expect(detail.body.reportCount).toBe(205);
     expect(detail.body.reports).toHaveLength(200);
+    // The first 200 to arrive, in arrival order.
+    const first = await system.sql(`SELECT id FROM reports WHERE case_id = $1 ORDER BY received_at, id LIMIT 200`, [
+      caseId,
+    ]);
+    expect(detail.body.reports.map((r: { id: string }) => r.id)).toEqual(first.map((r) => r.id));
     const shown = new Set(detail.body.reports.map((r: { id: string }) => r.id));
     const reportEvents = detail.body.history.filter((e: { target: { type: string } }) => e.target.type === 'report');
     // The history holds the received and triaged events of exactly the reports shown.

@@ -20,6 +20,7 @@ import { QueueIndexes1764000000010 } from './migrations/1764000000010-queue-inde
 import { ReportsHotOutcome1764000000011 } from './migrations/1764000000011-reports-hot-outcome';
 import { AuditPartialIndexes1764000000012 } from './migrations/1764000000012-audit-partial-indexes';
 import { AuditSealedIndexes1764000000013 } from './migrations/1764000000013-audit-sealed-indexes';
+import { CaseFirstReports1764000000014 } from './migrations/1764000000014-case-first-reports';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { Review1764000000002 } from './migrations/1764000000002-review';
 import { AppealEntity } from './entities/appeal.entity';
@@ -58,6 +59,7 @@ export const MIGRATIONS = [
   ReportsHotOutcome1764000000011,
   AuditPartialIndexes1764000000012,
   AuditSealedIndexes1764000000013,
+  CaseFirstReports1764000000014,
 ];
 
 export interface DatabaseSettings {

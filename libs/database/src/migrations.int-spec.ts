@@ -112,6 +112,46 @@ describe('migrations', () => {
     expect(firstOfCase).not.toMatch(/Sort/);
   });
 
+  it("reads a case's first reports by walking its index whatever the statistics say (case_first_reports)", async () => {
+    // 3,000 reports of one case arrived since the last ANALYZE (the test above ran one).
+    const { channel, theCase } = await openCase('fresh_brigade');
+    await client.query(
+      `INSERT INTO reports (id, channel_id, case_id, source, reporter_ref, reporter_pseudonym, channel_input, category,
+         description, status, tracking_token_hash, received_at, triaged_at)
+       SELECT gen_random_uuid(), $1, $2, 'public', 'f' || g, 'reporter#00000000', 'https://t.me/fresh_brigade',
+         'propaganda', 'A report.', 'triaged', 'f' || g, now() - make_interval(secs => (g * 7919) % 3000), now()
+       FROM generate_series(1, 3000) g`,
+      [channel.id, theCase.id],
+    );
+    const expected = await client.query(
+      `SELECT id FROM reports WHERE case_id = $1 ORDER BY received_at, id LIMIT 200`,
+      [theCase.id],
+    );
+    // The function's own statement's plan, as auto_explain reports nested statements to this session.
+    const session = new Client({ connectionString: databaseUrl });
+    await session.connect();
+    try {
+      const plans: string[] = [];
+      session.on('notice', (notice) => plans.push(notice.message ?? ''));
+      await session.query(`LOAD 'auto_explain'`);
+      await session.query(
+        `SET auto_explain.log_min_duration = 0; SET auto_explain.log_nested_statements = on;
+         SET auto_explain.log_level = notice`,
+      );
+      const { rows } = await session.query(`SELECT id FROM case_first_reports($1, 200)`, [theCase.id]);
+      expect(rows).toEqual(expected.rows);
+      // Its statement runs on its own (not inlined into the caller's, where the SET clauses would not hold) and walks
+      // the index: nothing collected or sorted.
+      const inner = plans.find((plan) => plan.includes('FROM reports WHERE case_id = wanted_case'));
+      expect(inner).toMatch(/Index Scan using reports_case_received/);
+      expect(inner).not.toMatch(/Sort|Bitmap/);
+      const settings = await session.query(`SELECT proconfig FROM pg_proc WHERE proname = 'case_first_reports'`);
+      expect(settings.rows).toEqual([{ proconfig: ['enable_sort=off', 'enable_bitmapscan=off'] }]);
+    } finally {
+      await session.end();
+    }
+  });
+
   it("rewrites a report in place when a decision's outcome reaches it, and keeps 'waiting' the same as 'not triaged'", async () => {
     const { channel, theCase } = await openCase('outcome_in_place');
     await client.query('BEGIN');

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ActionContext, AuditService } from '@vigil/audit';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
+import { WALK_INDEX_IN_ORDER } from '@vigil/database';
 import { DecisionAction, reportStatusAfter } from '@vigil/domain';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
@@ -121,6 +122,9 @@ export class ApplyDecisionOutcome {
     for (;;) {
       const slice = await this.db.transaction(async (manager) => {
         await lockCaseRow(manager, decision.case_id);
+        // A hot case's reports are thousands the statistics may not know of yet: the planner would collect and sort
+        // them all for every slice (7.6 ms a slice on 2,000 against 2.1 ms walking them).
+        await manager.query(WALK_INDEX_IN_ORDER);
         return this.decideReports(manager, decision.case_id, status, decision.created_at, from, sliceRows);
       });
       if (slice.decided < sliceRows || slice.last === null) return;

@@ -166,10 +166,11 @@ export class CaseQueries {
       ChannelLinkView[] | null,
     ] = await Promise.all([
       this.db.query(`SELECT ${CASE_COLUMNS} FROM cases c JOIN channels ch ON ch.id = c.channel_id WHERE c.id = $1`, [caseId]),
-      // Only the columns shown: on a hot case that is 200 rows, on every claim of it.
+      // Only the columns shown: on a hot case that is 200 rows, on every claim of it. case_first_reports walks the
+      // case's reports in order (migration 0014), where the planner would sort thousands of a fresh hot case.
       this.db.query(
         `SELECT id, category, description, evidence_urls, language, source, reporter_pseudonym, received_at
-         FROM reports WHERE case_id = $1 ORDER BY received_at, id LIMIT $2`,
+         FROM case_first_reports($1, $2) ORDER BY received_at, id`,
         [caseId, CASE_DETAIL_MAX_REPORTS],
       ),
       this.db.query(`SELECT ${DECISION_VIEW_COLUMNS} FROM decisions WHERE case_id = $1 ORDER BY created_at, id`, [caseId]),
@@ -178,8 +179,7 @@ export class CaseQueries {
         {
           type: 'report',
           idsSelectedBy: (param) =>
-            `SELECT r.id::text FROM reports r WHERE r.case_id = ${param(caseId)}
-             ORDER BY r.received_at, r.id LIMIT ${param(CASE_DETAIL_MAX_REPORTS)}`,
+            `SELECT r.id::text FROM case_first_reports(${param(caseId)}, ${param(CASE_DETAIL_MAX_REPORTS)}) r`,
         },
         // The index on data ->> 'caseId' holds exactly these three types (migration 0012): name a new one there too.
         { types: ['enforcement', 'notification', 'appeal'], dataField: 'caseId', equals: caseId },

@@ -152,6 +152,42 @@ describe('decisions, enforcement, notices and appeals', () => {
     expect(await system.sql(`SELECT id FROM decisions WHERE case_id = ANY($1)`, [[report.caseId, unclaimed.caseId]])).toEqual([]);
   });
 
+  it('refuses a decision on a lapsed lease (409) and on an unknown case (404), and a refusal writes nothing', async () => {
+    const report = await claimedCase('https://t.me/lapsed_lease');
+    await system.sql(`UPDATE cases SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, [report.caseId]);
+    const lapsed = await decide(report.caseId, moderator.token);
+    expect(lapsed.status).toBe(409);
+    expect(lapsed.body.message).toBe('you do not hold the lease on this case');
+    const unknown = await decide('00000000-0000-4000-8000-000000000000', moderator.token);
+    expect(unknown.status).toBe(404);
+    expect(await caseStatus(report.caseId)).toBe('in_review');
+    const [written] = await system.sql(
+      `SELECT (SELECT count(*) FROM decisions WHERE case_id = $1::uuid)::int AS decisions,
+              (SELECT count(*) FROM enforcements WHERE case_id = $1::uuid)::int AS enforcements,
+              (SELECT count(*) FROM notifications WHERE case_id = $1::uuid)::int AS notices,
+              (SELECT count(*) FROM audit_events WHERE target_id = $1::text AND action LIKE 'decision.%')::int AS events,
+              (SELECT status FROM channels WHERE id = (SELECT channel_id FROM cases WHERE id = $1::uuid)) AS channel`,
+      [report.caseId],
+    );
+    expect(written).toEqual({ decisions: 0, enforcements: 0, notices: 0, events: 0, channel: 'active' });
+  });
+
+  it('takes one of two decisions sent at once by the lease holder, and refuses the other (409)', async () => {
+    const report = await claimedCase('https://t.me/decided_at_once');
+    const answers = await Promise.all([
+      decide(report.caseId, moderator.token),
+      decide(report.caseId, moderator.token, { ...takedown, action: 'restrict' }),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+    const decisions = await system.sql(`SELECT id FROM decisions WHERE case_id = $1`, [report.caseId]);
+    expect(decisions).toEqual([{ id: answers.find((a) => a.status === 201)!.body.id }]);
+    const events = await system.sql(`SELECT 1 FROM audit_events WHERE target_id = $1 AND action = 'decision.recorded'`, [
+      report.caseId,
+    ]);
+    expect(events).toHaveLength(1);
+    expect(await enforcementOf(report.caseId)).toHaveLength(1);
+  });
+
   it('refuses moves the life cycle does not allow (409): deciding or claiming a decided case', async () => {
     const report = await claimedCase('https://t.me/decided_twice', moderator);
     expect((await decide(report.caseId, moderator.token, { ...takedown, action: 'no_violation' })).status).toBe(201);

@@ -64,9 +64,10 @@ export class AuditService {
   /**
    * The INSERT that `record` runs, for a caller that writes its change and the events describing it in one statement
    * (as a `WITH … AS (INSERT …)` part): its parameters are appended to `params` and numbered after those already
-   * there. `events` must not be empty.
+   * there. `events` must not be empty. With `onlyIf` (a part of the caller's statement), the events are written only
+   * when that part selected a row.
    */
-  insertStatement(ctx: ActionContext, events: readonly AuditEventInput[], params: unknown[]): string {
+  insertStatement(ctx: ActionContext, events: readonly AuditEventInput[], params: unknown[], onlyIf?: string): string {
     const rows = events.map((event, index) => {
       const base = params.length;
       params.push(
@@ -83,7 +84,10 @@ export class AuditService {
       const occurredAt = `clock_timestamp() + interval '1 microsecond' * ${index}`;
       return `(${occurredAt}, $${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}::jsonb, $${base + 7})`;
     });
-    return `${INSERT_EVENTS} VALUES ${rows.join(', ')}`;
+    const values = `VALUES ${rows.join(', ')}`;
+    return onlyIf === undefined
+      ? `${INSERT_EVENTS} ${values}`
+      : `${INSERT_EVENTS} SELECT * FROM (${values}) AS event WHERE EXISTS (SELECT 1 FROM ${onlyIf})`;
   }
 
   /**

@@ -11,15 +11,19 @@ export interface FollowUps {
   outcomeDecisionIds?: string[];
 }
 
-export interface OutboxRequest {
+/**
+ * The case the rows are for: its ids, or a part of the caller's statement (`insertParts`) that selects it as `id` and
+ * `channel_id`, when only that statement knows whether there is one (nothing is written when it selected none).
+ */
+export type OutboxCase = { caseId: string; channelId: string } | { caseSelectedBy: string };
+
+export type OutboxRequest = OutboxCase & {
   decisionId: string;
-  caseId: string;
-  channelId: string;
   appealId?: string;
   enforcement: EnforcementType | null;
   /** `reporter_outcome` goes to every reporter of the case who left a contact; the others once. */
   notices: NotificationKind[];
-}
+};
 
 /** The ids `OutboxDispatcher.insertParts` selects. */
 export interface OutboxIdsRow {
@@ -59,30 +63,34 @@ export class OutboxDispatcher {
    */
   insertParts(request: OutboxRequest, params: unknown[]): { parts: string[]; ids: string } {
     const param = (value: unknown, type: string) => `$${params.push(value)}::${type}`;
+    const theCase =
+      'caseSelectedBy' in request
+        ? request.caseSelectedBy
+        : `(SELECT ${param(request.caseId, 'uuid')} AS id, ${param(request.channelId, 'uuid')} AS channel_id)`;
     const parts: string[] = [];
     if (request.enforcement) {
       parts.push(
         `outbox_enforcement AS (
            INSERT INTO enforcements (decision_id, appeal_id, case_id, channel_id, type)
-           VALUES (${param(request.decisionId, 'uuid')}, ${param(request.appealId ?? null, 'uuid')},
-             ${param(request.caseId, 'uuid')}, ${param(request.channelId, 'uuid')},
-             ${param(request.enforcement, 'text')})
+           SELECT ${param(request.decisionId, 'uuid')}, ${param(request.appealId ?? null, 'uuid')}, c.id, c.channel_id,
+             ${param(request.enforcement, 'text')}
+           FROM ${theCase} c
            RETURNING id)`,
       );
     }
     request.notices.forEach((kind, i) => {
       const decisionId = param(request.decisionId, 'uuid');
-      const caseId = param(request.caseId, 'uuid');
       parts.push(
         kind === 'reporter_outcome'
           ? `outbox_notice_${i} AS (
                INSERT INTO notifications (kind, decision_id, case_id, report_id)
-               SELECT 'reporter_outcome', ${decisionId}, ${caseId}, id FROM reports
-               WHERE case_id = ${caseId} AND reporter_contact IS NOT NULL
+               SELECT 'reporter_outcome', ${decisionId}, c.id, r.id
+               FROM ${theCase} c JOIN reports r ON r.case_id = c.id WHERE r.reporter_contact IS NOT NULL
                RETURNING id)`
           : `outbox_notice_${i} AS (
                INSERT INTO notifications (kind, decision_id, case_id, appeal_id)
-               VALUES (${param(kind, 'text')}, ${decisionId}, ${caseId}, ${param(request.appealId ?? null, 'uuid')})
+               SELECT ${param(kind, 'text')}, ${decisionId}, c.id, ${param(request.appealId ?? null, 'uuid')}
+               FROM ${theCase} c
                RETURNING id)`,
       );
     });

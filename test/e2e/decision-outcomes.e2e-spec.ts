@@ -173,4 +173,24 @@ describe('a decision’s outcome on a case with many reports', () => {
     const [applied] = await system.sql(`SELECT data FROM audit_events WHERE target_id = $1 AND action = 'decision.applied'`, [caseId]);
     expect(applied.data).toMatchObject({ decisionId: decision.body.id, reports: 5, reporters: 1 });
   });
+
+  it('gives a case no bigger than a slice its outcome in the one transaction that applies the decision', async () => {
+    const moderator = await system.staff(['moderator']);
+    const channel = 'https://t.me/outcome_in_one';
+    const filed = [await system.reportAndTriage({ channel }), await system.reportAndTriage({ channel })];
+    const caseId = filed[0].caseId;
+    expect(filed[1].caseId).toBe(caseId);
+    expect((await system.request('POST', `/v1/cases/${caseId}/claim`, { token: moderator.token })).status).toBe(200);
+    const decision = await system.request('POST', `/v1/cases/${caseId}/decisions`, { token: moderator.token, body: takedown });
+    expect(decision.status).toBe(201);
+    await system.decisionsApplied();
+
+    const reports = await system.sql(`SELECT status, xmin::text AS tx FROM reports WHERE case_id = $1`, [caseId]);
+    expect(reports.map((r) => r.status)).toEqual(['action_taken', 'action_taken']);
+    // The transaction that marked the decision applied wrote both reports.
+    const [applied] = await system.sql(`SELECT xmin::text AS tx FROM decisions WHERE id = $1 AND applied_at IS NOT NULL`, [
+      decision.body.id,
+    ]);
+    expect(new Set(reports.map((r) => r.tx))).toEqual(new Set([applied.tx]));
+  });
 });

@@ -1,14 +1,32 @@
 // Report intake under HTTP load (autocannon as a library on POST /v1/reports), and what follows it in the worker:
 //  - peak: as fast as the API takes them, with N connections;
-//  - 70 % of peak (autocannon overallRate, latencies corrected for coordinated omission): the p99 target;
+//  - 70 % of peak (open loop at a fixed rate, lib/paced-load.mjs, latencies counted from when each was due): the p99
+//    target;
 //  - triage lag at 50 % of peak: p50/p99 of triaged_at − received_at from the reports table;
 //  - surge: a fixed number of reports as fast as intake takes them, then the seconds from the last 202 until every
 //    report is attached to a case.
 import autocannon from 'autocannon';
+import { firePaced } from '../lib/paced-load.mjs';
 import { round, sleep } from '../lib/stats.mjs';
 
-/** Sends reports from `workload` with autocannon; `duration` (s) or `amount`, optionally at `overallRate`/s. */
+/**
+ * Sends reports from `workload`: with autocannon as fast as `connections` take them, for `duration` (s) or an
+ * `amount`; with `overallRate`, open loop at that many per second for `duration` (lib/paced-load.mjs).
+ */
 export async function fireReports(system, workload, { connections, duration, amount, overallRate, title }) {
+  if (overallRate !== undefined) {
+    return firePaced(system.baseUrl, {
+      rate: overallRate,
+      duration,
+      connections,
+      title,
+      request: () => {
+        const { body, headers } = workload.next();
+        return { path: '/v1/reports', headers, body: JSON.stringify(body) };
+      },
+      onCleanup: (hook) => system.onCleanup(hook),
+    });
+  }
   const sampleErrors = new Map();
   const options = {
     url: `${system.baseUrl}/v1/reports`,
@@ -32,7 +50,6 @@ export async function fireReports(system, workload, { connections, duration, amo
   };
   if (amount !== undefined) options.amount = amount;
   else options.duration = duration;
-  if (overallRate !== undefined) options.overallRate = Math.max(1, Math.round(overallRate));
 
   const startedAt = new Date();
   let lastAcceptedAt = null;
@@ -57,7 +74,7 @@ export async function fireReports(system, workload, { connections, duration, amo
   return {
     title,
     connections,
-    requestedRate: options.overallRate ?? null,
+    requestedRate: null,
     seconds: round(result.duration, 2),
     accepted,
     responses,

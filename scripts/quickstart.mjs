@@ -12,8 +12,14 @@ await ensureServices();
 console.log('Building…');
 if (run('npm', ['run', '-s', 'build']) !== 0) process.exit(1);
 
-// As the Dockerfiles and `npm run start:*` run the apps (docs/decisions.md, "MALLOC_ARENA_MAX").
-const env = { MALLOC_ARENA_MAX: '2', NODE_OPTIONS: '--max-old-space-size=176', ...process.env };
+// As the Dockerfiles and `npm run start:*` run the apps (docs/decisions.md, "MALLOC_ARENA_MAX" and
+// "MALLOC_MMAP_THRESHOLD_").
+const env = {
+  MALLOC_ARENA_MAX: '2',
+  MALLOC_MMAP_THRESHOLD_: '4194304',
+  NODE_OPTIONS: '--max-old-space-size=176',
+  ...process.env,
+};
 let credentials = null;
 if (!env.BOOTSTRAP_ADMIN_EMAIL && env.NODE_ENV !== 'production') {
   // Development credentials, generated once and kept (git-ignored) so a restart prints the same ones.

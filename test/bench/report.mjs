@@ -37,8 +37,8 @@ export function buildRows(r) {
   if (at70) {
     add(
       'intake',
-      `latency p50 / p99 at 70 % of peak (${fmt(at70.requestedRate)} /s asked, ${fmt(at70.acceptedPerSecond)} /s done), ` +
-        'open loop, from when each was due',
+      `latency p50 / p99 at 70 % of peak (${fmt(at70.requestedRate)} /s asked, ` +
+        `${fmt(at70.acceptedPerSecond)} /s done), open loop, from when each was due`,
       `${fmt(at70.latencyMs.p50)} / ${fmt(at70.latencyMs.p99)} ms` +
         (at70.sendLagMaxMs == null ? '' : ` (sent at most ${fmt(at70.sendLagMaxMs)} ms late)`),
       'p99 ≤ 50 ms',

@@ -19,6 +19,7 @@ const TUNING_VARIABLE = new RegExp(
   `^(${[
     'DATABASE_POOL_SIZE', 'TRIAGE_CONCURRENCY', 'INTAKE_BATCH_', 'OUTCOME_SLICE_', 'AUDIT_SEAL_', 'AUDIT_CHECKPOINT_',
     'RECONCILE_', 'MAINTENANCE_', 'LEASE_', 'WORKER_NICE', 'UV_THREADPOOL_SIZE', 'NODE_OPTIONS', 'MALLOC_ARENA_MAX',
+    'MALLOC_MMAP_',
   ].join('|')})`,
 );
 
@@ -77,8 +78,10 @@ export class BenchSystem {
     const { privateKey } = generateKeyPairSync('ed25519');
     this.appEnv = {
       NODE_ENV: 'production',
-      // As the Dockerfiles and `npm run start:*` run the apps (docs/decisions.md, "MALLOC_ARENA_MAX").
+      // As the Dockerfiles and `npm run start:*` run the apps (docs/decisions.md, "MALLOC_ARENA_MAX",
+      // "MALLOC_MMAP_THRESHOLD_").
       MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+      MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '4194304',
       NODE_OPTIONS: process.env.NODE_OPTIONS ?? '--max-old-space-size=176',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       DATABASE_URL: this.databaseUrl,

@@ -61,6 +61,13 @@ export function buildRows(r) {
       'p99 ≤ 1 s',
       lag.lag.p99Seconds <= 1,
     );
+    if (lag.triageTransactions) {
+      add(
+        'triage',
+        'triage transactions at 50 % of peak (reports per transaction)',
+        `${fmt(lag.triageTransactions, 0)} (${fmt(lag.load.accepted / lag.triageTransactions, 1)})`,
+      );
+    }
   }
   if (r.intake?.peakDrainSeconds !== undefined) {
     add('triage', 'backlog left by the peak run cleared in', `${fmt(r.intake.peakDrainSeconds, 1)} s`);

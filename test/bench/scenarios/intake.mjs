@@ -126,11 +126,17 @@ export async function triageLag(system, from, to) {
   };
 }
 
+/**
+ * Triage transactions so far: each re-scores its case once (`version + 1`), and nothing else touches cases while
+ * only reports arrive (before the review phases).
+ */
+export async function triageTransactions(system) {
+  return Number((await system.one(`SELECT coalesce(sum(version), 0) AS n FROM cases`)).n);
+}
+
 export async function surge(system, workload, { reports, connections, drainTimeoutMs, log }) {
   log(`surge: ${reports.toLocaleString('en-US')} reports as fast as intake takes them`);
-  // Every triage transaction re-scores its case once (`version + 1`), and nothing else touches cases during a surge.
-  const rescored = async () => Number((await system.one(`SELECT coalesce(sum(version), 0) AS n FROM cases`)).n);
-  const rescoredBefore = await rescored();
+  const rescoredBefore = await triageTransactions(system);
   const from = await system.dbNow();
   const load = await fireReports(system, workload, { connections, amount: reports, title: 'surge' });
   log(
@@ -140,7 +146,7 @@ export async function surge(system, workload, { reports, connections, drainTimeo
   const outcome = await system.waitTriaged({ timeoutMs: drainTimeoutMs, intervalMs: 50 });
   const to = await system.dbNow();
   const last = await system.one(`SELECT max(triaged_at) AS at FROM reports WHERE received_at >= $1`, [from]);
-  const triageTransactions = (await rescored()) - rescoredBefore;
+  const transactions = (await triageTransactions(system)) - rescoredBefore;
   const lastAccepted = load.lastAcceptedAt ?? load.finishedAt;
   // The worker stamps triaged_at with the same machine clock the load generator reads.
   const triagedAfterLast202 = outcome.done ? Math.max(0, (last.at.getTime() - lastAccepted.getTime()) / 1000) : null;
@@ -150,7 +156,7 @@ export async function surge(system, workload, { reports, connections, drainTimeo
     untriagedAtTimeout: outcome.left,
     triagedAfterLast202Seconds: round(triagedAfterLast202, 2),
     endToEndSeconds: round((outcome.at - load.startedAt.getTime()) / 1000, 2),
-    triageTransactions,
+    triageTransactions: transactions,
     window: { from, to },
   };
 }

@@ -13,7 +13,8 @@ import { round, summarise } from './stats.mjs';
 /**
  * Sends `rate` requests per second for `duration` seconds over at most `connections` keep-alive connections;
  * `request()` returns `{ path, headers, body }` for each. Resolves with the same figures as fireReports once every
- * request has been answered (or failed), plus how late this process sent its latest request (`sendLagMaxMs`).
+ * request has been answered (or failed), plus the most this process was late sending one (`sendLagMaxMs`).
+ * `connectionErrors` counts every request that got no answer, `timeouts` those of them that timed out.
  */
 export async function firePaced(baseUrl, { rate, duration, connections, title, request, accepted = 202, onCleanup }) {
   const pool = new Pool(baseUrl, {
@@ -29,6 +30,7 @@ export async function firePaced(baseUrl, { rate, duration, connections, title, r
   const byStatus = {};
   const sampleErrors = new Map();
   let failures = 0;
+  let timeouts = 0;
   let sent = 0;
   let sendLagMaxMs = 0;
   let stopped = false;
@@ -54,6 +56,7 @@ export async function firePaced(baseUrl, { rate, duration, connections, title, r
         })
         .catch((error) => {
           failures++;
+          if (/TIMEOUT/.test(String(error?.code))) timeouts++;
           if (sampleErrors.size < 5) sampleErrors.set(String(error?.code ?? error), true);
         }),
     );
@@ -93,7 +96,7 @@ export async function firePaced(baseUrl, { rate, duration, connections, title, r
     errors: responses - acceptedCount + failures,
     byStatus,
     connectionErrors: failures,
-    timeouts: 0,
+    timeouts,
     acceptedPerSecond: round(acceptedCount / seconds, 1),
     latencyMs: { p50, p90, p99, max, mean },
     sendLagMaxMs: round(sendLagMaxMs, 1),

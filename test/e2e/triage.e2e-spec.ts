@@ -20,12 +20,17 @@ describe('triage into cases and the review list (worker running)', () => {
     return response.body as { id: string; channel: { key: string } };
   }
 
-  /** Runs a report's triage job in this process, as the worker would. */
-  const triageNow = (reportId: string) =>
+  /**
+   * Runs a report's triage job in this process, as the worker would: with the report alone, as jobs enqueued before
+   * they carried their channel, or with its channel too, as intake and the reconciler enqueue them now.
+   */
+  const triageNow = (reportId: string, channelId?: string) =>
     system.api!.get(TriageReport, { strict: false }).execute(
-      { reportId },
+      channelId === undefined ? { reportId } : { reportId, channelId },
       { actor: { id: null, role: 'system' }, requestId: 'test' },
     );
+  const channelOf = async (reportId: string): Promise<string> =>
+    (await system.sql(`SELECT channel_id FROM reports WHERE id = $1`, [reportId]))[0].channel_id;
 
   const triaged = (reportId: string) =>
     waitFor(
@@ -192,6 +197,39 @@ describe('triage into cases and the review list (worker running)', () => {
     ]);
     const [theCase] = await system.sql(`SELECT report_count FROM cases WHERE id = $1`, [caseId]);
     expect(theCase.report_count).toBe(3);
+    await system.startWorker();
+  });
+
+  it('triages a job that carries its channel the same way, without reading the report first', async () => {
+    await system.stopWorker();
+    const first = await submit({ channel: 'https://t.me/job_with_channel' });
+    const channelId = await channelOf(first.id);
+    const own = await triageNow(first.id, channelId);
+    expect(own).toMatchObject({ outcome: 'triaged', caseOpened: true, reports: 1 });
+    const caseId = (own as { caseId: string }).caseId;
+    // Run again: nothing waits, nothing is written.
+    const [{ n: eventsBefore }] = await system.sql(`SELECT count(*)::int AS n FROM audit_events`);
+    expect(await triageNow(first.id, channelId)).toEqual({ outcome: 'already-triaged', caseId });
+    // Its own report triaged already, later ones of its channel waiting: the job takes them.
+    const later = [
+      await submit({ channel: 'https://t.me/job_with_channel/2' }),
+      await submit({ channel: 'https://t.me/job_with_channel/3' }),
+    ];
+    expect(await triageNow(first.id, channelId)).toEqual({ outcome: 'already-triaged', caseId });
+    const rows = await system.sql(`SELECT status, case_id FROM reports WHERE id = ANY($1)`, [later.map((r) => r.id)]);
+    expect(rows).toEqual([
+      { status: 'triaged', case_id: caseId },
+      { status: 'triaged', case_id: caseId },
+    ]);
+    const [theCase] = await system.sql(`SELECT report_count FROM cases WHERE id = $1`, [caseId]);
+    expect(theCase.report_count).toBe(3);
+    // Two report.received and two report.triaged events since the rerun, which wrote none.
+    const [{ n: eventsAfter }] = await system.sql(`SELECT count(*)::int AS n FROM audit_events`);
+    expect(eventsAfter - eventsBefore).toBe(4);
+    // A job whose report does not exist changes nothing.
+    expect(await triageNow('00000000-0000-4000-8000-000000000000', channelId)).toEqual({ outcome: 'missing' });
+    const [{ n: eventsEnd }] = await system.sql(`SELECT count(*)::int AS n FROM audit_events`);
+    expect(eventsEnd).toBe(eventsAfter);
     await system.startWorker();
   });
 

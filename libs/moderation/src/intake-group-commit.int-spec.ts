@@ -73,6 +73,11 @@ describe('IntakeGroupCommit (real PostgreSQL and BullMQ)', () => {
 
   const apps: INestApplicationContext[] = [];
   let sql: Client;
+  /** What a report's triage job carries: the report and its channel. */
+  const jobDataOf = async (reportId: string) => {
+    const { rows } = await sql.query(`SELECT channel_id FROM reports WHERE id = $1`, [reportId]);
+    return { reportId, channelId: rows[0].channel_id as string };
+  };
   /** One statement in flight, so that everything submitted while it runs goes out together in the next one. */
   let serial: Intake;
 
@@ -185,7 +190,7 @@ describe('IntakeGroupCommit (real PostgreSQL and BullMQ)', () => {
     const withJob = answers.filter((_, i) => jobs[i] !== undefined);
     expect(withJob.map((answer) => answer.channel.key).sort()).toEqual(channels.map((c) => `telegram:${c}`).sort());
     for (const [i, job] of jobs.entries()) {
-      if (job) expect([job.data, leading[i]]).toEqual([{ reportId: ids[i] }, true]);
+      if (job) expect([job.data, leading[i]]).toEqual([await jobDataOf(ids[i]), true]);
     }
   });
 
@@ -208,13 +213,13 @@ describe('IntakeGroupCommit (real PostgreSQL and BullMQ)', () => {
     try {
       const first = await submitted('req-keep-first');
       const running = await worker.getNextJob('test-token');
-      expect(running?.data).toEqual({ reportId: first });
+      expect(running?.data).toEqual(await jobDataOf(first));
 
       const during = [await submitted('req-keep-during-1'), await submitted('req-keep-during-2')];
       expect(await triage.getWaitingCount()).toBe(0);
       await running!.moveToCompleted({ outcome: 'triaged' }, 'test-token', false);
       // The latest report that arrived while the job ran has the job that runs next.
-      expect((await triage.getJob(triageJobId(during[1])))?.data).toEqual({ reportId: during[1] });
+      expect((await triage.getJob(triageJobId(during[1])))?.data).toEqual(await jobDataOf(during[1]));
       expect(await triage.getJob(triageJobId(during[0]))).toBeUndefined();
 
       const beside = await submitted('req-keep-beside');
@@ -436,6 +441,6 @@ describe('IntakeGroupCommit (real PostgreSQL and BullMQ)', () => {
     expect(closed).toBe(false);
     release();
     await closing;
-    expect((await triage.getJob(triageJobId(answer.id)))?.data).toEqual({ reportId: answer.id });
+    expect((await triage.getJob(triageJobId(answer.id)))?.data).toEqual(await jobDataOf(answer.id));
   });
 });

@@ -23,6 +23,12 @@ export type TriageOutcome =
   | { outcome: 'already-triaged'; caseId: string | null }
   | { outcome: 'missing' };
 
+/** What one transaction did; `othersWaiting` when its own report was triaged already but others of the channel wait. */
+type BatchOutcome =
+  | Extract<TriageOutcome, { outcome: 'triaged' }>
+  | { outcome: 'already-triaged'; caseId: string | null; othersWaiting: boolean }
+  | { outcome: 'missing' };
+
 /** At most this many waiting reports of one channel are attached in one transaction. */
 const TRIAGE_BATCH = 500;
 
@@ -44,29 +50,34 @@ export class TriageReport {
     private readonly standings: ReporterStandings,
   ) {}
 
-  async execute(input: { reportId: string }, ctx: ActionContext): Promise<TriageOutcome> {
-    // Most jobs of a surge find their report already triaged with the rest of its channel's batch and nothing else
-    // of the channel waiting: one read, no transaction. A report still waiting must be in the batch read under the
-    // channel's lock below.
-    const first = await this.reportState(input.reportId);
-    if (first.outcome === 'missing') {
-      this.logger.warn(`Triage skipped: report ${input.reportId} does not exist`);
-      return first;
+  async execute(input: { reportId: string; channelId?: string }, ctx: ActionContext): Promise<TriageOutcome> {
+    // A job knows its report's channel (`triageJob`), and almost every job finds its report still waiting (since a
+    // channel has at most one waiting job, ~98 % in the bench at a steady rate and at peak): straight to the channel's
+    // lock. A job from before jobs carried the channel reads it first, and stops there when nothing of it waits.
+    let channelId = input.channelId;
+    let own: string | null = input.reportId;
+    let outcome: TriageOutcome = { outcome: 'already-triaged', caseId: null };
+    if (channelId === undefined) {
+      const first = await this.reportState(input.reportId);
+      if (first.outcome === 'missing') return this.missing(input.reportId);
+      outcome = { outcome: 'already-triaged', caseId: first.caseId };
+      if (!first.channelWaiting) return outcome;
+      channelId = first.channelId;
+      own = first.outcome === 'waiting' ? input.reportId : null;
     }
-    let outcome: TriageOutcome = { outcome: 'already-triaged', caseId: first.caseId };
-    if (!first.channelWaiting) return outcome;
     // A channel has at most one waiting triage job (`triageJob`), so the reports of later intake batches may be
     // waiting for this one, whether or not its own report still is; and a full batch may leave more. The job goes on
     // until its channel is clear, so no report is left for the reconciler.
-    let own = first.outcome === 'waiting' ? input.reportId : null;
     let ownBatch: Extract<TriageOutcome, { outcome: 'triaged' }> | null = null;
     let reports = 0;
     for (;;) {
-      const batch = await this.triageWaiting(first.channelId, own, ctx);
+      const batch = await this.triageWaiting(channelId, own, ctx);
       if (batch === null) break;
-      if (batch.outcome !== 'triaged') {
-        // Its own report was triaged by another transaction while this one waited for the channel; others may wait.
-        outcome = batch;
+      if (batch.outcome === 'missing') return this.missing(input.reportId);
+      if (batch.outcome === 'already-triaged') {
+        // Its own report was triaged by another transaction (or an earlier run of this job); others may wait.
+        outcome = { outcome: 'already-triaged', caseId: batch.caseId };
+        if (!batch.othersWaiting) break;
       } else {
         if (own !== null) ownBatch = batch;
         reports += batch.reports;
@@ -77,16 +88,21 @@ export class TriageReport {
     return ownBatch ? { ...ownBatch, reports } : outcome;
   }
 
+  private missing(reportId: string): TriageOutcome {
+    this.logger.warn(`Triage skipped: report ${reportId} does not exist`);
+    return { outcome: 'missing' };
+  }
+
   /**
    * One transaction: up to TRIAGE_BATCH waiting reports of the channel, `ownReportId` first (already triaged by
-   * another transaction: nothing is done), attached to the channel's unresolved case. Null when, without an own
-   * report, nothing was waiting.
+   * another transaction, or not a report of this channel at all: nothing is done), attached to the channel's
+   * unresolved case. Null when, without an own report, nothing was waiting.
    */
   private async triageWaiting(
     channelId: string,
     ownReportId: string | null,
     ctx: ActionContext,
-  ): Promise<TriageOutcome | null> {
+  ): Promise<BatchOutcome | null> {
     return this.db.transaction(async (manager) => {
       await lockChannelForTriage(manager, channelId);
       const reports = await manager
@@ -100,12 +116,13 @@ export class TriageReport {
         .limit(TRIAGE_BATCH)
         .getMany();
       if (reports.length === 0 && ownReportId === null) return null;
-      // Another transaction triaged this report while we waited for the channel.
+      // Another transaction triaged this report while we waited for the channel (or before the job started).
       if (ownReportId !== null && !reports.some((r) => r.id === ownReportId)) {
         const [now]: { case_id: string | null }[] = await manager.query(`SELECT case_id FROM reports WHERE id = $1`, [
           ownReportId,
         ]);
-        return { outcome: 'already-triaged', caseId: now?.case_id ?? null } as const;
+        if (!now) return { outcome: 'missing' } as const;
+        return { outcome: 'already-triaged', caseId: now.case_id, othersWaiting: reports.length > 0 } as const;
       }
 
       // The case with its reporters' standings, read before this batch is attached: one round trip.

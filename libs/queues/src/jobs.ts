@@ -1,10 +1,13 @@
 import { QueueName } from './queue-names';
 import type { TypedJob } from './queue-producer';
 
-/** Attach one acknowledged report to its channel's case. */
+/**
+ * Attach one acknowledged report to its channel's case. `channelId` (a report's channel never changes) spares the
+ * worker a read before it locks the channel; jobs enqueued before it was added carry only `reportId`.
+ */
 export interface TriageReportJob {
   name: 'triage-report';
-  data: { reportId: string };
+  data: { reportId: string; channelId?: string };
 }
 
 /** Re-enqueue reports acknowledged but still untriaged (their job was lost, or Redis was down at intake). */
@@ -87,7 +90,7 @@ export const outcomeJobId = (decisionId: string): string => `outcome-${decisionI
  */
 export function triageJob(reportId: string, channelId: string): TypedJob<QueueName.Triage> {
   return {
-    job: { name: 'triage-report', data: { reportId } },
+    job: { name: 'triage-report', data: { reportId, channelId } },
     opts: { jobId: triageJobId(reportId), deduplication: { id: `channel-${channelId}`, keepLastIfActive: true } },
   };
 }

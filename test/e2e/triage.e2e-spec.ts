@@ -184,12 +184,14 @@ describe('triage into cases and the review list (worker running)', () => {
     const first = await submit({ channel: 'https://t.me/one_job_probe' });
     const own = await triageNow(first.id);
     expect(own).toMatchObject({ outcome: 'triaged', caseOpened: true, reports: 1 });
-    const later = [
-      await submit({ channel: 'https://t.me/one_job_probe/2' }),
-      await submit({ channel: 'https://t.me/one_job_probe/3' }),
-    ];
-    const caseId = (own as { caseId: string }).caseId;
-    expect(await triageNow(first.id)).toEqual({ outcome: 'already-triaged', caseId });
+    await laterReportsTakenByRerun('https://t.me/one_job_probe', first.id, (own as { caseId: string }).caseId);
+    await system.startWorker();
+  });
+
+  /** Two more reports on the channel of `firstId`'s (triaged) report, then its job run again: it takes them. */
+  async function laterReportsTakenByRerun(channel: string, firstId: string, caseId: string, channelId?: string) {
+    const later = [await submit({ channel: `${channel}/2` }), await submit({ channel: `${channel}/3` })];
+    expect(await triageNow(firstId, channelId)).toEqual({ outcome: 'already-triaged', caseId });
     const rows = await system.sql(`SELECT status, case_id FROM reports WHERE id = ANY($1)`, [later.map((r) => r.id)]);
     expect(rows).toEqual([
       { status: 'triaged', case_id: caseId },
@@ -197,8 +199,7 @@ describe('triage into cases and the review list (worker running)', () => {
     ]);
     const [theCase] = await system.sql(`SELECT report_count FROM cases WHERE id = $1`, [caseId]);
     expect(theCase.report_count).toBe(3);
-    await system.startWorker();
-  });
+  }
 
   it('triages a job that carries its channel the same way, without reading the report first', async () => {
     await system.stopWorker();
@@ -211,18 +212,7 @@ describe('triage into cases and the review list (worker running)', () => {
     const [{ n: eventsBefore }] = await system.sql(`SELECT count(*)::int AS n FROM audit_events`);
     expect(await triageNow(first.id, channelId)).toEqual({ outcome: 'already-triaged', caseId });
     // Its own report triaged already, later ones of its channel waiting: the job takes them.
-    const later = [
-      await submit({ channel: 'https://t.me/job_with_channel/2' }),
-      await submit({ channel: 'https://t.me/job_with_channel/3' }),
-    ];
-    expect(await triageNow(first.id, channelId)).toEqual({ outcome: 'already-triaged', caseId });
-    const rows = await system.sql(`SELECT status, case_id FROM reports WHERE id = ANY($1)`, [later.map((r) => r.id)]);
-    expect(rows).toEqual([
-      { status: 'triaged', case_id: caseId },
-      { status: 'triaged', case_id: caseId },
-    ]);
-    const [theCase] = await system.sql(`SELECT report_count FROM cases WHERE id = $1`, [caseId]);
-    expect(theCase.report_count).toBe(3);
+    await laterReportsTakenByRerun('https://t.me/job_with_channel', first.id, caseId, channelId);
     // Two report.received and two report.triaged events since the rerun, which wrote none.
     const [{ n: eventsAfter }] = await system.sql(`SELECT count(*)::int AS n FROM audit_events`);
     expect(eventsAfter - eventsBefore).toBe(4);

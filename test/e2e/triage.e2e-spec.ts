@@ -199,6 +199,13 @@ describe('triage into cases and the review list (worker running)', () => {
     ]);
     const [theCase] = await system.sql(`SELECT report_count FROM cases WHERE id = $1`, [caseId]);
     expect(theCase.report_count).toBe(3);
+    // One transaction, the oldest first: its events are recorded in the order the reports arrived.
+    const events = await system.sql(
+      `SELECT target_id FROM audit_events WHERE action = 'report.triaged' AND target_id = ANY($1)
+       ORDER BY occurred_at, id`,
+      [later.map((r) => r.id)],
+    );
+    expect(events.map((e: { target_id: string }) => e.target_id)).toEqual(later.map((r) => r.id));
   }
 
   it('triages a job that carries its channel the same way, without reading the report first', async () => {

@@ -32,6 +32,64 @@ type BatchOutcome =
 /** At most this many waiting reports of one channel are attached in one transaction. */
 const TRIAGE_BATCH = 500;
 
+/** What triage reads of a waiting report. */
+type WaitingReport = Pick<
+  ReportEntity,
+  | 'id'
+  | 'channelId'
+  | 'reporterRef'
+  | 'receivedAt'
+  | 'category'
+  | 'source'
+  | 'subscribers'
+  | 'removalOrder'
+  | 'language'
+  | 'description'
+  | 'organization'
+>;
+
+/** The same, as `WAITING_JSON` gives it. */
+interface WaitingRow {
+  id: string;
+  channel_id: string;
+  reporter_ref: string;
+  received_at: string;
+  category: WaitingReport['category'];
+  source: WaitingReport['source'];
+  subscribers: number | null;
+  removal_order: boolean;
+  language: string | null;
+  description: string;
+  organization: string | null;
+}
+
+/** The channel's waiting reports (`reports_waiting`), `:reportId` first, then the oldest: a `waiting` CTE. */
+const WAITING = `SELECT r.id, r.channel_id, r.reporter_ref, r.received_at, r.category, r.source, r.subscribers,
+    r.removal_order, r.language, r.description, r.organization
+  FROM reports r WHERE r.channel_id = :channelId AND r.triaged_at IS NULL
+  ORDER BY CASE WHEN r.id = :reportId THEN 0 ELSE 1 END, r.received_at, r.id LIMIT :waitingLimit`;
+
+/** The `waiting` CTE as one JSON array, in its order. */
+const WAITING_JSON = `(SELECT coalesce(json_agg(w ORDER BY CASE WHEN w.id = :reportId THEN 0 ELSE 1 END, w.received_at,
+    w.id), '[]'::json) FROM waiting w)`;
+
+function waitingReport(w: WaitingRow): WaitingReport {
+  return {
+    id: w.id,
+    channelId: w.channel_id,
+    reporterRef: w.reporter_ref,
+    // JSON carries microseconds; Date keeps milliseconds, as the driver's own timestamptz parsing does.
+    receivedAt: new Date(w.received_at),
+    category: w.category,
+    source: w.source,
+    subscribers: w.subscribers,
+    removalOrder: w.removal_order,
+    language: w.language,
+    description: w.description,
+    organization: w.organization,
+  };
+}
+
 /**
  * Attaches a report to its channel's unresolved case (opening one when there is none), re-scores the case and
  * moves its SLA deadline, all in one transaction with `report.triaged` (and `case.opened`). Every other report of
@@ -105,16 +163,9 @@ export class TriageReport {
   ): Promise<BatchOutcome | null> {
     return this.db.transaction(async (manager) => {
       await lockChannelForTriage(manager, channelId);
-      const reports = await manager
-        .getRepository(ReportEntity)
-        .createQueryBuilder('r')
-        .where(`r.channel_id = :channelId AND r.triaged_at IS NULL`, { channelId }) // waiting: reports_waiting
-        .orderBy(`CASE WHEN r.id = :reportId THEN 0 ELSE 1 END`)
-        .addOrderBy('r.received_at')
-        .addOrderBy('r.id')
-        .setParameter('reportId', ownReportId)
-        .limit(TRIAGE_BATCH)
-        .getMany();
+      // After the lock, in a statement of its own: its snapshot holds what the lock's previous holder committed.
+      const read = await this.waitingWithCase(manager, channelId, ownReportId);
+      const reports = read.reports;
       if (reports.length === 0 && ownReportId === null) return null;
       // Another transaction triaged this report while we waited for the channel (or before the job started).
       if (ownReportId !== null && !reports.some((r) => r.id === ownReportId)) {
@@ -125,9 +176,8 @@ export class TriageReport {
         return { outcome: 'already-triaged', caseId: now.case_id, othersWaiting: reports.length > 0 } as const;
       }
 
-      // The case with its reporters' standings, read before this batch is attached: one round trip.
       const reporterRefs = reports.map((r) => r.reporterRef);
-      let found = await this.caseWithStandings(manager, channelId, reporterRefs);
+      let found = read.found;
       const caseOpened = found === null;
       const reportsDue = reports
         .map((report) => slaDueAt(report.receivedAt, report, this.config.sla))
@@ -241,6 +291,38 @@ export class TriageReport {
     };
   }
 
+  /**
+   * The channel's waiting reports and its unresolved case, if any, with the columns of
+   * ReporterStandings.joiningColumns for those reports (their standings read before they are attached): one statement.
+   */
+  private async waitingWithCase(
+    manager: EntityManager,
+    channelId: string,
+    ownReportId: string | null,
+  ): Promise<{ reports: WaitingReport[]; found: { theCase: CaseEntity; standings: JoiningColumns } | null }> {
+    const params = { channelId, reportId: ownReportId, waitingLimit: TRIAGE_BATCH };
+    const { entities, raw } = await manager
+      .getRepository(CaseEntity)
+      .createQueryBuilder('c')
+      .addCommonTableExpression(WAITING, 'waiting')
+      .addSelect(WAITING_JSON, 'waiting')
+      .addSelect(this.standings.joiningColumns('c.id', '(SELECT array_agg(w.reporter_ref) FROM waiting w)'))
+      .where('c.channel_id = :channelId')
+      .andWhere('c.status IN (:...statuses)', { statuses: UNRESOLVED_CASE_STATUSES })
+      .setParameters(params)
+      .getRawAndEntities<JoiningColumns & { waiting: WaitingRow[] }>();
+    if (entities.length > 0) {
+      return { reports: raw[0].waiting.map(waitingReport), found: { theCase: entities[0], standings: raw[0] } };
+    }
+    // No unresolved case (a new channel, or its last case decided): the reports alone.
+    const [query, values] = manager.connection.driver.escapeQueryWithParameters(
+      `WITH waiting AS (${WAITING}) SELECT ${WAITING_JSON} AS waiting`,
+      params,
+    );
+    const [row]: { waiting: WaitingRow[] }[] = await manager.query(query, values);
+    return { reports: row.waiting.map(waitingReport), found: null };
+  }
+
   /** The channel's unresolved case, if any, and the columns of ReporterStandings.joiningColumns for it. */
   private async caseWithStandings(
     manager: EntityManager,
@@ -258,7 +340,7 @@ export class TriageReport {
     return entities.length === 0 ? null : { theCase: entities[0], standings: raw[0] };
   }
 
-  private async openCase(manager: EntityManager, report: ReportEntity, due: Date): Promise<void> {
+  private async openCase(manager: EntityManager, report: WaitingReport, due: Date): Promise<void> {
     await manager.query(
       `INSERT INTO cases (channel_id, status, top_category, sla_due_at, previous_case_id, opened_at)
        VALUES ($1, 'open', $2, $3,

@@ -1,4 +1,4 @@
-import { lockChannelForTriage } from '@vigil/moderation';
+import { lockChannelForTriage, TriageReport } from '@vigil/moderation';
 import { DataSource } from 'typeorm';
 import { reportBody, TestSystem } from '../support/test-system';
 
@@ -31,5 +31,71 @@ describe('lock contention between intake and triage', () => {
     expect(outcome).toMatchObject({ status: 202 });
     const [{ count }] = await system.sql(`SELECT count(*)::int AS count FROM reports WHERE channel_id = $1`, [channelId]);
     expect(count).toBe(2);
+  });
+
+  const pause = (ms: number) => new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), ms).unref());
+  const channelOf = async (reportId: string): Promise<string> =>
+    (await system.sql(`SELECT channel_id FROM reports WHERE id = $1`, [reportId]))[0].channel_id;
+
+  it('lets one triage transaction at a time hold a channel, and others hold other channels meanwhile', async () => {
+    const [one, other] = await Promise.all(
+      ['https://t.me/serialised_one', 'https://t.me/serialised_other'].map(async (channel) => {
+        const response = await system.request('POST', '/v1/reports', { body: reportBody({ channel }) });
+        return channelOf(response.body.id);
+      }),
+    );
+    const db = system.api!.get(DataSource, { strict: false });
+    const holding: string[] = [];
+    const hold = (channelId: string, name: string) =>
+      db.transaction(async (manager) => {
+        await lockChannelForTriage(manager, channelId);
+        holding.push(name);
+      });
+    let release!: () => void;
+    const first = db.transaction(async (manager) => {
+      await lockChannelForTriage(manager, one);
+      holding.push('first');
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    while (!holding.includes('first')) await pause(10);
+    await hold(other, 'other channel');
+    const second = hold(one, 'second');
+    expect(await Promise.race([second.then(() => 'done'), pause(500)])).toBe('waiting');
+    release();
+    await Promise.all([first, second]);
+    expect(holding).toEqual(['first', 'other channel', 'second']);
+  });
+
+  it('lets a takedown through while a triage transaction holds the channel, and that triage then takes the case', async () => {
+    const moderator = (await system.staff(['moderator'])).token;
+    const report = await system.request('POST', '/v1/reports', { body: reportBody({ channel: 'https://t.me/taken_down_in_triage' }) });
+    const channelId = await channelOf(report.body.id);
+    const triaged = await system.api!.get(TriageReport, { strict: false }).execute(
+      { reportId: report.body.id, channelId },
+      { actor: { id: null, role: 'system' }, requestId: 'test' },
+    );
+    const caseId = (triaged as { caseId: string }).caseId;
+    expect((await system.request('POST', `/v1/cases/${caseId}/claim`, { token: moderator })).status).toBe(200);
+
+    const db = system.api!.get(DataSource, { strict: false });
+    const answered = await db.transaction(async (manager) => {
+      // What a triage transaction does: its channel's lock, then (reading the case) the case's row lock. The takedown
+      // locks the case, then updates the channel's row: were triage's lock that row, each would wait for the other.
+      await lockChannelForTriage(manager, channelId);
+      const deciding = system.request('POST', `/v1/cases/${caseId}/decisions`, {
+        token: moderator,
+        body: { action: 'takedown', policy: 'TVEC-1', reason: 'Distributes claims of responsibility for attacks.' },
+      });
+      const first = await Promise.race([deciding, pause(3000)]);
+      await manager.query(`SELECT 1 FROM cases WHERE id = $1 FOR NO KEY UPDATE`, [caseId]);
+      return first;
+    });
+    expect(answered).toMatchObject({ status: 201 });
+    const [row] = await system.sql(
+      `SELECT c.status AS case_status, ch.status AS channel_status FROM cases c JOIN channels ch ON ch.id = c.channel_id
+       WHERE c.id = $1`,
+      [caseId],
+    );
+    expect(row).toEqual({ case_status: 'decided', channel_status: 'actioned' });
   });
 });

@@ -3,9 +3,9 @@ import { DomainError } from '@vigil/domain';
 import type { EntityManager } from 'typeorm';
 
 // Row locks here are FOR NO KEY UPDATE, never FOR UPDATE: they exclude each other just the same, but not the
-// KEY SHARE lock that a foreign-key check takes on the referenced row. With FOR UPDATE, every report inserted for a
-// channel (reports.channel_id) waited for the triage transaction holding that channel, and every report attached to
-// a case (reports.case_id) for the claim or decision holding the case. No code changes these rows' keys.
+// KEY SHARE lock that a foreign-key check takes on the referenced row. With FOR UPDATE, every report attached to a
+// case (reports.case_id) waited for the claim or decision holding the case (and, while triage locked the channel's
+// row, every report inserted for a channel for the triage holding it). No code changes these rows' keys.
 
 /** Loads a case for update inside the caller's transaction; NOT_FOUND when there is none. */
 export async function lockCase(manager: EntityManager, caseId: string): Promise<CaseEntity> {
@@ -21,9 +21,25 @@ export async function lockCaseRow(manager: EntityManager, caseId: string): Promi
   await manager.query(`SELECT 1 FROM cases WHERE id = $1 FOR NO KEY UPDATE`, [caseId]);
 }
 
-/** Serialises triage per channel (two transactions on one channel must not both open a case); intake goes on. */
+/** The space of triage's advisory locks (two-int form; the audit's is AUDIT_LOCK_SPACE). */
+export const TRIAGE_LOCK_SPACE = 0x56475443; // "VGTC"
+
+/**
+ * Serialises triage per channel (two transactions on one channel must not both open a case) with an advisory lock
+ * held to the end of the transaction, keyed by the channel id's first 32 bits (random in a v4 uuid; two channels that
+ * share them only take turns). Not the channel's row: a takedown locks its case, then updates the channel row, while
+ * triage holds the channel, then locks its case; with the row as triage's lock the two could deadlock, and Postgres
+ * broke the tie after `deadlock_timeout` by failing one of them, the moderator's decision or the triage. Intake goes on
+ * either way.
+ */
 export async function lockChannelForTriage(manager: EntityManager, channelId: string): Promise<void> {
-  await manager.query(`SELECT id FROM channels WHERE id = $1 FOR NO KEY UPDATE`, [channelId]);
+  await manager.query(`SELECT pg_advisory_xact_lock($1, $2)`, [TRIAGE_LOCK_SPACE, triageLockKey(channelId)]);
+}
+
+function triageLockKey(channelId: string): number {
+  const key = Number.parseInt(channelId.slice(0, 8), 16);
+  if (!/^[0-9a-f]{8}-/i.test(channelId) || !Number.isFinite(key)) throw new Error(`not a channel id: ${channelId}`);
+  return key | 0;
 }
 
 export function holdsLease(theCase: CaseEntity, userId: string | null, now = new Date()): boolean {

@@ -94,7 +94,7 @@ function waitingReport(w: WaitingRow): WaitingReport {
  * Attaches a report to its channel's unresolved case (opening one when there is none), re-scores the case and
  * moves its SLA deadline, all in one transaction with `report.triaged` (and `case.opened`). Every other report of
  * the same channel still waiting is attached in the same transaction: in a surge the reports on a hot channel queue
- * up behind its row lock, and re-scoring the case once for all of them is what lets triage keep up with intake.
+ * up behind its lock, and re-scoring the case once for all of them is what lets triage keep up with intake.
  * Their own jobs then find them triaged and change nothing — as does running a job twice.
  */
 @Injectable()

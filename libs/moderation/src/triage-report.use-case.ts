@@ -294,6 +294,10 @@ export class TriageReport {
   /**
    * The channel's waiting reports and its unresolved case, if any, with the columns of
    * ReporterStandings.joiningColumns for those reports (their standings read before they are attached): one statement.
+   * The case stays locked until the transaction ends: a decision on it waits for the reports to be attached (they are
+   * then part of what it decides), and one that committed first leaves the case resolved, so that this read finds no
+   * case and a new one is opened. Without the lock a decision could commit between this read and the write, and the
+   * reports were attached to a case already decided, even after its outcome had been applied.
    */
   private async waitingWithCase(
     manager: EntityManager,
@@ -310,6 +314,7 @@ export class TriageReport {
       .where('c.channel_id = :channelId')
       .andWhere('c.status IN (:...statuses)', { statuses: UNRESOLVED_CASE_STATUSES })
       .setParameters(params)
+      .setLock('for_no_key_update', undefined, ['c'])
       .getRawAndEntities<JoiningColumns & { waiting: WaitingRow[] }>();
     if (entities.length > 0) {
       return { reports: raw[0].waiting.map(waitingReport), found: { theCase: entities[0], standings: raw[0] } };

@@ -277,6 +277,51 @@ describe('triage into cases and the review list (worker running)', () => {
     await system.startWorker();
   });
 
+  it("commits triage without waiting for the WAL flush, and leaves the connection's later commits synchronous", async () => {
+    await system.stopWorker();
+    // A deferred constraint trigger runs at COMMIT, inside the committing transaction: it records the commit mode
+    // of every transaction that wrote a report.
+    await system.sql(`CREATE TABLE commit_modes (report_id uuid, op text, mode text)`);
+    await system.sql(`CREATE FUNCTION record_commit_mode() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO commit_modes VALUES (NEW.id, TG_OP, current_setting('synchronous_commit'));
+        RETURN NULL;
+      END $$`);
+    await system.sql(`CREATE CONSTRAINT TRIGGER record_commit_mode AFTER INSERT OR UPDATE ON reports
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION record_commit_mode()`);
+    try {
+      const report = await submit({ channel: 'https://t.me/commit_mode_probe' });
+      const outcome = await triageNow(report.id, await channelOf(report.id));
+      expect(outcome).toMatchObject({ outcome: 'triaged', reports: 1 });
+      // Intake's commit waits for the flush (a 202 means committed); triage's does not.
+      expect(await system.sql(`SELECT op, mode FROM commit_modes WHERE report_id = $1 ORDER BY op`, [report.id])).toEqual([
+        { op: 'INSERT', mode: 'on' },
+        { op: 'UPDATE', mode: 'off' },
+      ]);
+      // The setting was the transaction's alone: every connection of the pool triage ran on commits synchronously.
+      const db = system.api!.get(DataSource, { strict: false });
+      const pool = (db.driver as unknown as { master: { totalCount: number } }).master;
+      const runners = await Promise.all(
+        Array.from({ length: pool.totalCount }, async () => {
+          const runner = db.createQueryRunner();
+          await runner.connect();
+          return runner;
+        }),
+      );
+      try {
+        const modes = await Promise.all(runners.map((r) => r.query(`SHOW synchronous_commit`)));
+        expect(modes.map(([row]) => row.synchronous_commit)).toEqual(runners.map(() => 'on'));
+      } finally {
+        await Promise.all(runners.map((r) => r.release()));
+      }
+    } finally {
+      await system.sql(`DROP TRIGGER record_commit_mode ON reports`);
+      await system.sql(`DROP FUNCTION record_commit_mode()`);
+      await system.sql(`DROP TABLE commit_modes`);
+      await system.startWorker();
+    }
+  });
+
   it('gives the worker one database connection per triage job on top of DATABASE_POOL_SIZE', () => {
     // A triage job holds its connection while it waits for a hot channel: those must not starve the sealer.
     const options = system.worker!.get(DataSource, { strict: false }).options as { poolSize?: number; extra?: { max?: number } };

@@ -32,6 +32,15 @@ type BatchOutcome =
 /** At most this many waiting reports of one channel are attached in one transaction. */
 const TRIAGE_BATCH = 500;
 
+/**
+ * Makes the transaction's COMMIT return before its WAL is flushed to disk (`SET LOCAL synchronous_commit = off`, as a
+ * function so that it rides in a statement already sent). Safe for triage alone: it writes nothing that was
+ * acknowledged to anyone; a crash of Postgres can lose at most the last few hundred milliseconds of triage, leaving
+ * those reports untriaged (atomically, their audit events with them) for the reconciler to queue again; and any
+ * synchronous commit that read them (a claim, a decision, a seal) flushes the WAL past them first.
+ */
+const TRIAGE_COMMIT = `set_config('synchronous_commit', 'off', true)`;
+
 /** What triage reads of a waiting report. */
 type WaitingReport = Pick<
   ReportEntity,
@@ -240,7 +249,9 @@ export class TriageReport {
         })),
       ];
 
-      // The reports attached, the case re-scored and every event recorded: one statement, one round trip.
+      // The reports attached, the case re-scored and every event recorded: one statement, one round trip. Its
+      // COMMIT does not wait for the WAL flush (TRIAGE_COMMIT): the reports are safely in already, and a triage that
+      // a crash of Postgres loses is redone by the reconciler.
       const params: unknown[] = [];
       const p = (value: unknown) => `$${params.push(value)}`;
       const attach = `UPDATE reports r SET case_id = ${p(theCase.id)}, status = 'triaged', triaged_at = now(),
@@ -259,7 +270,7 @@ export class TriageReport {
       const [written]: { attached: number; rescored: number }[] = await manager.query(
         `WITH attached AS (${attach}), rescored AS (${rescore}), recorded AS (${record} RETURNING 1)
          SELECT (SELECT count(*) FROM attached)::int AS attached, (SELECT count(*) FROM rescored)::int AS rescored,
-                (SELECT count(*) FROM recorded)::int AS recorded`,
+                (SELECT count(*) FROM recorded)::int AS recorded, ${TRIAGE_COMMIT} AS commit_mode`,
         params,
       );
       if (written.attached !== reports.length || written.rescored !== 1) {

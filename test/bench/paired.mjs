@@ -1,9 +1,10 @@
 // Paired comparison of two builds on this machine, for changes smaller than the noise between full runs.
-//   node test/bench/paired.mjs <checkout A> <checkout B> [rounds=3] [--review [--review-intake=SECONDS]]
+//   node test/bench/paired.mjs <checkout A> <checkout B> [rounds=3] [--rate=N] [--review [--review-intake=SECONDS]]
 // Each checkout must be built (`npm run build` there). Rounds alternate A, B, A, B…, each on a fresh system (its own
 // database and queue prefix, removed afterwards, as `npm run bench` does), so drift in the VM's speed hits both.
-// Per system: warm-up, 8 s on one connection, 12 s at 450 reports/s (triage lag of those reports), 15 s of peak
-// intake on 32 connections, then the seconds until the worker has triaged everything. One JSON line per system.
+// Per system: warm-up, 8 s on one connection, 12 s at 450 reports/s or --rate=N, open loop (intake latency and the
+// triage lag of those reports), 15 s of peak intake on 32 connections, then the seconds until the worker has triaged
+// everything. One JSON line per system.
 // With --review, instead: 20 s (or SECONDS) of peak intake (the cases, hot ones among them), triaged, then 8
 // moderator accounts and the bench's paced review (50 loops reading each case 1–3 s) for 20 s: claim and decision
 // latency.
@@ -14,32 +15,41 @@ import { stealMeter } from './lib/probe.mjs';
 const reviewMode = process.argv.includes('--review');
 const intakeArg = process.argv.find((arg) => arg.startsWith('--review-intake='));
 const reviewIntakeSeconds = intakeArg ? Number(intakeArg.split('=')[1]) : 20;
-const [rootA, rootB, rounds = '3'] = process.argv.slice(2).filter((arg) => !arg.startsWith('--review'));
-if (!rootA || !rootB) {
-  console.error('usage: node test/bench/paired.mjs <checkout A> <checkout B> [rounds] [--review [--review-intake=S]]');
+const rateArg = process.argv.find((arg) => arg.startsWith('--rate='));
+const pacedRate = rateArg ? Number(rateArg.split('=')[1]) : 450;
+const [rootA, rootB, rounds = '3'] = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+if (!rootA || !rootB || !(pacedRate > 0)) {
+  console.error('usage: node test/bench/paired.mjs <checkout A> <checkout B> [rounds] [--rate=N] [--review [--review-intake=S]]');
   process.exit(2);
 }
 const quiet = () => undefined;
 
-/** Warm-up, one connection, 450/s (its triage lag), then peak intake and the drain after it. */
-async function intakeRound({ system, workload, scenarios: { fireReports, drain, triageLag } }) {
+/** Warm-up, one connection, the paced rate (its triage lag), then peak intake and the drain after it. */
+async function intakeRound({ system, workload, scenarios: { fireReports, drain, triageLag, triageTransactions } }) {
   await fireReports(system, workload, { connections: 8, duration: 4, title: 'warm-up' });
   await drain(system, { timeoutMs: 60_000, log: quiet, what: 'warm-up' });
   const one = await fireReports(system, workload, { connections: 1, duration: 8, title: 'one connection' });
   await drain(system, { timeoutMs: 60_000, log: quiet, what: 'one connection' });
+  const transactionsBefore = await triageTransactions(system);
   const paced = await fireReports(system, workload, {
     connections: 32,
     duration: 12,
-    overallRate: 450,
-    title: '450/s',
+    overallRate: pacedRate,
+    title: `${pacedRate}/s`,
   });
-  await drain(system, { timeoutMs: 60_000, log: quiet, what: '450/s' });
+  await drain(system, { timeoutMs: 60_000, log: quiet, what: `${pacedRate}/s` });
   const lag = await triageLag(system, paced.startedAt, paced.finishedAt);
+  const transactions = (await triageTransactions(system)) - transactionsBefore;
   const peak = await fireReports(system, workload, { connections: 32, duration: 15, title: 'peak' });
   const drained = await drain(system, { timeoutMs: 120_000, log: quiet, what: 'peak' });
   return {
     oneConnection: { perSecond: one.acceptedPerSecond, latencyMs: one.latencyMs },
-    at450: { latencyMs: paced.latencyMs, triageLagSeconds: lag },
+    paced: {
+      rate: pacedRate,
+      latencyMs: paced.latencyMs,
+      triageLagSeconds: lag,
+      reportsPerTriageTransaction: Math.round((paced.accepted / transactions) * 100) / 100,
+    },
     peak: { perSecond: peak.acceptedPerSecond, latencyMs: peak.latencyMs, drainSeconds: drained.seconds },
     errors: one.errors + paced.errors + peak.errors,
   };

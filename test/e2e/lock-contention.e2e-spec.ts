@@ -1,4 +1,4 @@
-import { lockChannelForTriage, TriageReport } from '@vigil/moderation';
+import { inTriageTransaction, TriageReport } from '@vigil/moderation';
 import { DataSource } from 'typeorm';
 import { reportBody, TestSystem } from '../support/test-system';
 
@@ -19,8 +19,7 @@ describe('lock contention between intake and triage', () => {
     const [{ channel_id: channelId }] = await system.sql(`SELECT channel_id FROM reports WHERE id = $1`, [first.body.id]);
 
     const db = system.api!.get(DataSource, { strict: false });
-    const outcome = await db.transaction(async (manager) => {
-      await lockChannelForTriage(manager, channelId);
+    const outcome = await inTriageTransaction(db, channelId, async () => {
       // The report's foreign key to the channel is checked with a KEY SHARE lock on the channel row: a triage lock
       // that conflicts with it makes this request wait until the transaction ends, i.e. past the 3 s below.
       const blocked = new Promise<'blocked'>((resolve) => setTimeout(() => resolve('blocked'), 3000).unref());
@@ -47,13 +46,11 @@ describe('lock contention between intake and triage', () => {
     const db = system.api!.get(DataSource, { strict: false });
     const holding: string[] = [];
     const hold = (channelId: string, name: string) =>
-      db.transaction(async (manager) => {
-        await lockChannelForTriage(manager, channelId);
+      inTriageTransaction(db, channelId, async () => {
         holding.push(name);
       });
     let release!: () => void;
-    const first = db.transaction(async (manager) => {
-      await lockChannelForTriage(manager, one);
+    const first = inTriageTransaction(db, one, async () => {
       holding.push('first');
       await new Promise<void>((resolve) => (release = resolve));
     });
@@ -64,6 +61,25 @@ describe('lock contention between intake and triage', () => {
     release();
     await Promise.all([first, second]);
     expect(holding).toEqual(['first', 'other channel', 'second']);
+  });
+
+  it('rolls a triage transaction back when its work fails: nothing written, the channel free, no connection left in it', async () => {
+    const report = await system.request('POST', '/v1/reports', { body: reportBody({ channel: 'https://t.me/failed_triage' }) });
+    const channelId = await channelOf(report.body.id);
+    const db = system.api!.get(DataSource, { strict: false });
+    const failing = inTriageTransaction(db, channelId, async (manager) => {
+      await manager.query(`UPDATE channels SET title = 'written by the failed work' WHERE id = $1`, [channelId]);
+      throw new Error('the work failed');
+    });
+    await expect(failing).rejects.toThrow('the work failed');
+    const [{ n }] = await system.sql(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+    );
+    expect(n).toBe(0);
+    expect(await Promise.race([inTriageTransaction(db, channelId, async () => 'held'), pause(2000)])).toBe('held');
+    // Checked after another transaction has had a connection of the pool (and committed), so the write is gone.
+    const [row] = await system.sql(`SELECT title FROM channels WHERE id = $1`, [channelId]);
+    expect(row.title).not.toBe('written by the failed work');
   });
 
   it('lets a takedown through while a triage transaction holds the channel, and that triage then takes the case', async () => {
@@ -78,10 +94,9 @@ describe('lock contention between intake and triage', () => {
     expect((await system.request('POST', `/v1/cases/${caseId}/claim`, { token: moderator })).status).toBe(200);
 
     const db = system.api!.get(DataSource, { strict: false });
-    const answered = await db.transaction(async (manager) => {
+    const answered = await inTriageTransaction(db, channelId, async (manager) => {
       // What a triage transaction does: its channel's lock, then (reading the case) the case's row lock. The takedown
       // locks the case, then updates the channel's row: were triage's lock that row, each would wait for the other.
-      await lockChannelForTriage(manager, channelId);
       const deciding = system.request('POST', `/v1/cases/${caseId}/decisions`, {
         token: moderator,
         body: { action: 'takedown', policy: 'TVEC-1', reason: 'Distributes claims of responsibility for attacks.' },

@@ -1,6 +1,6 @@
 import { CaseEntity } from '@vigil/database';
 import { DomainError } from '@vigil/domain';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 // Row locks here are FOR NO KEY UPDATE, never FOR UPDATE: they exclude each other just the same, but not the
 // KEY SHARE lock that a foreign-key check takes on the referenced row. With FOR UPDATE, every report attached to a
@@ -25,15 +25,42 @@ export async function lockCaseRow(manager: EntityManager, caseId: string): Promi
 export const TRIAGE_LOCK_SPACE = 0x56475443; // "VGTC"
 
 /**
- * Serialises triage per channel (two transactions on one channel must not both open a case) with an advisory lock
- * held to the end of the transaction, keyed by the channel id's first 32 bits (random in a v4 uuid; two channels that
- * share them only take turns). Not the channel's row: a takedown locks its case, then updates the channel row, while
- * triage holds the channel, then locks its case; with the row as triage's lock the two could deadlock, and Postgres
- * broke the tie after `deadlock_timeout` by failing one of them, the moderator's decision or the triage. Intake goes on
- * either way.
+ * Runs `work` in a transaction that holds the channel for triage. Serialises triage per channel (two transactions on
+ * one channel must not both open a case) with an advisory lock held to the end of the transaction, keyed by the
+ * channel id's first 32 bits (random in a v4 uuid; two channels that share them only take turns). Not the channel's
+ * row: a takedown locks its case, then updates the channel row, while triage holds the channel, then locks its case;
+ * with the row as triage's lock the two could deadlock, and Postgres broke the tie after `deadlock_timeout` by failing
+ * one of them, the moderator's decision or the triage. Intake goes on either way.
+ *
+ * BEGIN and the lock go to Postgres as one message (the simple query protocol takes several statements; the text
+ * holds two integers and nothing else): a round trip less on every triage transaction than BEGIN, then the lock.
  */
-export async function lockChannelForTriage(manager: EntityManager, channelId: string): Promise<void> {
-  await manager.query(`SELECT pg_advisory_xact_lock($1, $2)`, [TRIAGE_LOCK_SPACE, triageLockKey(channelId)]);
+export async function inTriageTransaction<T>(
+  db: DataSource,
+  channelId: string,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
+  const begin = `BEGIN; SELECT pg_advisory_xact_lock(${TRIAGE_LOCK_SPACE}, ${triageLockKey(channelId)})`;
+  const runner = db.createQueryRunner();
+  // Said to TypeORM too, so that nothing run through the runner's manager opens (and commits) a transaction of its own.
+  const state = runner as { isTransactionActive: boolean };
+  try {
+    const client = (await runner.connect()) as { query(text: string): Promise<unknown> };
+    try {
+      await client.query(begin);
+      state.isTransactionActive = true;
+      const result = await work(runner.manager);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      // Also after a failed COMMIT (Postgres has ended the transaction then; this only warns).
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    state.isTransactionActive = false;
+    await runner.release();
+  }
 }
 
 function triageLockKey(channelId: string): number {

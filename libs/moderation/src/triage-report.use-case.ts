@@ -16,7 +16,7 @@ import {
 } from '@vigil/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import { JoiningColumns, ReporterStandings } from './reporter-standings';
-import { lockChannelForTriage } from './case-lock';
+import { inTriageTransaction } from './case-lock';
 
 export type TriageOutcome =
   | { outcome: 'triaged'; caseId: string; caseOpened: boolean; priority: number; reports: number }
@@ -170,8 +170,7 @@ export class TriageReport {
     ownReportId: string | null,
     ctx: ActionContext,
   ): Promise<BatchOutcome | null> {
-    return this.db.transaction(async (manager) => {
-      await lockChannelForTriage(manager, channelId);
+    return inTriageTransaction(this.db, channelId, async (manager) => {
       // After the lock, in a statement of its own: its snapshot holds what the lock's previous holder committed.
       const read = await this.waitingWithCase(manager, channelId, ownReportId);
       const reports = read.reports;

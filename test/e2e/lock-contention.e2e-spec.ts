@@ -1,116 +1,206 @@
-import { inTriageTransaction, TriageReport } from '@vigil/moderation';
-import { DataSource } from 'typeorm';
+import { TriageReport } from '@vigil/moderation';
+import { DataSource, QueryRunner } from 'typeorm';
 import { reportBody, TestSystem } from '../support/test-system';
 
-// In a surge the hottest channel is being triaged nearly all the time; intake on it must not wait for that.
-describe('lock contention between intake and triage', () => {
+// In a surge the hottest channel is being triaged nearly all the time, and moderators decide its case meanwhile:
+// intake on it must not wait for triage, and triage and decisions on it must neither deadlock nor lose a report.
+describe('contention between intake, triage and decisions on one channel', () => {
   let system: TestSystem;
+  let moderator: string;
 
   beforeAll(async () => {
     system = await TestSystem.create();
-    await system.startApi(); // no worker: nothing but this test holds a lock
+    await system.startApi(); // no worker: triage runs here, when the test says
+    moderator = (await system.staff(['moderator'])).token;
   });
   afterAll(() => system.stop());
 
-  it('accepts a report on a channel while a triage transaction holds that channel', async () => {
-    const channel = 'https://t.me/contended_channel';
-    const first = await system.request('POST', '/v1/reports', { body: reportBody({ channel }) });
-    expect(first.status).toBe(202);
-    const [{ channel_id: channelId }] = await system.sql(`SELECT channel_id FROM reports WHERE id = $1`, [first.body.id]);
-
-    const db = system.api!.get(DataSource, { strict: false });
-    const outcome = await inTriageTransaction(db, channelId, async () => {
-      // The report's foreign key to the channel is checked with a KEY SHARE lock on the channel row: a triage lock
-      // that conflicts with it makes this request wait until the transaction ends, i.e. past the 3 s below.
-      const blocked = new Promise<'blocked'>((resolve) => setTimeout(() => resolve('blocked'), 3000).unref());
-      return Promise.race([system.request('POST', '/v1/reports', { body: reportBody({ channel }) }), blocked]);
-    });
-
-    expect(outcome).not.toBe('blocked');
-    expect(outcome).toMatchObject({ status: 202 });
-    const [{ count }] = await system.sql(`SELECT count(*)::int AS count FROM reports WHERE channel_id = $1`, [channelId]);
-    expect(count).toBe(2);
-  });
-
   const pause = (ms: number) => new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), ms).unref());
+  const submit = async (channel: string) => {
+    const response = await system.request('POST', '/v1/reports', { body: reportBody({ channel }) });
+    expect(response.status).toBe(202);
+    return response.body.id as string;
+  };
   const channelOf = async (reportId: string): Promise<string> =>
     (await system.sql(`SELECT channel_id FROM reports WHERE id = $1`, [reportId]))[0].channel_id;
-
-  it('lets one triage transaction at a time hold a channel, and others hold other channels meanwhile', async () => {
-    const [one, other] = await Promise.all(
-      ['https://t.me/serialised_one', 'https://t.me/serialised_other'].map(async (channel) => {
-        const response = await system.request('POST', '/v1/reports', { body: reportBody({ channel }) });
-        return channelOf(response.body.id);
-      }),
-    );
-    const db = system.api!.get(DataSource, { strict: false });
-    const holding: string[] = [];
-    const hold = (channelId: string, name: string) =>
-      inTriageTransaction(db, channelId, async () => {
-        holding.push(name);
-      });
-    let release!: () => void;
-    const first = inTriageTransaction(db, one, async () => {
-      holding.push('first');
-      await new Promise<void>((resolve) => (release = resolve));
-    });
-    while (!holding.includes('first')) await pause(10);
-    await hold(other, 'other channel');
-    const second = hold(one, 'second');
-    expect(await Promise.race([second.then(() => 'done'), pause(500)])).toBe('waiting');
-    release();
-    await Promise.all([first, second]);
-    expect(holding).toEqual(['first', 'other channel', 'second']);
-  });
-
-  it('rolls a triage transaction back when its work fails: nothing written, the channel free, no connection left in it', async () => {
-    const report = await system.request('POST', '/v1/reports', { body: reportBody({ channel: 'https://t.me/failed_triage' }) });
-    const channelId = await channelOf(report.body.id);
-    const db = system.api!.get(DataSource, { strict: false });
-    const failing = inTriageTransaction(db, channelId, async (manager) => {
-      await manager.query(`UPDATE channels SET title = 'written by the failed work' WHERE id = $1`, [channelId]);
-      throw new Error('the work failed');
-    });
-    await expect(failing).rejects.toThrow('the work failed');
-    const [{ n }] = await system.sql(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
-    );
-    expect(n).toBe(0);
-    expect(await Promise.race([inTriageTransaction(db, channelId, async () => 'held'), pause(2000)])).toBe('held');
-    // Checked after another transaction has had a connection of the pool (and committed), so the write is gone.
-    const [row] = await system.sql(`SELECT title FROM channels WHERE id = $1`, [channelId]);
-    expect(row.title).not.toBe('written by the failed work');
-  });
-
-  it('lets a takedown through while a triage transaction holds the channel, and that triage then takes the case', async () => {
-    const moderator = (await system.staff(['moderator'])).token;
-    const report = await system.request('POST', '/v1/reports', { body: reportBody({ channel: 'https://t.me/taken_down_in_triage' }) });
-    const channelId = await channelOf(report.body.id);
-    const triaged = await system.api!.get(TriageReport, { strict: false }).execute(
-      { reportId: report.body.id, channelId },
+  const triage = (reportId: string, channelId: string) =>
+    system.api!.get(TriageReport, { strict: false }).execute(
+      { reportId, channelId },
       { actor: { id: null, role: 'system' }, requestId: 'test' },
     );
-    const caseId = (triaged as { caseId: string }).caseId;
-    expect((await system.request('POST', `/v1/cases/${caseId}/claim`, { token: moderator })).status).toBe(200);
+  const lockWaiters = async () =>
+    (
+      await system.sql(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      )
+    )[0].n as number;
 
-    const db = system.api!.get(DataSource, { strict: false });
-    const answered = await inTriageTransaction(db, channelId, async (manager) => {
-      // What a triage transaction does: its channel's lock, then (reading the case) the case's row lock. The takedown
-      // locks the case, then updates the channel's row: were triage's lock that row, each would wait for the other.
-      const deciding = system.request('POST', `/v1/cases/${caseId}/decisions`, {
+  /** Another session's transaction holding `sql`'s row locks until `release`. */
+  async function holding(sql: string, params: unknown[]): Promise<{ release: () => Promise<void> }> {
+    const runner: QueryRunner = system.api!.get(DataSource, { strict: false }).createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    await runner.query(sql, params);
+    return {
+      release: async () => {
+        await runner.rollbackTransaction();
+        await runner.release();
+      },
+    };
+  }
+
+  /** A channel with a triaged, claimed case and one more report waiting. */
+  async function claimedCaseWithWaitingReport(channel: string) {
+    const first = await submit(channel);
+    const channelId = await channelOf(first);
+    const { caseId } = (await triage(first, channelId)) as { caseId: string };
+    expect((await system.request('POST', `/v1/cases/${caseId}/claim`, { token: moderator })).status).toBe(200);
+    const waiting = await submit(`${channel}/2`);
+    return { channelId, caseId, waiting };
+  }
+
+  it('accepts a report on a channel while a triage of that channel waits in its write', async () => {
+    const { channelId, waiting } = await claimedCaseWithWaitingReport('https://t.me/contended_channel');
+    const blocker = await holding(`SELECT 1 FROM reports WHERE id = $1 FOR UPDATE`, [waiting]);
+    let triaging: ReturnType<typeof triage> | undefined;
+    try {
+      triaging = triage(waiting, channelId);
+      await expect(waitForLockWaiters(1)).resolves.toBe(true);
+      // The report's foreign key to the channel is checked with a KEY SHARE lock on the channel row, and nothing
+      // triage does conflicts with it: this request does not wait for the triage.
+      const answered = await Promise.race([
+        system.request('POST', '/v1/reports', { body: reportBody({ channel: 'https://t.me/contended_channel/3' }) }),
+        pause(3000),
+      ]);
+      expect(answered).toMatchObject({ status: 202 });
+    } finally {
+      await blocker.release();
+    }
+    expect(await triaging).toMatchObject({ outcome: 'triaged', reports: 1 });
+  });
+
+  it('lets a takedown and a triage of its channel both go through, whichever takes the case first', async () => {
+    const { channelId, caseId, waiting } = await claimedCaseWithWaitingReport('https://t.me/taken_down_in_triage');
+    // The triage waits in its write, holding the case; the takedown takes the case, then the channel's row.
+    const blocker = await holding(`SELECT 1 FROM reports WHERE id = $1 FOR UPDATE`, [waiting]);
+    let triaging: ReturnType<typeof triage> | undefined;
+    let deciding: ReturnType<typeof system.request> | undefined;
+    try {
+      triaging = triage(waiting, channelId);
+      await expect(waitForLockWaiters(1)).resolves.toBe(true);
+      deciding = system.request('POST', `/v1/cases/${caseId}/decisions`, {
         token: moderator,
         body: { action: 'takedown', policy: 'TVEC-1', reason: 'Distributes claims of responsibility for attacks.' },
       });
-      const first = await Promise.race([deciding, pause(3000)]);
-      await manager.query(`SELECT 1 FROM cases WHERE id = $1 FOR NO KEY UPDATE`, [caseId]);
-      return first;
-    });
-    expect(answered).toMatchObject({ status: 201 });
+      await expect(waitForLockWaiters(2)).resolves.toBe(true);
+    } finally {
+      await blocker.release();
+    }
+    expect(await triaging).toMatchObject({ outcome: 'triaged', caseId, caseOpened: false, reports: 1 });
+    expect((await deciding!).status).toBe(201);
     const [row] = await system.sql(
-      `SELECT c.status AS case_status, ch.status AS channel_status FROM cases c JOIN channels ch ON ch.id = c.channel_id
-       WHERE c.id = $1`,
+      `SELECT c.status AS case_status, c.report_count, ch.status AS channel_status
+       FROM cases c JOIN channels ch ON ch.id = c.channel_id WHERE c.id = $1`,
       [caseId],
     );
-    expect(row).toEqual({ case_status: 'decided', channel_status: 'actioned' });
+    expect(row).toEqual({ case_status: 'decided', report_count: 2, channel_status: 'actioned' });
   });
+
+  it('opens a new case for reports whose case was decided between their triage read and write', async () => {
+    const { channelId, caseId, waiting } = await claimedCaseWithWaitingReport('https://t.me/decided_before_write');
+    const triageReport = system.api!.get(TriageReport, { strict: false });
+    // The decision comes right after the triage has read the case as open, before it writes.
+    const internals = triageReport as unknown as { waitingWithCase: (...args: unknown[]) => Promise<unknown> };
+    const read = internals.waitingWithCase;
+    let decided: number | undefined;
+    const spy = jest.spyOn(internals, 'waitingWithCase').mockImplementationOnce(async (...args: unknown[]) => {
+      const result = await read.apply(triageReport, args);
+      const response = await system.request('POST', `/v1/cases/${caseId}/decisions`, {
+        token: moderator,
+        body: { action: 'no_violation', policy: 'TVEC-1', reason: 'No terrorist content found on review.' },
+      });
+      decided = response.status;
+      return result;
+    });
+    try {
+      const outcome = await triage(waiting, channelId);
+      expect(decided).toBe(201);
+      expect(outcome).toMatchObject({ outcome: 'triaged', caseOpened: true, reports: 1 });
+      const newCaseId = (outcome as { caseId: string }).caseId;
+      expect(newCaseId).not.toBe(caseId);
+      const cases = await system.sql(
+        `SELECT id, status, report_count, previous_case_id FROM cases WHERE channel_id = $1 ORDER BY opened_at`,
+        [channelId],
+      );
+      expect(cases).toEqual([
+        { id: caseId, status: 'decided', report_count: 1, previous_case_id: null },
+        { id: newCaseId, status: 'open', report_count: 1, previous_case_id: caseId },
+      ]);
+      const [report] = await system.sql(`SELECT case_id, status FROM reports WHERE id = $1`, [waiting]);
+      expect(report).toEqual({ case_id: newCaseId, status: 'triaged' });
+      const events = await system.sql(
+        `SELECT action FROM audit_events WHERE (target_type = 'case' AND target_id = $1) OR (target_id = $2)
+         ORDER BY occurred_at, id`,
+        [newCaseId, waiting],
+      );
+      expect(events.map((e: { action: string }) => e.action)).toEqual(['report.received', 'case.opened', 'report.triaged']);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it.each([
+    ['opening its case', 'https://t.me/raced_new_channel', false],
+    ['re-scoring its case', 'https://t.me/raced_known_channel', true],
+  ])('attaches every report once when several jobs triage one channel at the same time (%s)', async (_, channel, knownCase) => {
+    let known: { caseId: string } | null = null;
+    if (knownCase) {
+      const first = await submit(`${channel}/0`);
+      known = (await triage(first, await channelOf(first))) as { caseId: string };
+    }
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) ids.push(await submit(`${channel}/${i + 1}`));
+    const channelId = await channelOf(ids[0]);
+    // Four jobs at once (the API's pool in tests is five connections, one for the blocker), each for a different
+    // report, all reading the same case (or none): one write takes it, the others find it changed and read again.
+    // Another session holds the newest report meanwhile: the first write waits for it with the case taken (updated,
+    // or inserted), so that the other writes have all begun, from the same state, before the first commits.
+    const blocker = await holding(`SELECT 1 FROM reports WHERE id = $1 FOR UPDATE`, [ids[39]]);
+    let jobs: Promise<Awaited<ReturnType<typeof triage>>[]>;
+    try {
+      jobs = Promise.all(ids.slice(0, 4).map((id) => triage(id, channelId)));
+      await expect(waitForLockWaiters(4)).resolves.toBe(true);
+    } finally {
+      await blocker.release();
+    }
+    const outcomes = await jobs;
+    const before = known ? 1 : 0;
+    for (const outcome of outcomes) expect(['triaged', 'already-triaged']).toContain(outcome.outcome);
+    const cases = await system.sql(`SELECT id, report_count FROM cases WHERE channel_id = $1`, [channelId]);
+    expect(cases).toEqual([{ id: expect.any(String), report_count: before + 40 }]);
+    const reports = await system.sql(`SELECT DISTINCT case_id, status FROM reports WHERE channel_id = $1`, [channelId]);
+    expect(reports).toEqual([{ case_id: cases[0].id, status: 'triaged' }]);
+    const events = await system.sql(
+      `SELECT target_id, count(*)::int AS n FROM audit_events WHERE action = 'report.triaged' AND target_id = ANY($1)
+       GROUP BY target_id`,
+      [ids],
+    );
+    expect(events).toHaveLength(40);
+    expect(events.every((e: { n: number }) => e.n === 1)).toBe(true);
+    const opened = await system.sql(
+      `SELECT count(*)::int AS n FROM audit_events WHERE action = 'case.opened' AND target_id = $1`,
+      [cases[0].id],
+    );
+    expect(opened).toEqual([{ n: 1 }]);
+  });
+
+  /** True once at least `n` sessions of this database wait for a lock (false after 5 s). */
+  async function waitForLockWaiters(n: number): Promise<boolean> {
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline) {
+      if ((await lockWaiters()) >= n) return true;
+      await pause(20);
+    }
+    return false;
+  }
 });

@@ -237,7 +237,7 @@ describe('triage into cases and the review list (worker running)', () => {
     const { caseId } = (await triageNow(first.id, channelId)) as { caseId: string };
     expect((await system.request('POST', `/v1/cases/${caseId}/claim`, { token: moderator })).status).toBe(200);
     const later = await submit({ channel: 'https://t.me/decided_meanwhile/2' });
-    // Another transaction holds the later report's row: its triage reads the channel's case, then waits to write.
+    // Another transaction holds the later report's row: its triage's write takes the case, then waits for the report.
     const blocker = system.api!.get(DataSource, { strict: false }).createQueryRunner();
     await blocker.connect();
     const lockWaiters = async () =>

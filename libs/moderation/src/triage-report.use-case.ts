@@ -4,6 +4,7 @@ import { ActionContext, AuditEventInput, AuditService } from '@vigil/audit';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { CaseEntity, ReportEntity } from '@vigil/database';
 import {
+  CaseFacts,
   computePriority,
   detectLanguage,
   matchOrganisations,
@@ -14,27 +15,47 @@ import {
   UNRESOLVED_CASE_STATUSES,
   withReports,
 } from '@vigil/domain';
-import { DataSource, EntityManager } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { JoiningColumns, ReporterStandings } from './reporter-standings';
-import { inTriageTransaction } from './case-lock';
 
 export type TriageOutcome =
   | { outcome: 'triaged'; caseId: string; caseOpened: boolean; priority: number; reports: number }
   | { outcome: 'already-triaged'; caseId: string | null }
   | { outcome: 'missing' };
 
-/** What one transaction did; `othersWaiting` when its own report was triaged already but others of the channel wait. */
+/** What one batch did; `othersWaiting` when its own report was triaged already but others of the channel wait. */
 type BatchOutcome =
   | Extract<TriageOutcome, { outcome: 'triaged' }>
   | { outcome: 'already-triaged'; caseId: string | null; othersWaiting: boolean }
   | { outcome: 'missing' };
 
-/** At most this many waiting reports of one channel are attached in one transaction. */
+/** At most this many waiting reports of one channel are attached in one statement. */
 const TRIAGE_BATCH = 500;
 
+/** A batch's write found its case changed since the read (nothing written): the batch is read again. */
+const LOST_RACE = Symbol('lost race');
+/** So many races lost in a row fail the job (BullMQ retries it later): a channel changing faster than that is a bug. */
+const MAX_ATTEMPTS = 20;
+
+/** What triage needs of the case it attaches reports to. */
+type CaseBase = CaseFacts & Pick<CaseEntity, 'id' | 'slaDueAt' | 'organisationMatches'>;
+
+/** A case about to be opened, before its first reports. */
+const EMPTY_CASE: Omit<CaseBase, 'id' | 'slaDueAt'> = {
+  reportCount: 0,
+  distinctReporters: 0,
+  categories: [],
+  sources: [],
+  maxSubscribers: null,
+  removalOrder: false,
+  languages: [],
+  organisationMatches: [],
+};
+
 /**
- * Makes the transaction's COMMIT return before its WAL is flushed to disk (`SET LOCAL synchronous_commit = off`, as a
- * function so that it rides in a statement already sent). Safe for triage alone: it writes nothing that was
+ * Makes the write's COMMIT (its statement's own transaction) return before its WAL is flushed to disk (`SET LOCAL
+ * synchronous_commit = off`, as a function so that it rides in the statement). Safe for triage alone: it writes nothing that was
  * acknowledged to anyone; a crash of Postgres can lose at most the last few hundred milliseconds of triage, leaving
  * those reports untriaged (atomically, their audit events with them) for the reconciler to queue again; and any
  * synchronous commit that read them (a claim, a decision, a seal) flushes the WAL past them first.
@@ -101,10 +122,12 @@ function waitingReport(w: WaitingRow): WaitingReport {
 
 /**
  * Attaches a report to its channel's unresolved case (opening one when there is none), re-scores the case and
- * moves its SLA deadline, all in one transaction with `report.triaged` (and `case.opened`). Every other report of
- * the same channel still waiting is attached in the same transaction: in a surge the reports on a hot channel queue
- * up behind its lock, and re-scoring the case once for all of them is what lets triage keep up with intake.
- * Their own jobs then find them triaged and change nothing — as does running a job twice.
+ * moves its SLA deadline, all in one statement with `report.triaged` (and `case.opened`). Every other report of
+ * the same channel still waiting is attached in the same statement: in a surge the reports on a hot channel pile up
+ * while its job runs, and re-scoring the case once for all of them is what lets triage keep up with intake.
+ * Their own jobs then find them triaged and change nothing — as does running a job twice. Nothing is locked between
+ * the read and the write: the write takes the case only as it was read (`writeBatch`), so a decision, a claim or
+ * another job's triage in between costs a second read, never a report attached to a case decided without it.
  */
 @Injectable()
 export class TriageReport {
@@ -120,7 +143,7 @@ export class TriageReport {
   async execute(input: { reportId: string; channelId?: string }, ctx: ActionContext): Promise<TriageOutcome> {
     // A job knows its report's channel (`triageJob`), and almost every job finds its report still waiting (since a
     // channel has at most one waiting job, ~98 % in the bench at a steady rate and at peak): straight to the channel's
-    // lock. A job from before jobs carried the channel reads it first, and stops there when nothing of it waits.
+    // waiting reports. A job from before jobs carried the channel reads it first, and stops there when nothing waits.
     let channelId = input.channelId;
     let own: string | null = input.reportId;
     let outcome: TriageOutcome = { outcome: 'already-triaged', caseId: null };
@@ -142,7 +165,7 @@ export class TriageReport {
       if (batch === null) break;
       if (batch.outcome === 'missing') return this.missing(input.reportId);
       if (batch.outcome === 'already-triaged') {
-        // Its own report was triaged by another transaction (or an earlier run of this job); others may wait.
+        // Its own report was triaged by another job (or an earlier run of this job); others may wait.
         outcome = { outcome: 'already-triaged', caseId: batch.caseId };
         if (!batch.othersWaiting) break;
       } else {
@@ -161,122 +184,210 @@ export class TriageReport {
   }
 
   /**
-   * One transaction: up to TRIAGE_BATCH waiting reports of the channel, `ownReportId` first (already triaged by
-   * another transaction, or not a report of this channel at all: nothing is done), attached to the channel's
-   * unresolved case. Null when, without an own report, nothing was waiting.
+   * Up to TRIAGE_BATCH waiting reports of the channel, `ownReportId` first (already triaged by another job, or not a
+   * report of this channel at all: nothing is done), attached to the channel's unresolved case. Null when, without
+   * an own report, nothing was waiting. Two statements, no transaction held between them: a read, then a write that
+   * takes the case only as read (`writeBatch`); when the case changed in between, the batch is read again.
    */
   private async triageWaiting(
     channelId: string,
     ownReportId: string | null,
     ctx: ActionContext,
   ): Promise<BatchOutcome | null> {
-    return inTriageTransaction(this.db, channelId, async (manager) => {
-      // After the lock, in a statement of its own: its snapshot holds what the lock's previous holder committed.
-      const read = await this.waitingWithCase(manager, channelId, ownReportId);
-      const reports = read.reports;
-      if (reports.length === 0 && ownReportId === null) return null;
-      // Another transaction triaged this report while we waited for the channel (or before the job started).
-      if (ownReportId !== null && !reports.some((r) => r.id === ownReportId)) {
-        const [now]: { case_id: string | null }[] = await manager.query(`SELECT case_id FROM reports WHERE id = $1`, [
-          ownReportId,
-        ]);
-        if (!now) return { outcome: 'missing' } as const;
-        return { outcome: 'already-triaged', caseId: now.case_id, othersWaiting: reports.length > 0 } as const;
+    for (let attempt = 1; ; attempt++) {
+      const batch = await this.tryBatch(channelId, ownReportId, ctx);
+      if (batch !== LOST_RACE) return batch;
+      if (attempt === MAX_ATTEMPTS) {
+        throw new Error(`triage of channel ${channelId}: its case changed under ${attempt} writes in a row`);
       }
+    }
+  }
 
-      const reporterRefs = reports.map((r) => r.reporterRef);
-      let found = read.found;
-      const caseOpened = found === null;
-      const reportsDue = reports
-        .map((report) => slaDueAt(report.receivedAt, report, this.config.sla))
-        .reduce((a, b) => (a < b ? a : b));
-      const opener = reports.reduce((a, b) => (a.receivedAt <= b.receivedAt ? a : b));
-      if (!found) {
-        await this.openCase(manager, opener, reportsDue);
-        found = (await this.caseWithStandings(manager, channelId, reporterRefs))!;
-      }
-      const theCase = found.theCase;
+  private async tryBatch(
+    channelId: string,
+    ownReportId: string | null,
+    ctx: ActionContext,
+  ): Promise<BatchOutcome | null | typeof LOST_RACE> {
+    const read = await this.waitingWithCase(channelId, ownReportId);
+    const reports = read.reports;
+    if (reports.length === 0 && ownReportId === null) return null;
+    // Another job triaged this report (or an earlier run of this one did).
+    if (ownReportId !== null && !reports.some((r) => r.id === ownReportId)) {
+      const [now]: { case_id: string | null }[] = await this.db.query(`SELECT case_id FROM reports WHERE id = $1`, [
+        ownReportId,
+      ]);
+      if (!now) return { outcome: 'missing' } as const;
+      return { outcome: 'already-triaged', caseId: now.case_id, othersWaiting: reports.length > 0 } as const;
+    }
 
-      // Intake leaves the language to triage when the reporter gave none: detection is off the request path.
-      const languages = reports.map((r) => r.language ?? detectLanguage(r.description));
-      // Its reporters new to the case, and the case's reputation with them.
-      const reporters = await this.standings.joiningStanding(manager, theCase.id, reporterRefs, found.standings);
-      const facts = withReports(
-        theCase,
-        reports.map((r, i) => ({
-          category: r.category,
-          source: r.source,
-          subscribers: r.subscribers,
-          removalOrder: r.removalOrder,
-          language: languages[i],
-        })),
-        reporters.newReporters,
-      );
-      let organisationMatches = theCase.organisationMatches;
-      for (const report of reports) {
-        organisationMatches = mergeMatches(
-          organisationMatches,
-          matchOrganisations(`${report.organization ?? ''}\n${report.description}`),
-        );
-      }
-      const topCategory = mostSevereCategory(facts.categories);
-      const { priority, breakdown } = computePriority({
-        topCategory,
-        bestSource: strongestSource(facts.sources),
-        distinctReporters: facts.distinctReporters,
+    const reporterRefs = reports.map((r) => r.reporterRef);
+    const reportsDue = reports
+      .map((report) => slaDueAt(report.receivedAt, report, this.config.sla))
+      .reduce((a, b) => (a < b ? a : b));
+    const opener = reports.reduce((a, b) => (a.receivedAt <= b.receivedAt ? a : b));
+    const caseOpened = read.found === null;
+    // A channel without an unresolved case gets one, with the id chosen here so that its events can name it.
+    const theCase: CaseBase = read.found?.theCase ?? { ...EMPTY_CASE, id: randomUUID(), slaDueAt: reportsDue };
+
+    // Intake leaves the language to triage when the reporter gave none: detection is off the request path.
+    const languages = reports.map((r) => r.language ?? detectLanguage(r.description));
+    // Its reporters new to the case, and the case's reputation with them.
+    const reporters = await this.standings.joiningStanding(this.db.manager, theCase.id, reporterRefs, read.standings);
+    const facts = withReports(
+      theCase,
+      reports.map((r, i) => ({
+        category: r.category,
+        source: r.source,
+        subscribers: r.subscribers,
+        removalOrder: r.removalOrder,
+        language: languages[i],
+      })),
+      reporters.newReporters,
+    );
+    let organisationMatches = theCase.organisationMatches;
+    for (const report of reports) {
+      organisationMatches = mergeMatches(
         organisationMatches,
+        matchOrganisations(`${report.organization ?? ''}\n${report.description}`),
+      );
+    }
+    const topCategory = mostSevereCategory(facts.categories);
+    const { priority, breakdown } = computePriority({
+      topCategory,
+      bestSource: strongestSource(facts.sources),
+      distinctReporters: facts.distinctReporters,
+      organisationMatches,
+      maxSubscribers: facts.maxSubscribers,
+      removalOrder: facts.removalOrder,
+      reporterReputationPoints: reporters.points,
+    });
+    const due = reportsDue < theCase.slaDueAt ? reportsDue : theCase.slaDueAt;
+    const triaged = { caseId: theCase.id, priority, slaDueAt: due.toISOString(), reportCount: facts.reportCount };
+    const events: AuditEventInput[] = [
+      ...(caseOpened
+        ? [
+            {
+              action: 'case.opened' as const,
+              target: { type: 'case', id: theCase.id },
+              data: { channelId, reportId: opener.id, previousCaseId: read.previousCaseId },
+            },
+          ]
+        : []),
+      ...reports.map((report) => ({
+        action: 'report.triaged' as const,
+        target: { type: 'report', id: report.id },
+        data: triaged,
+      })),
+    ];
+    const written = await this.writeBatch({
+      channelId,
+      theCase,
+      version: read.found?.theCase.version ?? null,
+      previousCaseId: read.previousCaseId,
+      reports,
+      languages,
+      case: {
+        reportCount: facts.reportCount,
+        distinctReporters: facts.distinctReporters,
+        topCategory,
+        priority,
+        breakdown,
+        organisationMatches,
+        due,
+        languages: facts.languages,
+        categories: facts.categories,
+        sources: facts.sources,
         maxSubscribers: facts.maxSubscribers,
         removalOrder: facts.removalOrder,
-        reporterReputationPoints: reporters.points,
-      });
-      const due = reportsDue < theCase.slaDueAt ? reportsDue : theCase.slaDueAt;
-      const triaged = { caseId: theCase.id, priority, slaDueAt: due.toISOString(), reportCount: facts.reportCount };
-      const events: AuditEventInput[] = [
-        ...(caseOpened
-          ? [
-              {
-                action: 'case.opened' as const,
-                target: { type: 'case', id: theCase.id },
-                data: { channelId, reportId: opener.id, previousCaseId: theCase.previousCaseId },
-              },
-            ]
-          : []),
-        ...reports.map((report) => ({
-          action: 'report.triaged' as const,
-          target: { type: 'report', id: report.id },
-          data: triaged,
-        })),
-      ];
-
-      // The reports attached, the case re-scored and every event recorded: one statement, one round trip. Its
-      // COMMIT does not wait for the WAL flush (TRIAGE_COMMIT): the reports are safely in already, and a triage that
-      // a crash of Postgres loses is redone by the reconciler.
-      const params: unknown[] = [];
-      const p = (value: unknown) => `$${params.push(value)}`;
-      const attach = `UPDATE reports r SET case_id = ${p(theCase.id)}, status = 'triaged', triaged_at = now(),
-           language = v.language, language_detected = r.language IS NULL AND v.language IS NOT NULL
-         FROM unnest(${p(reports.map((r) => r.id))}::uuid[], ${p(languages)}::text[]) AS v (id, language)
-         WHERE r.id = v.id RETURNING 1`;
-      const rescore = `UPDATE cases SET report_count = ${p(facts.reportCount)},
-           distinct_reporters = ${p(facts.distinctReporters)}, top_category = ${p(topCategory)},
-           priority = ${p(priority)}, priority_breakdown = ${p(JSON.stringify(breakdown))}::jsonb,
-           organisation_matches = ${p(JSON.stringify(organisationMatches))}::jsonb, sla_due_at = ${p(due)},
-           languages = ${p(facts.languages)}::text[], categories = ${p(facts.categories)}::text[],
-           sources = ${p(facts.sources)}::text[], max_subscribers = ${p(facts.maxSubscribers)}::integer,
-           removal_order = ${p(facts.removalOrder)}, version = version + 1, updated_at = now()
-         WHERE id = ${p(theCase.id)} RETURNING 1`;
-      const record = this.audit.insertStatement(ctx, events, params);
-      const [written]: { attached: number; rescored: number }[] = await manager.query(
-        `WITH attached AS (${attach}), rescored AS (${rescore}), recorded AS (${record} RETURNING 1)
-         SELECT (SELECT count(*) FROM attached)::int AS attached, (SELECT count(*) FROM rescored)::int AS rescored,
-                (SELECT count(*) FROM recorded)::int AS recorded, ${TRIAGE_COMMIT} AS commit_mode`,
-        params,
-      );
-      if (written.attached !== reports.length || written.rescored !== 1) {
-        throw new Error(`triage wrote ${written.attached}/${reports.length} reports and ${written.rescored} case rows`);
-      }
-      return { outcome: 'triaged', caseId: theCase.id, caseOpened, priority, reports: reports.length } as const;
+      },
+      events,
+      ctx,
     });
+    if (!written) return LOST_RACE;
+    return { outcome: 'triaged', caseId: theCase.id, caseOpened, priority, reports: reports.length } as const;
+  }
+
+  /**
+   * The reports attached, the case re-scored (or opened) and every event recorded: one statement, so one commit and
+   * no transaction held across round trips. The case is taken only as it was read — an UPDATE guarded by its version
+   * and an unresolved status, or for a new case an INSERT that yields to another unresolved case of the channel (the
+   * unique index `cases_one_unresolved_per_channel`) — and only while none of the reports has been triaged since;
+   * everything else writes for the case so taken. False when it was not taken (a claim, a decision, another job's
+   * triage or a case opened meanwhile): nothing was written, and the caller reads again. Its COMMIT does not wait for
+   * the WAL flush (TRIAGE_COMMIT).
+   */
+  private async writeBatch(batch: {
+    channelId: string;
+    theCase: CaseBase;
+    version: number | null;
+    previousCaseId: string | null;
+    reports: WaitingReport[];
+    languages: (string | null)[];
+    case: {
+      reportCount: number;
+      distinctReporters: number;
+      topCategory: string;
+      priority: number;
+      breakdown: unknown;
+      organisationMatches: OrganisationMatch[];
+      due: Date;
+      languages: string[];
+      categories: string[];
+      sources: string[];
+      maxSubscribers: number | null;
+      removalOrder: boolean;
+    };
+    events: AuditEventInput[];
+    ctx: ActionContext;
+  }): Promise<boolean> {
+    const params: unknown[] = [];
+    const p = (value: unknown) => `$${params.push(value)}`;
+    const c = batch.case;
+    const ids = p(batch.reports.map((r) => r.id));
+    const unresolved = `status IN (${UNRESOLVED_CASE_STATUSES.map((status) => `'${status}'`).join(', ')})`;
+    const noneTriaged = `NOT EXISTS (SELECT 1 FROM reports t WHERE t.id = ANY(${ids}::uuid[]) AND t.triaged_at IS NOT NULL)`;
+    const columns = {
+      report_count: `${p(c.reportCount)}::integer`,
+      distinct_reporters: `${p(c.distinctReporters)}::integer`,
+      top_category: `${p(c.topCategory)}::text`,
+      priority: `${p(c.priority)}::integer`,
+      priority_breakdown: `${p(JSON.stringify(c.breakdown))}::jsonb`,
+      organisation_matches: `${p(JSON.stringify(c.organisationMatches))}::jsonb`,
+      sla_due_at: `${p(c.due)}::timestamptz`,
+      languages: `${p(c.languages)}::text[]`,
+      categories: `${p(c.categories)}::text[]`,
+      sources: `${p(c.sources)}::text[]`,
+      max_subscribers: `${p(c.maxSubscribers)}::integer`,
+      removal_order: `${p(c.removalOrder)}::boolean`,
+    };
+    const take =
+      batch.version === null
+        ? `INSERT INTO cases (id, channel_id, status, previous_case_id, opened_at, ${Object.keys(columns).join(', ')})
+           SELECT ${p(batch.theCase.id)}::uuid, ${p(batch.channelId)}::uuid, 'open', ${p(batch.previousCaseId)}::uuid,
+                  now(), ${Object.values(columns).join(', ')}
+           WHERE ${noneTriaged}
+           ON CONFLICT (channel_id) WHERE ${unresolved} DO NOTHING RETURNING id`
+        : `UPDATE cases SET ${Object.entries(columns)
+            .map(([column, value]) => `${column} = ${value}`)
+            .join(', ')}, version = version + 1, updated_at = now()
+           WHERE id = ${p(batch.theCase.id)} AND version = ${p(batch.version)} AND ${unresolved} AND ${noneTriaged}
+           RETURNING id`;
+    const attach = `UPDATE reports r SET case_id = taken.id, status = 'triaged', triaged_at = now(),
+         language = v.language, language_detected = r.language IS NULL AND v.language IS NOT NULL
+       FROM unnest(${ids}::uuid[], ${p(batch.languages)}::text[]) AS v (id, language), taken
+       WHERE r.id = v.id RETURNING 1`;
+    const record = this.audit.insertStatement(batch.ctx, batch.events, params, 'taken');
+    const [written]: { taken: number; attached: number }[] = await this.db.query(
+      `WITH taken AS (${take}), attached AS (${attach}), recorded AS (${record} RETURNING 1)
+       SELECT (SELECT count(*) FROM taken)::int AS taken, (SELECT count(*) FROM attached)::int AS attached,
+              ${TRIAGE_COMMIT} AS commit_mode`,
+      params,
+    );
+    if (written.taken === 0) return false;
+    if (written.attached !== batch.reports.length) {
+      throw new Error(`triage wrote ${written.attached} of ${batch.reports.length} reports`);
+    }
+    return true;
   }
 
   private async reportState(reportId: string): Promise<
@@ -303,65 +414,46 @@ export class TriageReport {
 
   /**
    * The channel's waiting reports and its unresolved case, if any, with the columns of
-   * ReporterStandings.joiningColumns for those reports (their standings read before they are attached): one statement.
-   * The case stays locked until the transaction ends: a decision on it waits for the reports to be attached (they are
-   * then part of what it decides), and one that committed first leaves the case resolved, so that this read finds no
-   * case and a new one is opened. Without the lock a decision could commit between this read and the write, and the
-   * reports were attached to a case already decided, even after its outcome had been applied.
+   * ReporterStandings.joiningColumns for those reports (their standings read before they are attached): one statement
+   * (two when the channel has no unresolved case: then its last case, for the new one's `previousCaseId`).
    */
   private async waitingWithCase(
-    manager: EntityManager,
     channelId: string,
     ownReportId: string | null,
-  ): Promise<{ reports: WaitingReport[]; found: { theCase: CaseEntity; standings: JoiningColumns } | null }> {
+  ): Promise<{
+    reports: WaitingReport[];
+    found: { theCase: CaseEntity } | null;
+    standings: JoiningColumns;
+    previousCaseId: string | null;
+  }> {
     const params = { channelId, reportId: ownReportId, waitingLimit: TRIAGE_BATCH };
-    const { entities, raw } = await manager
+    const refs = '(SELECT array_agg(w.reporter_ref) FROM waiting w)';
+    const { entities, raw } = await this.db
       .getRepository(CaseEntity)
       .createQueryBuilder('c')
       .addCommonTableExpression(WAITING, 'waiting')
       .addSelect(WAITING_JSON, 'waiting')
-      .addSelect(this.standings.joiningColumns('c.id', '(SELECT array_agg(w.reporter_ref) FROM waiting w)'))
+      .addSelect(this.standings.joiningColumns('c.id', refs))
       .where('c.channel_id = :channelId')
       .andWhere('c.status IN (:...statuses)', { statuses: UNRESOLVED_CASE_STATUSES })
       .setParameters(params)
-      .setLock('for_no_key_update', undefined, ['c'])
       .getRawAndEntities<JoiningColumns & { waiting: WaitingRow[] }>();
     if (entities.length > 0) {
-      return { reports: raw[0].waiting.map(waitingReport), found: { theCase: entities[0], standings: raw[0] } };
+      const theCase = entities[0];
+      return { reports: raw[0].waiting.map(waitingReport), found: { theCase }, standings: raw[0], previousCaseId: null };
     }
-    // No unresolved case (a new channel, or its last case decided): the reports alone.
-    const [query, values] = manager.connection.driver.escapeQueryWithParameters(
-      `WITH waiting AS (${WAITING}) SELECT ${WAITING_JSON} AS waiting`,
+    // No unresolved case (a new channel, or its last case decided): the reports alone, and the channel's last case.
+    const [query, values] = this.db.driver.escapeQueryWithParameters(
+      `WITH waiting AS (${WAITING})
+       SELECT ${WAITING_JSON} AS waiting, ${this.standings.joiningColumns('NULL::uuid', refs)},
+              (SELECT id FROM cases WHERE channel_id = :channelId ORDER BY opened_at DESC LIMIT 1) AS previous_case_id`,
       params,
     );
-    const [row]: { waiting: WaitingRow[] }[] = await manager.query(query, values);
-    return { reports: row.waiting.map(waitingReport), found: null };
-  }
-
-  /** The channel's unresolved case, if any, and the columns of ReporterStandings.joiningColumns for it. */
-  private async caseWithStandings(
-    manager: EntityManager,
-    channelId: string,
-    reporterRefs: readonly string[],
-  ): Promise<{ theCase: CaseEntity; standings: JoiningColumns } | null> {
-    const { entities, raw } = await manager
-      .getRepository(CaseEntity)
-      .createQueryBuilder('c')
-      .addSelect(this.standings.joiningColumns('c.id', ':reporterRefs'))
-      .where('c.channel_id = :channelId', { channelId })
-      .andWhere('c.status IN (:...statuses)', { statuses: UNRESOLVED_CASE_STATUSES })
-      .setParameter('reporterRefs', reporterRefs)
-      .getRawAndEntities<JoiningColumns>();
-    return entities.length === 0 ? null : { theCase: entities[0], standings: raw[0] };
-  }
-
-  private async openCase(manager: EntityManager, report: WaitingReport, due: Date): Promise<void> {
-    await manager.query(
-      `INSERT INTO cases (channel_id, status, top_category, sla_due_at, previous_case_id, opened_at)
-       VALUES ($1, 'open', $2, $3,
-               (SELECT id FROM cases WHERE channel_id = $1 ORDER BY opened_at DESC LIMIT 1), now())`,
-      [report.channelId, report.category, due],
+    const [row]: (JoiningColumns & { waiting: WaitingRow[]; previous_case_id: string | null })[] = await this.db.query(
+      query,
+      values,
     );
+    return { reports: row.waiting.map(waitingReport), found: null, standings: row, previousCaseId: row.previous_case_id };
   }
 }
 

@@ -127,11 +127,11 @@ export async function triageLag(system, from, to) {
 }
 
 /**
- * Triage transactions so far: each re-scores its case once (`version + 1`; a case starts at version 1, so the one
- * that opens it counts once too), and nothing else touches cases while only reports arrive (before the review).
+ * Triage writes so far: each opens a case (at version 1) or re-scores one (`version + 1`), and nothing else touches
+ * cases while only reports arrive (before the review).
  */
 export async function triageTransactions(system) {
-  return Number((await system.one(`SELECT coalesce(sum(version - 1), 0) AS n FROM cases`)).n);
+  return Number((await system.one(`SELECT coalesce(sum(version - 1) + count(*), 0) AS n FROM cases`)).n);
 }
 
 export async function surge(system, workload, { reports, connections, drainTimeoutMs, log }) {

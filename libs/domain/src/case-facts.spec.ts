@@ -1,16 +1,8 @@
 import fc from 'fast-check';
-import { CaseFacts, ReportFacts, withReports } from './case-facts';
+import { CaseFacts, NO_CASE_FACTS, ReportFacts, withReports } from './case-facts';
 import { CATEGORIES, SOURCES } from './taxonomy';
 
-const none: CaseFacts = {
-  reportCount: 0,
-  distinctReporters: 0,
-  categories: [],
-  sources: [],
-  maxSubscribers: null,
-  removalOrder: false,
-  languages: [],
-};
+const none: CaseFacts = NO_CASE_FACTS;
 
 const report = fc.record<ReportFacts>({
   category: fc.constantFrom(...CATEGORIES),

@@ -11,6 +11,17 @@ export interface CaseFacts {
   languages: string[];
 }
 
+/** The facts of a case no report has joined yet (a case about to be opened). */
+export const NO_CASE_FACTS: Readonly<CaseFacts> = Object.freeze({
+  reportCount: 0,
+  distinctReporters: 0,
+  categories: [],
+  sources: [],
+  maxSubscribers: null,
+  removalOrder: false,
+  languages: [],
+});
+
 /** Of one report joining a case, what its facts need. */
 export interface ReportFacts {
   category: Category;

@@ -9,6 +9,7 @@ import {
   detectLanguage,
   matchOrganisations,
   mostSevereCategory,
+  NO_CASE_FACTS,
   OrganisationMatch,
   slaDueAt,
   strongestSource,
@@ -42,16 +43,7 @@ const MAX_ATTEMPTS = 20;
 type CaseBase = CaseFacts & Pick<CaseEntity, 'id' | 'slaDueAt' | 'organisationMatches'>;
 
 /** A case about to be opened, before its first reports. */
-const EMPTY_CASE: Omit<CaseBase, 'id' | 'slaDueAt'> = {
-  reportCount: 0,
-  distinctReporters: 0,
-  categories: [],
-  sources: [],
-  maxSubscribers: null,
-  removalOrder: false,
-  languages: [],
-  organisationMatches: [],
-};
+const EMPTY_CASE: Omit<CaseBase, 'id' | 'slaDueAt'> = { ...NO_CASE_FACTS, organisationMatches: [] };
 
 /**
  * Makes the write's COMMIT (its statement's own transaction) return before its WAL is flushed to disk (`SET LOCAL

@@ -323,7 +323,8 @@ describe('triage into cases and the review list (worker running)', () => {
   });
 
   it('gives the worker one database connection per triage job on top of DATABASE_POOL_SIZE', () => {
-    // A triage job holds its connection while it waits for a hot channel: those must not starve the sealer.
+    // Every triage job may be in a statement at once (a write waits while a decision holds its case): those must not
+    // starve the sealer.
     const options = system.worker!.get(DataSource, { strict: false }).options as { poolSize?: number; extra?: { max?: number } };
     const expected = system.config.databasePoolSize + system.config.triageConcurrency;
     expect(options.extra?.max).toBe(expected);

@@ -19,7 +19,8 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         ConfigModule.forRoot(config),
-        // Each of the TRIAGE_CONCURRENCY triage jobs holds a connection; the other processors share DATABASE_POOL_SIZE.
+        // Each of the TRIAGE_CONCURRENCY triage jobs may be in a statement at once (its write waits while a decision
+        // holds its case): one connection each, and the other processors share DATABASE_POOL_SIZE.
         DatabaseModule.forRoot({ extraConnections: config.triageConcurrency }),
         QueuesModule.forRoot('worker'),
         AuditModule,

@@ -47,10 +47,10 @@ const EMPTY_CASE: Omit<CaseBase, 'id' | 'slaDueAt'> = { ...NO_CASE_FACTS, organi
 
 /**
  * Makes the write's COMMIT (its statement's own transaction) return before its WAL is flushed to disk (`SET LOCAL
- * synchronous_commit = off`, as a function so that it rides in the statement). Safe for triage alone: it writes nothing that was
- * acknowledged to anyone; a crash of Postgres can lose at most the last few hundred milliseconds of triage, leaving
- * those reports untriaged (atomically, their audit events with them) for the reconciler to queue again; and any
- * synchronous commit that read them (a claim, a decision, a seal) flushes the WAL past them first.
+ * synchronous_commit = off`, as a function so that it rides in the statement). Safe for triage alone: it writes
+ * nothing that was acknowledged to anyone; a crash of Postgres can lose at most the last few hundred milliseconds of
+ * triage, leaving those reports untriaged (atomically, their audit events with them) for the reconciler to queue
+ * again; and any synchronous commit that read them (a claim, a decision, a seal) flushes the WAL past them first.
  */
 const TRIAGE_COMMIT = `set_config('synchronous_commit', 'off', true)`;
 
@@ -337,7 +337,8 @@ export class TriageReport {
     const c = batch.case;
     const ids = p(batch.reports.map((r) => r.id));
     const unresolved = `status IN (${UNRESOLVED_CASE_STATUSES.map((status) => `'${status}'`).join(', ')})`;
-    const noneTriaged = `NOT EXISTS (SELECT 1 FROM reports t WHERE t.id = ANY(${ids}::uuid[]) AND t.triaged_at IS NOT NULL)`;
+    const noneTriaged = `NOT EXISTS (SELECT 1 FROM reports t
+      WHERE t.id = ANY(${ids}::uuid[]) AND t.triaged_at IS NOT NULL)`;
     const columns = {
       report_count: `${p(c.reportCount)}::integer`,
       distinct_reporters: `${p(c.distinctReporters)}::integer`,
@@ -376,6 +377,8 @@ export class TriageReport {
       params,
     );
     if (written.taken === 0) return false;
+    // Cannot happen while the guards hold (whoever attaches one of these reports writes for the same case first);
+    // committed by now, so said loudly rather than retried.
     if (written.attached !== batch.reports.length) {
       throw new Error(`triage wrote ${written.attached} of ${batch.reports.length} reports`);
     }
@@ -386,7 +389,7 @@ export class TriageReport {
     | { outcome: 'missing' }
     | { outcome: 'waiting' | 'already-triaged'; channelId: string; caseId: string | null; channelWaiting: boolean }
   > {
-    // A report's channel never changes, so the one read here is the one to lock.
+    // A report's channel never changes, so the one read here is the one to triage.
     const [row]: { channel_id: string; status: string; case_id: string | null; channel_waiting: boolean }[] =
       await this.db.query(
         `SELECT r.channel_id, r.status, r.case_id,
@@ -432,7 +435,8 @@ export class TriageReport {
       .getRawAndEntities<JoiningColumns & { waiting: WaitingRow[] }>();
     if (entities.length > 0) {
       const theCase = entities[0];
-      return { reports: raw[0].waiting.map(waitingReport), found: { theCase }, standings: raw[0], previousCaseId: null };
+      const reports = raw[0].waiting.map(waitingReport);
+      return { reports, found: { theCase }, standings: raw[0], previousCaseId: null };
     }
     // No unresolved case (a new channel, or its last case decided): the reports alone, and the channel's last case.
     const [query, values] = this.db.driver.escapeQueryWithParameters(
@@ -445,7 +449,8 @@ export class TriageReport {
       query,
       values,
     );
-    return { reports: row.waiting.map(waitingReport), found: null, standings: row, previousCaseId: row.previous_case_id };
+    const reports = row.waiting.map(waitingReport);
+    return { reports, found: null, standings: row, previousCaseId: row.previous_case_id };
   }
 }
 

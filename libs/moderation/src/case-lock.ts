@@ -4,9 +4,8 @@ import type { EntityManager } from 'typeorm';
 
 // Row locks here are FOR NO KEY UPDATE, never FOR UPDATE: they exclude each other just the same, but not the
 // KEY SHARE lock that a foreign-key check takes on the referenced row. With FOR UPDATE, every report attached to a
-// case (reports.case_id) waited for the claim or decision holding the case (and, while triage locked the channel's
-// row, every report inserted for a channel for the triage holding it). No code changes these rows' keys. Triage
-// holds no lock between statements: its write takes the case only as it read it (TriageReport).
+// case (reports.case_id) waited for the claim or decision holding the case. No code changes these rows' keys.
+// Triage takes no lock here: its write takes the case only as it read it (TriageReport).
 
 /** Loads a case for update inside the caller's transaction; NOT_FOUND when there is none. */
 export async function lockCase(manager: EntityManager, caseId: string): Promise<CaseEntity> {

@@ -217,9 +217,9 @@ export class TriageReport {
       .map((report) => slaDueAt(report.receivedAt, report, this.config.sla))
       .reduce((a, b) => (a < b ? a : b));
     const opener = reports.reduce((a, b) => (a.receivedAt <= b.receivedAt ? a : b));
-    const caseOpened = read.found === null;
+    const caseOpened = read.theCase === null;
     // A channel without an unresolved case gets one, with the id chosen here so that its events can name it.
-    const theCase: CaseBase = read.found?.theCase ?? { ...EMPTY_CASE, id: randomUUID(), slaDueAt: reportsDue };
+    const theCase: CaseBase = read.theCase ?? { ...EMPTY_CASE, id: randomUUID(), slaDueAt: reportsDue };
 
     // Intake leaves the language to triage when the reporter gave none: detection is off the request path.
     const languages = reports.map((r) => r.language ?? detectLanguage(r.description));
@@ -272,26 +272,13 @@ export class TriageReport {
       })),
     ];
     const written = await this.writeBatch({
+      caseId: theCase.id,
+      version: read.theCase?.version ?? null,
       channelId,
-      theCase,
-      version: read.found?.theCase.version ?? null,
       previousCaseId: read.previousCaseId,
       reports,
       languages,
-      case: {
-        reportCount: facts.reportCount,
-        distinctReporters: facts.distinctReporters,
-        topCategory,
-        priority,
-        breakdown,
-        organisationMatches,
-        due,
-        languages: facts.languages,
-        categories: facts.categories,
-        sources: facts.sources,
-        maxSubscribers: facts.maxSubscribers,
-        removalOrder: facts.removalOrder,
-      },
+      scored: { ...facts, topCategory, priority, breakdown, organisationMatches, due },
       events,
       ctx,
     });
@@ -309,32 +296,26 @@ export class TriageReport {
    * the WAL flush (TRIAGE_COMMIT).
    */
   private async writeBatch(batch: {
-    channelId: string;
-    theCase: CaseBase;
+    caseId: string;
+    /** The case's version as read; null to open it. */
     version: number | null;
+    channelId: string;
     previousCaseId: string | null;
     reports: WaitingReport[];
     languages: (string | null)[];
-    case: {
-      reportCount: number;
-      distinctReporters: number;
+    scored: CaseFacts & {
       topCategory: string;
       priority: number;
       breakdown: unknown;
       organisationMatches: OrganisationMatch[];
       due: Date;
-      languages: string[];
-      categories: string[];
-      sources: string[];
-      maxSubscribers: number | null;
-      removalOrder: boolean;
     };
     events: AuditEventInput[];
     ctx: ActionContext;
   }): Promise<boolean> {
     const params: unknown[] = [];
     const p = (value: unknown) => `$${params.push(value)}`;
-    const c = batch.case;
+    const c = batch.scored;
     const ids = p(batch.reports.map((r) => r.id));
     const unresolved = `status IN (${UNRESOLVED_CASE_STATUSES.map((status) => `'${status}'`).join(', ')})`;
     const noneTriaged = `NOT EXISTS (SELECT 1 FROM reports t
@@ -356,14 +337,14 @@ export class TriageReport {
     const take =
       batch.version === null
         ? `INSERT INTO cases (id, channel_id, status, previous_case_id, opened_at, ${Object.keys(columns).join(', ')})
-           SELECT ${p(batch.theCase.id)}::uuid, ${p(batch.channelId)}::uuid, 'open', ${p(batch.previousCaseId)}::uuid,
+           SELECT ${p(batch.caseId)}::uuid, ${p(batch.channelId)}::uuid, 'open', ${p(batch.previousCaseId)}::uuid,
                   now(), ${Object.values(columns).join(', ')}
            WHERE ${noneTriaged}
            ON CONFLICT (channel_id) WHERE ${unresolved} DO NOTHING RETURNING id`
         : `UPDATE cases SET ${Object.entries(columns)
             .map(([column, value]) => `${column} = ${value}`)
             .join(', ')}, version = version + 1, updated_at = now()
-           WHERE id = ${p(batch.theCase.id)} AND version = ${p(batch.version)} AND ${unresolved} AND ${noneTriaged}
+           WHERE id = ${p(batch.caseId)} AND version = ${p(batch.version)} AND ${unresolved} AND ${noneTriaged}
            RETURNING id`;
     const attach = `UPDATE reports r SET case_id = taken.id, status = 'triaged', triaged_at = now(),
          language = v.language, language_detected = r.language IS NULL AND v.language IS NOT NULL
@@ -417,7 +398,7 @@ export class TriageReport {
     ownReportId: string | null,
   ): Promise<{
     reports: WaitingReport[];
-    found: { theCase: CaseEntity } | null;
+    theCase: CaseEntity | null;
     standings: JoiningColumns;
     previousCaseId: string | null;
   }> {
@@ -434,9 +415,8 @@ export class TriageReport {
       .setParameters(params)
       .getRawAndEntities<JoiningColumns & { waiting: WaitingRow[] }>();
     if (entities.length > 0) {
-      const theCase = entities[0];
       const reports = raw[0].waiting.map(waitingReport);
-      return { reports, found: { theCase }, standings: raw[0], previousCaseId: null };
+      return { reports, theCase: entities[0], standings: raw[0], previousCaseId: null };
     }
     // No unresolved case (a new channel, or its last case decided): the reports alone, and the channel's last case.
     const [query, values] = this.db.driver.escapeQueryWithParameters(
@@ -450,7 +430,7 @@ export class TriageReport {
       values,
     );
     const reports = row.waiting.map(waitingReport);
-    return { reports, found: null, standings: row, previousCaseId: row.previous_case_id };
+    return { reports, theCase: null, standings: row, previousCaseId: row.previous_case_id };
   }
 }
 

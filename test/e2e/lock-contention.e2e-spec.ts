@@ -79,9 +79,13 @@ describe('contention between intake, triage and decisions on one channel', () =>
     expect(await triaging).toMatchObject({ outcome: 'triaged', reports: 1 });
   });
 
-  it('lets a takedown and a triage of its channel both go through, whichever takes the case first', async () => {
-    const { channelId, caseId, waiting } = await claimedCaseWithWaitingReport('https://t.me/taken_down_in_triage');
-    // The triage waits in its write, holding the case; the takedown takes the case, then the channel's row.
+  it.each([
+    ['takedown', 'actioned'],
+    ['no_violation', 'active'],
+  ])('lets a %s wait for the triage writing its case, and decide it with the report in it', async (action, channelStatus) => {
+    const { channelId, caseId, waiting } = await claimedCaseWithWaitingReport(`https://t.me/${action}_in_triage`);
+    // The triage waits in its write, holding the case; the decision takes the case (a takedown, then the channel's
+    // row): it must wait for the triage, not go through on the case as it was, nor deadlock with it.
     const blocker = await holding(`SELECT 1 FROM reports WHERE id = $1 FOR UPDATE`, [waiting]);
     let triaging: ReturnType<typeof triage> | undefined;
     let deciding: ReturnType<typeof system.request> | undefined;
@@ -90,7 +94,7 @@ describe('contention between intake, triage and decisions on one channel', () =>
       await expect(waitForLockWaiters(1)).resolves.toBe(true);
       deciding = system.request('POST', `/v1/cases/${caseId}/decisions`, {
         token: moderator,
-        body: { action: 'takedown', policy: 'TVEC-1', reason: 'Distributes claims of responsibility for attacks.' },
+        body: { action, policy: 'TVEC-1', reason: 'Reviewed against the terrorist content policy.' },
       });
       await expect(waitForLockWaiters(2)).resolves.toBe(true);
     } finally {
@@ -103,7 +107,15 @@ describe('contention between intake, triage and decisions on one channel', () =>
        FROM cases c JOIN channels ch ON ch.id = c.channel_id WHERE c.id = $1`,
       [caseId],
     );
-    expect(row).toEqual({ case_status: 'decided', report_count: 2, channel_status: 'actioned' });
+    expect(row).toEqual({ case_status: 'decided', report_count: 2, channel_status: channelStatus });
+    // The report was in the case before the decision was made, as its history shows.
+    const history = await system.sql(
+      `SELECT action FROM audit_events
+       WHERE (action = 'report.triaged' AND target_id = $1) OR (action = 'decision.recorded' AND target_id = $2)
+       ORDER BY occurred_at`,
+      [waiting, caseId],
+    );
+    expect(history.map((e: { action: string }) => e.action)).toEqual(['report.triaged', 'decision.recorded']);
   });
 
   it('opens a new case for reports whose case was decided between their triage read and write', async () => {

@@ -13,7 +13,8 @@ import { round, summarise } from './stats.mjs';
 /**
  * Sends `rate` requests per second for `duration` seconds over at most `connections` keep-alive connections;
  * `request()` returns `{ path, headers, body }` for each. Resolves with the same figures as fireReports once every
- * request has been answered (or failed), plus the most this process was late sending one (`sendLagMaxMs`).
+ * request has been answered (or failed), plus the most this process was late sending one (`sendLagMaxMs`) and the
+ * latencies second by second (`latencyBySecondMs`, JSON only: is a p99 made by a few stalls, or all along?).
  * `connectionErrors` counts every request that got no answer, `timeouts` those of them that timed out.
  */
 export async function firePaced(baseUrl, { rate, duration, connections, title, request, accepted = 202, onCleanup }) {
@@ -27,6 +28,8 @@ export async function firePaced(baseUrl, { rate, duration, connections, title, r
   const interval = 1000 / rate;
   const total = Math.max(1, Math.round(rate * duration));
   const latencies = [];
+  /** Latencies by the second of the run they were due in. */
+  const bySecond = [];
   const byStatus = {};
   const sampleErrors = new Map();
   let failures = 0;
@@ -50,7 +53,9 @@ export async function firePaced(baseUrl, { rate, duration, connections, title, r
           const status = response.statusCode;
           byStatus[status] = (byStatus[status] ?? 0) + 1;
           if (status === accepted) {
-            latencies.push(performance.now() - dueAt);
+            const latency = performance.now() - dueAt;
+            latencies.push(latency);
+            (bySecond[Math.floor((dueAt - start) / 1000)] ??= []).push(latency);
             lastAcceptedAt = new Date();
           } else if (sampleErrors.size < 5) sampleErrors.set(`${status} ${text.slice(0, 200)}`, true);
         })
@@ -99,6 +104,10 @@ export async function firePaced(baseUrl, { rate, duration, connections, title, r
     timeouts,
     acceptedPerSecond: round(acceptedCount / seconds, 1),
     latencyMs: { p50, p90, p99, max, mean },
+    latencyBySecondMs: Array.from(bySecond, (values, second) => {
+      const { count, p50: secondP50, p99: secondP99, max: secondMax } = summarise(values ?? []);
+      return { second, count, p50: secondP50, p99: secondP99, max: secondMax };
+    }),
     sendLagMaxMs: round(sendLagMaxMs, 1),
     sampleErrors: [...sampleErrors.keys()],
     startedAt,

@@ -62,7 +62,12 @@ module.exports = {
   // Integration and end-to-end tests start real apps against real Postgres and Redis.
   testTimeout: 60000,
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'unit',
+      // The benchmark's own pieces (test/bench, plain ES modules) are unit-tested beside it.
+      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/bench/**/*.spec.mjs'],
+    },
     { ...base, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
   ],

@@ -25,7 +25,7 @@ import { TransparencyController } from './controllers/transparency.controller';
 import { AccessGuard } from './http/access.guard';
 import { ErrorFilter } from './http/error.filter';
 import { MetricsRegistry } from './http/metrics';
-import { InputValidationPipe } from './http/validation.pipe';
+import { apiValidationPipe } from './http/validation.pipe';
 
 @Module({})
 export class ApiModule {
@@ -62,17 +62,7 @@ export class ApiModule {
         MetricsRegistry,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
-        {
-          provide: APP_PIPE,
-          useValue: new InputValidationPipe({
-            whitelist: true,
-            forbidNonWhitelisted: true,
-            transform: true,
-            transformOptions: { enableImplicitConversion: false },
-            forbidUnknownValues: true,
-            stopAtFirstError: false,
-          }),
-        },
+        { provide: APP_PIPE, useValue: apiValidationPipe() },
       ],
     };
   }

@@ -3,18 +3,10 @@
 // and one that canonicalised elsewhere would spread the Zipf head over more channels than the bench says.
 import { canonicaliseChannel } from '@vigil/domain';
 import { SubmitReportDto } from '../../../apps/api/src/dto/submit-report.dto';
-import { InputValidationPipe } from '../../../apps/api/src/http/validation.pipe';
+import { apiValidationPipe } from '../../../apps/api/src/http/validation.pipe';
 import { createWorkload, rng } from './workload.mjs';
 
-// The options the API module gives its global pipe (apps/api/src/api.module.ts).
-const pipe = new InputValidationPipe({
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  transform: true,
-  transformOptions: { enableImplicitConversion: false },
-  forbidUnknownValues: true,
-  stopAtFirstError: false,
-});
+const pipe = apiValidationPipe();
 const API_KEYS = { trusted_flagger: 'vk_test_trusted', referral_unit: 'vk_test_referral' };
 
 describe('bench workload', () => {

@@ -25,6 +25,21 @@ export class InputValidationPipe extends ValidationPipe {
   }
 }
 
+/**
+ * The API's global pipe (ApiModule): unknown fields refused, no implicit conversion, every failure reported at once.
+ * Also what the benchmark's workload is checked against (test/bench/lib/workload.spec.mjs).
+ */
+export function apiValidationPipe(): InputValidationPipe {
+  return new InputValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    forbidUnknownValues: true,
+    stopAtFirstError: false,
+  });
+}
+
 /** Walks the value without recursion, so the check itself cannot overflow. */
 function assertPlainInput(value: unknown, where: 'body' | 'query'): void {
   const pending: [unknown, number][] = [[value, 0]];

@@ -1,4 +1,4 @@
-import { TriageReport } from '@vigil/moderation';
+import { TriageOutcome, TriageReport } from '@vigil/moderation';
 import { DataSource, QueryRunner } from 'typeorm';
 import { reportBody, TestSystem } from '../support/test-system';
 
@@ -21,13 +21,6 @@ describe('contention between intake, triage and decisions on one channel', () =>
     expect(response.status).toBe(202);
     return response.body.id as string;
   };
-  const channelOf = async (reportId: string): Promise<string> =>
-    (await system.sql(`SELECT channel_id FROM reports WHERE id = $1`, [reportId]))[0].channel_id;
-  const triage = (reportId: string, channelId: string) =>
-    system.api!.get(TriageReport, { strict: false }).execute(
-      { reportId, channelId },
-      { actor: { id: null, role: 'system' }, requestId: 'test' },
-    );
   const lockWaiters = async () =>
     (
       await system.sql(
@@ -52,8 +45,8 @@ describe('contention between intake, triage and decisions on one channel', () =>
   /** A channel with a triaged, claimed case and one more report waiting. */
   async function claimedCaseWithWaitingReport(channel: string) {
     const first = await submit(channel);
-    const channelId = await channelOf(first);
-    const { caseId } = (await triage(first, channelId)) as { caseId: string };
+    const channelId = await system.channelOf(first);
+    const { caseId } = (await system.triageNow(first, channelId)) as { caseId: string };
     expect((await system.request('POST', `/v1/cases/${caseId}/claim`, { token: moderator })).status).toBe(200);
     const waiting = await submit(`${channel}/2`);
     return { channelId, caseId, waiting };
@@ -62,9 +55,9 @@ describe('contention between intake, triage and decisions on one channel', () =>
   it('accepts a report on a channel while a triage of that channel waits in its write', async () => {
     const { channelId, waiting } = await claimedCaseWithWaitingReport('https://t.me/contended_channel');
     const blocker = await holding(`SELECT 1 FROM reports WHERE id = $1 FOR UPDATE`, [waiting]);
-    let triaging: ReturnType<typeof triage> | undefined;
+    let triaging: Promise<TriageOutcome> | undefined;
     try {
-      triaging = triage(waiting, channelId);
+      triaging = system.triageNow(waiting, channelId);
       await expect(waitForLockWaiters(1)).resolves.toBe(true);
       // The report's foreign key to the channel is checked with a KEY SHARE lock on the channel row, and nothing
       // triage does conflicts with it: this request does not wait for the triage.
@@ -87,10 +80,10 @@ describe('contention between intake, triage and decisions on one channel', () =>
     // The triage waits in its write, holding the case; the decision takes the case (a takedown, then the channel's
     // row): it must wait for the triage, not go through on the case as it was, nor deadlock with it.
     const blocker = await holding(`SELECT 1 FROM reports WHERE id = $1 FOR UPDATE`, [waiting]);
-    let triaging: ReturnType<typeof triage> | undefined;
+    let triaging: Promise<TriageOutcome> | undefined;
     let deciding: ReturnType<typeof system.request> | undefined;
     try {
-      triaging = triage(waiting, channelId);
+      triaging = system.triageNow(waiting, channelId);
       await expect(waitForLockWaiters(1)).resolves.toBe(true);
       deciding = system.request('POST', `/v1/cases/${caseId}/decisions`, {
         token: moderator,
@@ -135,7 +128,7 @@ describe('contention between intake, triage and decisions on one channel', () =>
       return result;
     });
     try {
-      const outcome = await triage(waiting, channelId);
+      const outcome = await system.triageNow(waiting, channelId);
       expect(decided).toBe(201);
       expect(outcome).toMatchObject({ outcome: 'triaged', caseOpened: true, reports: 1 });
       const newCaseId = (outcome as { caseId: string }).caseId;
@@ -168,19 +161,19 @@ describe('contention between intake, triage and decisions on one channel', () =>
     let known: { caseId: string } | null = null;
     if (knownCase) {
       const first = await submit(`${channel}/0`);
-      known = (await triage(first, await channelOf(first))) as { caseId: string };
+      known = (await system.triageNow(first, await system.channelOf(first))) as { caseId: string };
     }
     const ids: string[] = [];
     for (let i = 0; i < 40; i++) ids.push(await submit(`${channel}/${i + 1}`));
-    const channelId = await channelOf(ids[0]);
+    const channelId = await system.channelOf(ids[0]);
     // Four jobs at once (the API's pool in tests is five connections, one for the blocker), each for a different
     // report, all reading the same case (or none): one write takes it, the others find it changed and read again.
     // Another session holds the newest report meanwhile: the first write waits for it with the case taken (updated,
     // or inserted), so that the other writes have all begun, from the same state, before the first commits.
     const blocker = await holding(`SELECT 1 FROM reports WHERE id = $1 FOR UPDATE`, [ids[39]]);
-    let jobs: Promise<Awaited<ReturnType<typeof triage>>[]>;
+    let jobs: Promise<TriageOutcome[]>;
     try {
-      jobs = Promise.all(ids.slice(0, 4).map((id) => triage(id, channelId)));
+      jobs = Promise.all(ids.slice(0, 4).map((id) => system.triageNow(id, channelId)));
       await expect(waitForLockWaiters(4)).resolves.toBe(true);
     } finally {
       await blocker.release();

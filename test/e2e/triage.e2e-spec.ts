@@ -1,4 +1,3 @@
-import { TriageReport } from '@vigil/moderation';
 import { DataSource } from 'typeorm';
 import { reportBody, TestSystem, waitFor } from '../support/test-system';
 
@@ -19,18 +18,6 @@ describe('triage into cases and the review list (worker running)', () => {
     expect(response.status).toBe(202);
     return response.body as { id: string; channel: { key: string } };
   }
-
-  /**
-   * Runs a report's triage job in this process, as the worker would: with the report alone, as jobs enqueued before
-   * they carried their channel, or with its channel too, as intake and the reconciler enqueue them now.
-   */
-  const triageNow = (reportId: string, channelId?: string) =>
-    system.api!.get(TriageReport, { strict: false }).execute(
-      channelId === undefined ? { reportId } : { reportId, channelId },
-      { actor: { id: null, role: 'system' }, requestId: 'test' },
-    );
-  const channelOf = async (reportId: string): Promise<string> =>
-    (await system.sql(`SELECT channel_id FROM reports WHERE id = $1`, [reportId]))[0].channel_id;
 
   const triaged = (reportId: string) =>
     waitFor(
@@ -158,7 +145,7 @@ describe('triage into cases and the review list (worker running)', () => {
       `SELECT id FROM reports WHERE id = ANY($1) ORDER BY received_at DESC, id DESC`,
       [ids],
     );
-    const outcome = await triageNow(newest.id);
+    const outcome = await system.triageNow(newest.id);
     expect(outcome).toMatchObject({ outcome: 'triaged', caseOpened: true, reports: 502 });
     // Two transactions: the job's own report and the 499 oldest, then the two newest others.
     const secondBatch = byAge.slice(0, 2).map((r: { id: string }) => r.id);
@@ -170,7 +157,7 @@ describe('triage into cases and the review list (worker running)', () => {
     expect(txOf.get(secondBatch[0])).toBe(txOf.get(secondBatch[1]));
     expect(txOf.get(secondBatch[0])).not.toBe(txOf.get(newest.id));
     // Its job, run again, changes nothing.
-    expect(await triageNow(newest.id)).toEqual({
+    expect(await system.triageNow(newest.id)).toEqual({
       outcome: 'already-triaged',
       caseId: (outcome as { caseId: string }).caseId,
     });
@@ -182,7 +169,7 @@ describe('triage into cases and the review list (worker running)', () => {
     // when its own report was triaged since (by a batch of another job, or an earlier run of this one).
     await system.stopWorker();
     const first = await submit({ channel: 'https://t.me/one_job_probe' });
-    const own = await triageNow(first.id);
+    const own = await system.triageNow(first.id);
     expect(own).toMatchObject({ outcome: 'triaged', caseOpened: true, reports: 1 });
     await laterReportsTakenByRerun('https://t.me/one_job_probe', first.id, (own as { caseId: string }).caseId);
     await system.startWorker();
@@ -191,7 +178,7 @@ describe('triage into cases and the review list (worker running)', () => {
   /** Two more reports on the channel of `firstId`'s (triaged) report, then its job run again: it takes them. */
   async function laterReportsTakenByRerun(channel: string, firstId: string, caseId: string, channelId?: string) {
     const later = [await submit({ channel: `${channel}/2` }), await submit({ channel: `${channel}/3` })];
-    expect(await triageNow(firstId, channelId)).toEqual({ outcome: 'already-triaged', caseId });
+    expect(await system.triageNow(firstId, channelId)).toEqual({ outcome: 'already-triaged', caseId });
     const rows = await system.sql(`SELECT status, case_id FROM reports WHERE id = ANY($1)`, [later.map((r) => r.id)]);
     expect(rows).toEqual([
       { status: 'triaged', case_id: caseId },
@@ -211,20 +198,20 @@ describe('triage into cases and the review list (worker running)', () => {
   it('triages a job that carries its channel the same way, without reading the report first', async () => {
     await system.stopWorker();
     const first = await submit({ channel: 'https://t.me/job_with_channel' });
-    const channelId = await channelOf(first.id);
-    const own = await triageNow(first.id, channelId);
+    const channelId = await system.channelOf(first.id);
+    const own = await system.triageNow(first.id, channelId);
     expect(own).toMatchObject({ outcome: 'triaged', caseOpened: true, reports: 1 });
     const caseId = (own as { caseId: string }).caseId;
     // Run again: nothing waits, nothing is written.
     const [{ n: eventsBefore }] = await system.sql(`SELECT count(*)::int AS n FROM audit_events`);
-    expect(await triageNow(first.id, channelId)).toEqual({ outcome: 'already-triaged', caseId });
+    expect(await system.triageNow(first.id, channelId)).toEqual({ outcome: 'already-triaged', caseId });
     // Its own report triaged already, later ones of its channel waiting: the job takes them.
     await laterReportsTakenByRerun('https://t.me/job_with_channel', first.id, caseId, channelId);
     // Two report.received and two report.triaged events since the rerun, which wrote none.
     const [{ n: eventsAfter }] = await system.sql(`SELECT count(*)::int AS n FROM audit_events`);
     expect(eventsAfter - eventsBefore).toBe(4);
     // A job whose report does not exist changes nothing.
-    expect(await triageNow('00000000-0000-4000-8000-000000000000', channelId)).toEqual({ outcome: 'missing' });
+    expect(await system.triageNow('00000000-0000-4000-8000-000000000000', channelId)).toEqual({ outcome: 'missing' });
     const [{ n: eventsEnd }] = await system.sql(`SELECT count(*)::int AS n FROM audit_events`);
     expect(eventsEnd).toBe(eventsAfter);
     await system.startWorker();
@@ -244,7 +231,7 @@ describe('triage into cases and the review list (worker running)', () => {
       DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION record_commit_mode()`);
     try {
       const report = await submit({ channel: 'https://t.me/commit_mode_probe' });
-      const outcome = await triageNow(report.id, await channelOf(report.id));
+      const outcome = await system.triageNow(report.id, await system.channelOf(report.id));
       expect(outcome).toMatchObject({ outcome: 'triaged', reports: 1 });
       // Intake's commit waits for the flush (a 202 means committed); triage's does not.
       expect(await system.sql(`SELECT op, mode FROM commit_modes WHERE report_id = $1 ORDER BY op`, [report.id])).toEqual([

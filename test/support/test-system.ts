@@ -2,8 +2,10 @@
 // on a free loopback port and the worker in-process. Everything it creates is removed by stop().
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { systemContext } from '@vigil/audit';
 import { loadConfig, VigilConfig } from '@vigil/config';
 import { dropDatabase, migrate, throwawayDatabaseUrl, throwawayId } from '@vigil/database';
+import { TriageOutcome, TriageReport } from '@vigil/moderation';
 import { ALL_QUEUES } from '@vigil/queues';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
@@ -163,6 +165,23 @@ export class TestSystem {
       caseId,
       channelKey: response.body.channel.key,
     };
+  }
+
+  /**
+   * Runs a report's triage job in this process (through the API's module), as the worker would: with the report
+   * alone, as jobs enqueued before they carried their channel, or with its channel too, as intake and the reconciler
+   * enqueue them now.
+   */
+  triageNow(reportId: string, channelId?: string): Promise<TriageOutcome> {
+    return this.api!.get(TriageReport, { strict: false }).execute(
+      channelId === undefined ? { reportId } : { reportId, channelId },
+      systemContext('test'),
+    );
+  }
+
+  /** The channel a report was filed against. */
+  async channelOf(reportId: string): Promise<string> {
+    return (await this.sql(`SELECT channel_id FROM reports WHERE id = $1`, [reportId]))[0].channel_id;
   }
 
   /** Waits for the worker to apply every decision's outcome to its reports and reporters (ApplyDecisionOutcome). */

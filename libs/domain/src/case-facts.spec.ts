@@ -2,8 +2,6 @@ import fc from 'fast-check';
 import { CaseFacts, NO_CASE_FACTS, ReportFacts, withReports } from './case-facts';
 import { CATEGORIES, SOURCES } from './taxonomy';
 
-const none: CaseFacts = NO_CASE_FACTS;
-
 const report = fc.record<ReportFacts>({
   category: fc.constantFrom(...CATEGORIES),
   source: fc.constantFrom(...SOURCES),
@@ -30,7 +28,7 @@ describe('withReports', () => {
   it('gives, batch by batch, the facts of all the reports at once', () => {
     fc.assert(
       fc.property(fc.array(fc.array(report, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 6 }), (batches) => {
-        let facts = none;
+        let facts = NO_CASE_FACTS;
         for (const batch of batches) facts = withReports(facts, batch, 1);
         expect(facts).toEqual(allAtOnce(batches.flat(), batches.length));
       }),
@@ -39,9 +37,9 @@ describe('withReports', () => {
 
   it('keeps the largest reach when the new reports give none, and a reach of 0 when that is all there is', () => {
     const base: ReportFacts = { category: 'propaganda', source: 'public', subscribers: null, removalOrder: false, language: null };
-    const known = withReports(none, [{ ...base, subscribers: 5000 }], 1);
+    const known = withReports(NO_CASE_FACTS, [{ ...base, subscribers: 5000 }], 1);
     expect(withReports(known, [base], 0).maxSubscribers).toBe(5000);
-    expect(withReports(none, [{ ...base, subscribers: 0 }], 1).maxSubscribers).toBe(0);
-    expect(withReports(none, [base], 1).maxSubscribers).toBeNull();
+    expect(withReports(NO_CASE_FACTS, [{ ...base, subscribers: 0 }], 1).maxSubscribers).toBe(0);
+    expect(withReports(NO_CASE_FACTS, [base], 1).maxSubscribers).toBeNull();
   });
 });

@@ -6,3 +6,15 @@
  * them. Needs a transaction (SET LOCAL).
  */
 export const WALK_INDEX_IN_ORDER = 'SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off';
+
+/**
+ * `column IN ('a', 'b')` with the values written out, for predicates the planner must read as they are: to prove a
+ * partial index's predicate, or to infer an `ON CONFLICT` arbiter index, which a bound parameter would hide from it.
+ * Only for the code's own constants (lower-case words), never for input.
+ */
+export function inLiterals(column: string, values: readonly string[]): string {
+  for (const value of values) {
+    if (!/^[a-z_]+$/.test(value)) throw new Error(`not a constant to write into SQL: ${JSON.stringify(value)}`);
+  }
+  return `${column} IN (${values.map((value) => `'${value}'`).join(', ')})`;
+}

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ActionContext, AuditService, utcMillisecondsSql } from '@vigil/audit';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
-import { WALK_INDEX_IN_ORDER } from '@vigil/database';
+import { inLiterals, WALK_INDEX_IN_ORDER } from '@vigil/database';
 import { CaseStatus, DomainError, nextCaseStatus, Platform } from '@vigil/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import { holdsLease, lockCase, SENIOR_ROLES } from './case-lock';
@@ -68,7 +68,7 @@ export class ClaimCase {
   private pickNext(input: ClaimNextInput, ctx: ActionContext, preferred: string[] | null, params: unknown[]): string {
     const param = (value: unknown) => `$${params.push(value)}`;
     // Written out, not bound, so the planner can prove the review-queue index's predicate (status open or escalated).
-    const where = [`c.status IN (${claimableStatuses(ctx).map((status) => `'${status}'`).join(', ')})`];
+    const where = [inLiterals('c.status', claimableStatuses(ctx))];
     if (input.platforms?.length) {
       where.push(`c.channel_id IN (SELECT id FROM channels WHERE platform = ANY(${param(input.platforms)}::text[]))`);
     }

@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { ApplyDecisionOutcome } from './apply-decision-outcome.use-case';
 import { lockCase } from './case-lock';
 import { FollowUps, OutboxDispatcher } from './outbox-dispatcher';
+import { UNLESS_CHANNEL_HAS_UNRESOLVED_CASE } from './unresolved-case';
 
 export type AppealOutcome = 'upheld' | 'reversed';
 
@@ -116,7 +117,7 @@ export class ResolveAppeal {
              now() + (sla_due_at - opened_at), report_count, distinct_reporters, categories, sources, max_subscribers,
              removal_order, languages, id, now()
            FROM cases WHERE id = $1
-           ON CONFLICT (channel_id) WHERE status IN ('open', 'in_review', 'escalated') DO NOTHING
+           ${UNLESS_CHANNEL_HAS_UNRESOLVED_CASE}
            RETURNING id`,
           [theCase.id],
         );

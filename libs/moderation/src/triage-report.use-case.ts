@@ -19,6 +19,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { JoiningColumns, ReporterStandings } from './reporter-standings';
+import { UNLESS_CHANNEL_HAS_UNRESOLVED_CASE, UNRESOLVED_STATUS } from './unresolved-case';
 
 export type TriageOutcome =
   | { outcome: 'triaged'; caseId: string; caseOpened: boolean; priority: number; reports: number }
@@ -317,7 +318,6 @@ export class TriageReport {
     const p = (value: unknown) => `$${params.push(value)}`;
     const c = batch.scored;
     const ids = p(batch.reports.map((r) => r.id));
-    const unresolved = `status IN (${UNRESOLVED_CASE_STATUSES.map((status) => `'${status}'`).join(', ')})`;
     const noneTriaged = `NOT EXISTS (SELECT 1 FROM reports t
       WHERE t.id = ANY(${ids}::uuid[]) AND t.triaged_at IS NOT NULL)`;
     const columns = {
@@ -340,11 +340,11 @@ export class TriageReport {
            SELECT ${p(batch.caseId)}::uuid, ${p(batch.channelId)}::uuid, 'open', ${p(batch.previousCaseId)}::uuid,
                   now(), ${Object.values(columns).join(', ')}
            WHERE ${noneTriaged}
-           ON CONFLICT (channel_id) WHERE ${unresolved} DO NOTHING RETURNING id`
+           ${UNLESS_CHANNEL_HAS_UNRESOLVED_CASE} RETURNING id`
         : `UPDATE cases SET ${Object.entries(columns)
             .map(([column, value]) => `${column} = ${value}`)
             .join(', ')}, version = version + 1, updated_at = now()
-           WHERE id = ${p(batch.caseId)} AND version = ${p(batch.version)} AND ${unresolved} AND ${noneTriaged}
+           WHERE id = ${p(batch.caseId)} AND version = ${p(batch.version)} AND ${UNRESOLVED_STATUS} AND ${noneTriaged}
            RETURNING id`;
     const attach = `UPDATE reports r SET case_id = taken.id, status = 'triaged', triaged_at = now(),
          language = v.language, language_detected = r.language IS NULL AND v.language IS NOT NULL

@@ -66,7 +66,11 @@ module.exports = {
       ...base,
       displayName: 'unit',
       // The benchmark's own pieces (test/bench, plain ES modules) are unit-tested beside it.
-      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/bench/**/*.spec.mjs'],
+      testMatch: [
+        '<rootDir>/{apps,libs}/**/*.spec.ts',
+        '<rootDir>/test/architecture/**/*.spec.ts',
+        '<rootDir>/test/bench/**/*.spec.mjs',
+      ],
     },
     { ...base, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },

@@ -18,8 +18,8 @@ import {
 } from '@vigil/domain';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { JoiningColumns, ReporterStandings } from './reporter-standings';
-import { UNLESS_CHANNEL_HAS_UNRESOLVED_CASE, UNRESOLVED_STATUS } from './unresolved-case';
+import { JoiningColumns, ReporterStandings } from '../reporters';
+import { UNLESS_CHANNEL_HAS_UNRESOLVED_CASE, UNRESOLVED_STATUS } from '../shared';
 
 export type TriageOutcome =
   | { outcome: 'triaged'; caseId: string; caseOpened: boolean; priority: number; reports: number }

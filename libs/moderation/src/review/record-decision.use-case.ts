@@ -5,7 +5,7 @@ import { CaseEntity } from '@vigil/database';
 import { DecisionAction, decisionEvent, DomainError, nextCaseStatus } from '@vigil/domain';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { FollowUps, followUpsOfRow, OutboxDispatcher, OutboxIdsRow } from './outbox-dispatcher';
+import { FollowUps, followUpsOfRow, OutboxDispatcher, OutboxIdsRow } from '../outcomes';
 
 export interface DecisionInput {
   action: DecisionAction;

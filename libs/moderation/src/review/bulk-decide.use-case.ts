@@ -3,8 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ActionContext, AuditService } from '@vigil/audit';
 import { DomainError, nextCaseStatus } from '@vigil/domain';
 import { DataSource } from 'typeorm';
-import { holdsLease, lockCase } from './case-lock';
-import { OutboxDispatcher } from './outbox-dispatcher';
+import { holdsLease, lockCase } from '../shared';
+import { OutboxDispatcher } from '../outcomes';
 import { DecisionInput, RecordDecision } from './record-decision.use-case';
 
 export const MAX_BULK_CASES = 500;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { QueueName, QueueProducer, triageJob } from '@vigil/queues';
-import { OutboxDispatcher } from './outbox-dispatcher';
+import { OutboxDispatcher } from '../outcomes';
 import { DataSource } from 'typeorm';
 
 const BATCH = 1000;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AppealEntity } from '@vigil/database';
 import { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor, isCursorTime, isCursorUuid, Page } from './cursor';
+import { decodeCursor, encodeCursor, isCursorTime, isCursorUuid, Page } from '../shared';
 import { AppealView, appealView } from './resolve-appeal.use-case';
 
 type AppealCursor = [string, string];

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ReportEntity } from '@vigil/database';
 import { DecisionAction, DomainError, ReportStatus, reportStatusAfter } from '@vigil/domain';
 import { DataSource } from 'typeorm';
-import { ReporterIdentity } from './reporter-identity';
+import { ReporterIdentity } from '../reporters';
 
 export interface ReportStatusView {
   id: string;

@@ -4,7 +4,7 @@ import { ActionContext, AuditService } from '@vigil/audit';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { nextCaseStatus, unclaimEvent } from '@vigil/domain';
 import { DataSource } from 'typeorm';
-import { assertLeaseHolder, lockCase } from './case-lock';
+import { assertLeaseHolder, lockCase } from '../shared';
 
 /** Extends the caller's lease on a case by the configured lease length. */
 @Injectable()

@@ -9,7 +9,7 @@ import { Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { IntakeGroupCommit } from './intake-group-commit';
-import { ReporterIdentity } from './reporter-identity';
+import { ReporterIdentity } from '../reporters';
 import { SubmitReport, SubmitReportCommand, SubmitReportInput, SubmittedReport } from './submit-report.use-case';
 
 @Module({})

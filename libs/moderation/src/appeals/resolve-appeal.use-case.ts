@@ -4,10 +4,8 @@ import { ActionContext, AuditEventInput, AuditService } from '@vigil/audit';
 import { AppealEntity, DecisionEntity } from '@vigil/database';
 import { DomainError, nextCaseStatus } from '@vigil/domain';
 import { DataSource } from 'typeorm';
-import { ApplyDecisionOutcome } from './apply-decision-outcome.use-case';
-import { lockCase } from './case-lock';
-import { FollowUps, OutboxDispatcher } from './outbox-dispatcher';
-import { UNLESS_CHANNEL_HAS_UNRESOLVED_CASE } from './unresolved-case';
+import { ApplyDecisionOutcome, FollowUps, OutboxDispatcher } from '../outcomes';
+import { lockCase, UNLESS_CHANNEL_HAS_UNRESOLVED_CASE } from '../shared';
 
 export type AppealOutcome = 'upheld' | 'reversed';
 

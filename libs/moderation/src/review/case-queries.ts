@@ -14,8 +14,8 @@ import {
   Source,
 } from '@vigil/domain';
 import { DataSource } from 'typeorm';
-import { ChannelLinkView, loadChannelLinks } from './channel-links.query';
-import { decodeCursor, encodeCursor, isCursorInt, isCursorTime, isCursorUuid, Page } from './cursor';
+import { ChannelLinkView, loadChannelLinks } from '../channels';
+import { decodeCursor, encodeCursor, isCursorInt, isCursorTime, isCursorUuid, Page } from '../shared';
 import { DECISION_VIEW_COLUMNS, DecisionView, DecisionViewRow, decisionViewOfRow } from './record-decision.use-case';
 
 export interface CaseFilter {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ActionContext, AuditService } from '@vigil/audit';
 import { nextCaseStatus } from '@vigil/domain';
 import type { EntityManager } from 'typeorm';
-import { lockCaseRow } from './case-lock';
+import { lockCaseRow } from '../shared';
 
 /**
  * A decided case closes once its decision's outcome is applied (ApplyDecisionOutcome writes the reporters'

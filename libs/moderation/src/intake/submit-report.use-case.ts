@@ -16,7 +16,7 @@ import canonicalize from 'canonicalize';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { IntakeGroupCommit, IntakeRow } from './intake-group-commit';
-import { ReporterIdentity } from './reporter-identity';
+import { ReporterIdentity } from '../reporters';
 
 export interface SubmitReportInput {
   channel: string;

@@ -5,7 +5,7 @@ import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { inLiterals, WALK_INDEX_IN_ORDER } from '@vigil/database';
 import { CaseStatus, DomainError, nextCaseStatus, Platform } from '@vigil/domain';
 import { DataSource, EntityManager } from 'typeorm';
-import { holdsLease, lockCase, SENIOR_ROLES } from './case-lock';
+import { holdsLease, lockCase, SENIOR_ROLES } from '../shared';
 import { CaseDetail, CaseQueries } from './case-queries';
 
 export interface ClaimNextInput {

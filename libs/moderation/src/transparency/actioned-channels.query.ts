@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Category, ChannelKind, Platform } from '@vigil/domain';
 import { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor, isCursorTime, isCursorUuid, Page } from './cursor';
+import { decodeCursor, encodeCursor, isCursorTime, isCursorUuid, Page } from '../shared';
 
 export type ActionedChannelAction = 'takedown' | 'restore';
 

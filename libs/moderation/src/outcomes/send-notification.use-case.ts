@@ -6,7 +6,7 @@ import { NotificationEntity } from '@vigil/database';
 import { appealDeadline, DomainError } from '@vigil/domain';
 import { DataSource } from 'typeorm';
 import { CaseCloser } from './close-case';
-import { ReporterIdentity } from './reporter-identity';
+import { ReporterIdentity } from '../reporters';
 import { DeliveryAttempt, WebhookDeliveryError, WebhookSender } from './webhook-sender';
 
 interface NoticeRow {

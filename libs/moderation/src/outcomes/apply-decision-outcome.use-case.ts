@@ -6,10 +6,10 @@ import { WALK_INDEX_IN_ORDER } from '@vigil/database';
 import { DecisionAction, reportStatusAfter } from '@vigil/domain';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
-import { lockCase, lockCaseRow } from './case-lock';
+import { lockCase, lockCaseRow } from '../shared';
 import { CaseCloser } from './close-case';
 import { FollowUps, OutboxDispatcher } from './outbox-dispatcher';
-import { ReporterStandings } from './reporter-standings';
+import { ReporterStandings } from '../reporters';
 
 interface DecisionRow {
   case_id: string;

@@ -6,8 +6,8 @@ import { DecisionEntity } from '@vigil/database';
 import { appealDeadline, DomainError, nextCaseStatus } from '@vigil/domain';
 import { timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { lockCase } from './case-lock';
-import { ReporterIdentity } from './reporter-identity';
+import { lockCase } from '../shared';
+import { ReporterIdentity } from '../reporters';
 
 export interface FileAppealInput {
   decisionId: string;

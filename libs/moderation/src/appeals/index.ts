@@ -1,0 +1,3 @@
+export * from './file-appeal.use-case';
+export * from './resolve-appeal.use-case';
+export * from './appeal-queries';

@@ -1,0 +1,2 @@
+export * from './channel-links.query';
+export * from './link-channels.use-case';

@@ -1,0 +1,3 @@
+export * from './reporter-identity';
+export * from './reporter-standings';
+export * from './reveal-reporter.use-case';

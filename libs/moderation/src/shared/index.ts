@@ -1,0 +1,3 @@
+export * from './cursor';
+export * from './case-lock';
+export * from './unresolved-case';

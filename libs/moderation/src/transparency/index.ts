@@ -1,0 +1,5 @@
+export * from './transparency.query';
+export * from './statements-of-reasons.query';
+export * from './actioned-channels.query';
+export * from './actioned-channels-feed';
+export * from './feed-signature';

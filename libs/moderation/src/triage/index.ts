@@ -1,0 +1,2 @@
+export * from './triage-report.use-case';
+export * from './reconcile-reports.use-case';

@@ -133,7 +133,7 @@ describe('API keys: trusted flaggers and referral units (POST/GET/DELETE /v1/adm
     expect(detail.status).toBe(200);
     const factors = detail.body.priorityBreakdown.filter((f: { factor: string }) => f.factor === 'removal_order');
     expect(factors).toHaveLength(1);
-    expect(detail.body.priority).toBeGreaterThanOrEqual(136);
+    expect(detail.body.priority).toBeGreaterThanOrEqual(166);
     const receivedAt = Math.min(...detail.body.reports.map((r: { receivedAt: string }) => Date.parse(r.receivedAt)));
     expect(Date.parse(detail.body.slaDueAt) - receivedAt).toBe(3600 * 1000);
 

@@ -416,7 +416,15 @@ describe('decisions, enforcement, notices and appeals', () => {
       });
       const caseDetail = await system.request('GET', `/v1/cases/${oldOne.caseId}`, { token: moderator.token });
       expect(caseDetail.body.linkedChannels).toEqual([
-        { channel: expect.objectContaining({ id: from.id }), kind: 'confirmed_migration', score: 1, reason: expect.any(String) },
+        {
+          id: expect.any(String),
+          channel: expect.objectContaining({ id: from.id }),
+          kind: 'confirmed_migration',
+          score: 1,
+          reason: expect.any(String),
+          reasons: [],
+          createdAt: expect.any(String),
+        },
       ]);
       // A claim's answer reads the links beside everything else (it knows the channel): the same links.
       const claimed = await system.request('POST', `/v1/cases/${oldOne.caseId}/claim`, { token: moderator.token });

@@ -47,6 +47,8 @@ export interface VigilConfig {
   reputation: ReputationPolicy;
   /** A report still `received` this long after intake is re-enqueued for triage by the reconciler. */
   reconcileAfterSeconds: number;
+  /** Triage looks for actioned channels of this many days back that a reported channel may succeed. */
+  migrationWindowDays: number;
   maintenanceIntervalSeconds: number;
   leaseSeconds: number;
   /** Outgoing webhooks: attempts (≥ 5), first retry delay (doubling), per-request timeout. */
@@ -215,6 +217,7 @@ export function loadConfig(env: Env = process.env): VigilConfig {
       publicHours: read.number('SLA_PUBLIC_HOURS', 72, 0.01, 720),
     },
     reconcileAfterSeconds: read.number('RECONCILE_AFTER_SECONDS', 30, 0, 86400),
+    migrationWindowDays: read.number('MIGRATION_WINDOW_DAYS', 90, 1, 3650),
     maintenanceIntervalSeconds: read.number('MAINTENANCE_INTERVAL_SECONDS', 10, 0.1, 3600),
     leaseSeconds: read.int('LEASE_SECONDS', 600, 1, 86400),
     reputation: {

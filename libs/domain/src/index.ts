@@ -11,3 +11,4 @@ export * from './reporter-reputation';
 export * from './appeal-window';
 export * from './reporting-range';
 export * from './dsa-statement';
+export * from './migration-signals';

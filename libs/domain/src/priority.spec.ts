@@ -54,11 +54,11 @@ describe('computePriority', () => {
       { factor: 'reach', points: 12, detail: '25,000 subscribers (log-scaled from 1,000, capped at 15)' },
       {
         factor: 'removal_order',
-        points: 101,
+        points: 131,
         detail: 'Removal order under Regulation (EU) 2021/784: must be acted on within one hour',
       },
     ]);
-    expect(result.priority).toBe(40 + 30 + 15 + 15 + 12 + 101);
+    expect(result.priority).toBe(40 + 30 + 15 + 15 + 12 + 131);
   });
 
   it.each(CATEGORIES.map((c) => [c, CATEGORY_POINTS[c]] as const))('scores category %s at %i', (category, expected) => {
@@ -125,6 +125,7 @@ describe('computePriority', () => {
       organisationMatches: [{ id: 'isil', name: 'ISIL', matched: 'ISIS' }],
       maxSubscribers: 1e9,
       removalOrder: false,
+      linkedActionedChannel: { key: 'telegram:nashir_news', score: 1, confirmed: true },
     });
     const leastWith = computePriority({
       ...base,
@@ -133,6 +134,27 @@ describe('computePriority', () => {
       removalOrder: true,
     });
     expect(leastWith.priority).toBeGreaterThan(worstWithout.priority);
+  });
+
+  it('names the actioned channel a case may succeed, with points growing with the link score', () => {
+    const suspected = computePriority({
+      ...base,
+      linkedActionedChannel: { key: 'telegram:nashir_news', score: 0.5, confirmed: false },
+    });
+    expect(suspected.breakdown.find((f) => f.factor === 'linked_actioned_channel')).toEqual({
+      factor: 'linked_actioned_channel',
+      points: 20,
+      detail: 'Suspected successor of telegram:nashir_news, a channel already taken down (score 0.50)',
+    });
+    const confirmed = computePriority({
+      ...base,
+      linkedActionedChannel: { key: 'telegram:nashir_news', score: 1, confirmed: true },
+    });
+    expect(confirmed.priority).toBe(computePriority(base).priority + 40);
+    expect(confirmed.breakdown.at(-1)?.detail).toBe('Confirmed successor of telegram:nashir_news, a channel already taken down');
+    expect(computePriority({ ...base, linkedActionedChannel: null }).breakdown.map((f) => f.factor)).not.toContain(
+      'linked_actioned_channel',
+    );
   });
 
   it('never lets any number of public reporters outrank one trusted flagger reporting the same', () => {

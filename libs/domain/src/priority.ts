@@ -34,11 +34,26 @@ export const DESIGNATED_ORGANISATION_POINTS = 15;
 export const REACH_POINTS = { minSubscribers: 1_000, perTenfold: 5, cap: 15 } as const;
 
 /**
- * A removal order under Regulation (EU) 2021/784 must be acted on within one hour. Removal orders come from referral
- * units, so such a case has at least 5 + 30 + 101 = 136 points (reputation does not apply to it), while a case without
- * one has 50 + 30 + 15 + 15 + 15 = 125 at most: removal orders always come first.
+ * A suspected or confirmed successor of a channel already taken down: points grow with the link's score, up to this
+ * for a confirmed one — as much as an attack claim, since the group is known and back.
  */
-export const REMOVAL_ORDER_POINTS = 101;
+export const LINKED_ACTIONED_CHANNEL_POINTS = 40;
+
+/**
+ * A removal order under Regulation (EU) 2021/784 must be acted on within one hour. Removal orders come from referral
+ * units, so such a case has at least the least severe category's points, a referral unit's and these (reputation does
+ * not apply to it), one more than a case without an order can reach with every factor at its most: removal orders
+ * always come first (5 + 30 + 131 = 166 against 50 + 30 + 15 + 15 + 15 + 40 = 165).
+ */
+export const REMOVAL_ORDER_POINTS =
+  Math.max(...Object.values(CATEGORY_POINTS)) +
+  SOURCE_POINTS.referral_unit +
+  DISTINCT_REPORTERS_POINTS.cap +
+  DESIGNATED_ORGANISATION_POINTS +
+  REACH_POINTS.cap +
+  LINKED_ACTIONED_CHANNEL_POINTS -
+  (Math.min(...Object.values(CATEGORY_POINTS)) + SOURCE_POINTS.referral_unit) +
+  1;
 
 export interface PriorityFactor {
   factor: string;
@@ -60,6 +75,16 @@ export interface PriorityInput {
   removalOrder: boolean;
   /** ≤ 0: the record of the case's most credible reporter (`caseReputationPoints`); 0 when unknown. */
   reporterReputationPoints?: number;
+  /** The strongest link of the case's channel to an actioned channel it may succeed; absent when none. */
+  linkedActionedChannel?: LinkedActionedChannel | null;
+}
+
+export interface LinkedActionedChannel {
+  /** The actioned channel's key, e.g. `telegram:nashir_news`. */
+  key: string;
+  /** In [0, 1]; 1 for a link a moderator confirmed. */
+  score: number;
+  confirmed: boolean;
 }
 
 export interface Priority {
@@ -137,6 +162,17 @@ export function computePriority(input: PriorityInput): Priority {
     removalOrder ? REMOVAL_ORDER_POINTS : 0,
     'Removal order under Regulation (EU) 2021/784: must be acted on within one hour',
   );
+
+  const link = input.linkedActionedChannel;
+  if (link) {
+    optional(
+      'linked_actioned_channel',
+      Math.max(1, Math.round(LINKED_ACTIONED_CHANNEL_POINTS * Math.min(1, Math.max(0, link.score)))),
+      link.confirmed
+        ? `Confirmed successor of ${link.key}, a channel already taken down`
+        : `Suspected successor of ${link.key}, a channel already taken down (score ${link.score.toFixed(2)})`,
+    );
+  }
 
   // A legal order is not second-guessed by its sender's record; otherwise the penalty never takes a case below 0.
   const earned = breakdown.reduce((sum, f) => sum + f.points, 0);

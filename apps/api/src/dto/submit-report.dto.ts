@@ -34,6 +34,23 @@ export class SubmitReportDto {
   @IsIn(CATEGORIES)
   category: Category;
 
+  @ApiPropertyOptional({ maxLength: 200, example: 'Nashir News', description: "the channel's display name" })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 200)
+  channelTitle?: string;
+
+  @ApiPropertyOptional({
+    example: 'https://t.me/nashir_news',
+    description: 'the channel this one replaces, when the reporter knows: any link form, or an @handle (then on `platform`)',
+  })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, MAX_CHANNEL_INPUT_LENGTH)
+  previousChannel?: string;
+
   @ApiPropertyOptional({ maxLength: 200, example: 'ISIS' })
   @IsOptional()
   @Trim()

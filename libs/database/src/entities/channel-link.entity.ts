@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type ChannelLinkKind = 'suspected_migration' | 'confirmed_migration' | 'mirror';
+export type ChannelLinkKind = 'suspected_migration' | 'confirmed_migration' | 'rejected' | 'mirror';
 
 @Entity({ name: 'channel_links' })
 export class ChannelLinkEntity {
@@ -24,6 +24,13 @@ export class ChannelLinkEntity {
 
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy: string | null;
+
+  /** Who confirmed or rejected a suggested migration, and when. */
+  @Column({ name: 'reviewed_by', type: 'uuid', nullable: true })
+  reviewedBy: string | null;
+
+  @Column({ name: 'reviewed_at', type: 'timestamptz', nullable: true })
+  reviewedAt: Date | null;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

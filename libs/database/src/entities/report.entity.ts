@@ -47,6 +47,18 @@ export class ReportEntity {
   @Column({ type: 'text' })
   description: string;
 
+  /** The channel's display name as the reporter saw it. */
+  @Column({ name: 'channel_title', type: 'text', nullable: true })
+  channelTitle: string | null;
+
+  /** The canonical key of the channel this one replaces, as the reporter said (`previousChannel`). */
+  @Column({ name: 'previous_channel_key', type: 'text', nullable: true })
+  previousChannelKey: string | null;
+
+  /** Lookup keys of the channel's names and evidence (`handle:…`, `title:…`, `evidence:…`), for migration matching. */
+  @Column({ name: 'match_keys', type: 'text', array: true, default: [] })
+  matchKeys: string[];
+
   @Column({ name: 'evidence_urls', type: 'jsonb', default: [] })
   evidenceUrls: string[];
 

@@ -1,5 +1,5 @@
 import { ChannelLinkEntity } from '@vigil/database';
-import type { ChannelStatus, Platform } from '@vigil/domain';
+import type { ChannelStatus, MigrationReason, Platform } from '@vigil/domain';
 import type { DataSource } from 'typeorm';
 
 export interface ChannelLinkView {
@@ -7,20 +7,23 @@ export interface ChannelLinkView {
   kind: ChannelLinkEntity['kind'];
   score: number | null;
   /** The channel at the other end of the link. */
-  channel: { id: string; platform: Platform; key: string; url: string; status: ChannelStatus };
+  channel: { id: string; platform: Platform; key: string; url: string; status: ChannelStatus; actionedAt: string | null };
   direction: 'from' | 'to';
+  /** The moderator's note on a link made or reviewed by hand. */
   reason: string | null;
+  /** Why triage suggested it: one entry per signal (empty for a link made by hand). */
+  reasons: MigrationReason[];
   createdBy: string | null;
   createdAt: string;
 }
 
-/** Links from and to one channel (migrations, mirrors), each with the channel at the other end. */
+/** Links from and to one channel (migrations, mirrors), each with the channel at the other end; strongest first. */
 export async function loadChannelLinks(db: DataSource, channelId: string): Promise<ChannelLinkView[]> {
   const rows: {
     id: string;
     kind: ChannelLinkEntity['kind'];
     score: number | null;
-    evidence: { note?: string };
+    evidence: { note?: string; reasons?: MigrationReason[] };
     created_by: string | null;
     created_at: Date;
     direction: 'from' | 'to';
@@ -29,23 +32,32 @@ export async function loadChannelLinks(db: DataSource, channelId: string): Promi
     canonical_key: string;
     url: string;
     status: ChannelStatus;
+    actioned_at: Date | null;
   }[] = await db.query(
     `SELECT l.id, l.kind, l.score, l.evidence, l.created_by, l.created_at, x.direction, ch.id AS other_id,
-            ch.platform, ch.canonical_key, ch.url, ch.status
+            ch.platform, ch.canonical_key, ch.url, ch.status, ch.actioned_at
      FROM channel_links l
      CROSS JOIN LATERAL (SELECT CASE WHEN l.from_channel_id = $1 THEN 'to' ELSE 'from' END AS direction) x
      JOIN channels ch ON ch.id = CASE WHEN l.from_channel_id = $1 THEN l.to_channel_id ELSE l.from_channel_id END
      WHERE l.from_channel_id = $1 OR l.to_channel_id = $1
-     ORDER BY l.created_at, l.id`,
+     ORDER BY l.score DESC NULLS LAST, l.created_at, l.id`,
     [channelId],
   );
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,
     score: r.score,
-    channel: { id: r.other_id, platform: r.platform, key: r.canonical_key, url: r.url, status: r.status },
+    channel: {
+      id: r.other_id,
+      platform: r.platform,
+      key: r.canonical_key,
+      url: r.url,
+      status: r.status,
+      actionedAt: r.actioned_at?.toISOString() ?? null,
+    },
     direction: r.direction,
     reason: r.evidence?.note ?? null,
+    reasons: r.evidence?.reasons ?? [],
     createdBy: r.created_by,
     createdAt: r.created_at.toISOString(),
   }));

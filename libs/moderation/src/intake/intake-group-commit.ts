@@ -21,6 +21,10 @@ export interface IntakeRow {
   description: string;
   /** JSON text of the evidence URL array. */
   evidenceUrls: string;
+  channelTitle: string | null;
+  previousChannelKey: string | null;
+  /** JSON text of the report's migration lookup keys (`matchKeys` of libs/domain). */
+  matchKeys: string;
   language: string | null;
   subscribers: number | null;
   removalOrder: boolean;
@@ -81,6 +85,9 @@ const COLUMNS: [name: string, type: ColumnType, value: (row: IntakeRow) => unkno
   ['organization', 'text', (r) => r.organization],
   ['description', 'text', (r) => r.description],
   ['evidence_urls', 'text', (r) => r.evidenceUrls],
+  ['channel_title', 'text', (r) => r.channelTitle],
+  ['previous_channel_key', 'text', (r) => r.previousChannelKey],
+  ['match_keys', 'text', (r) => r.matchKeys],
   ['language', 'text', (r) => r.language],
   ['subscribers', 'integer', (r) => r.subscribers],
   ['removal_order', 'boolean', (r) => r.removalOrder],
@@ -127,8 +134,8 @@ const INTAKE_BATCH_STATEMENT = `
     SELECT input.* FROM input
     WHERE NOT EXISTS (SELECT 1 FROM standing WHERE standing.ord = input.ord AND standing.suspended)
   ), new_channel AS (
-    INSERT INTO channels (platform, kind, canonical_key, handle, url, fingerprints)
-    SELECT DISTINCT ON (canonical_key) platform, kind, canonical_key, handle, url, fingerprints::jsonb
+    INSERT INTO channels (platform, kind, canonical_key, handle, title, url, fingerprints)
+    SELECT DISTINCT ON (canonical_key) platform, kind, canonical_key, handle, channel_title, url, fingerprints::jsonb
     FROM allowed ORDER BY canonical_key, ord
     ON CONFLICT (canonical_key) DO NOTHING
     RETURNING id, canonical_key
@@ -144,10 +151,12 @@ const INTAKE_BATCH_STATEMENT = `
     FROM allowed JOIN channel ON channel.canonical_key = allowed.canonical_key
   ), report AS (
     INSERT INTO reports (id, channel_id, source, api_key_id, reporter_ref, reporter_pseudonym, reporter_contact,
-      channel_input, post_id, category, organization, description, evidence_urls, language, language_detected,
-      subscribers, removal_order, idempotency_scope, idempotency_key, request_hash, tracking_token_hash)
+      channel_input, post_id, category, organization, description, evidence_urls, channel_title,
+      previous_channel_key, match_keys, language, language_detected, subscribers, removal_order, idempotency_scope,
+      idempotency_key, request_hash, tracking_token_hash)
     SELECT id, channel_id, source, api_key_id, reporter_ref, reporter_pseudonym, reporter_contact,
-      channel_input, post_id, category, organization, description, evidence_urls::jsonb, language, false,
+      channel_input, post_id, category, organization, description, evidence_urls::jsonb, channel_title,
+      previous_channel_key, ARRAY(SELECT jsonb_array_elements_text(match_keys::jsonb)), language, false,
       subscribers, removal_order, idempotency_scope, idempotency_key, request_hash, tracking_token_hash
     FROM candidate WHERE idempotency_key IS NULL OR nth = 1
     ORDER BY idempotency_scope, idempotency_key, ord

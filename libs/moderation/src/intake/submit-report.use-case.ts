@@ -7,6 +7,7 @@ import {
   CanonicalChannel,
   Category,
   DomainError,
+  matchKeys,
   normaliseText,
   Platform,
   Source,
@@ -22,6 +23,8 @@ export interface SubmitReportInput {
   channel: string;
   platform?: Platform;
   category: Category;
+  channelTitle?: string;
+  previousChannel?: string;
   organization?: string;
   description: string;
   evidenceUrls?: string[];
@@ -76,6 +79,9 @@ export class SubmitReport {
       throw new DomainError('FORBIDDEN', 'only referral units may submit removal orders');
     }
     const channel = canonicaliseChannel(report.channel, report.platform);
+    const previousChannelKey = report.previousChannel
+      ? previousChannelOf(report.previousChannel, report.platform)
+      : null;
     const source: Source = apiKey ? apiKey.role : 'public';
     const scope = command.idempotencyKey ? (apiKey ? `apikey:${apiKey.apiKeyId}` : ANONYMOUS_SCOPE) : null;
     const requestHash = command.idempotencyKey ? sha256(canonicalize(report) ?? '') : null;
@@ -98,6 +104,11 @@ export class SubmitReport {
       organization: report.organization ?? null,
       description: report.description,
       evidenceUrls: JSON.stringify(report.evidenceUrls ?? []),
+      channelTitle: report.channelTitle ?? null,
+      previousChannelKey,
+      matchKeys: JSON.stringify(
+        matchKeys({ handle: channel.handle, title: report.channelTitle, evidenceUrls: report.evidenceUrls }),
+      ),
       // Detected at triage when not given (TriageReport): language detection is the costliest step of a report.
       language: report.language?.toLowerCase() ?? null,
       subscribers: report.subscribers ?? null,
@@ -173,6 +184,16 @@ export class SubmitReport {
       trackingToken: this.identity.trackingToken(id),
       channel: { platform: channel.platform, key: channel.key, url: channel.url },
     };
+  }
+}
+
+/** The key of the channel a report says this one replaces; a 400 naming the field when it is not recognised. */
+function previousChannelOf(input: string, platform: Platform | undefined): string {
+  try {
+    return canonicaliseChannel(input, platform).key;
+  } catch (error) {
+    if (error instanceof DomainError) throw new DomainError(error.code, `previousChannel: ${error.message}`);
+    throw error;
   }
 }
 

@@ -62,7 +62,7 @@ export const CASE_DETAIL_MAX_REPORTS = 200;
 export interface CaseDetail extends CaseSummary {
   priorityBreakdown: StoredPriorityFactor[];
   reports: CaseReportView[];
-  linkedChannels: { channel: ChannelLinkView['channel']; kind: ChannelLinkView['kind']; score: number | null; reason: string | null }[];
+  linkedChannels: Pick<ChannelLinkView, 'id' | 'channel' | 'kind' | 'score' | 'reason' | 'reasons' | 'createdAt'>[];
   decisions: DecisionView[];
   history: AuditEventView[];
 }
@@ -202,10 +202,13 @@ export class CaseQueries {
         receivedAt: r.received_at.toISOString(),
       })),
       linkedChannels: links.map((l) => ({
+        id: l.id,
         channel: l.channel,
         kind: l.kind,
         score: l.score,
         reason: l.reason,
+        reasons: l.reasons,
+        createdAt: l.createdAt,
       })),
       decisions: decisions.map(decisionViewOfRow),
       history,

@@ -20,6 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { JoiningColumns, ReporterStandings } from '../reporters';
 import { UNLESS_CHANNEL_HAS_UNRESOLVED_CASE, UNRESOLVED_STATUS } from '../shared';
+import { assessCandidates, MIGRATION_COLUMNS, MigrationColumns, MigrationFindings, migrationWriteParts } from './migration-candidates';
 
 export type TriageOutcome =
   | { outcome: 'triaged'; caseId: string; caseOpened: boolean; priority: number; reports: number }
@@ -69,6 +70,8 @@ type WaitingReport = Pick<
   | 'language'
   | 'description'
   | 'organization'
+  | 'channelTitle'
+  | 'matchKeys'
 >;
 
 /** The same, as `WAITING_JSON` gives it. */
@@ -84,11 +87,13 @@ interface WaitingRow {
   language: string | null;
   description: string;
   organization: string | null;
+  channel_title: string | null;
+  match_keys: string[];
 }
 
 /** The channel's waiting reports (`reports_waiting`), `:reportId` first, then the oldest: a `waiting` CTE. */
 const WAITING = `SELECT r.id, r.channel_id, r.reporter_ref, r.received_at, r.category, r.source, r.subscribers,
-    r.removal_order, r.language, r.description, r.organization
+    r.removal_order, r.language, r.description, r.organization, r.channel_title, r.previous_channel_key, r.match_keys
   FROM reports r WHERE r.channel_id = :channelId AND r.triaged_at IS NULL
   ORDER BY CASE WHEN r.id = :reportId THEN 0 ELSE 1 END, r.received_at, r.id LIMIT :waitingLimit`;
 
@@ -110,6 +115,8 @@ function waitingReport(w: WaitingRow): WaitingReport {
     language: w.language,
     description: w.description,
     organization: w.organization,
+    channelTitle: w.channel_title,
+    matchKeys: w.match_keys,
   };
 }
 
@@ -244,6 +251,8 @@ export class TriageReport {
         matchOrganisations(`${report.organization ?? ''}\n${report.description}`),
       );
     }
+    // Actioned channels this one may succeed: suggested links, and the strongest link's factor.
+    const migration = assessCandidates(read.migration, reports, organisationMatches);
     const topCategory = mostSevereCategory(facts.categories);
     const { priority, breakdown } = computePriority({
       topCategory,
@@ -253,6 +262,7 @@ export class TriageReport {
       maxSubscribers: facts.maxSubscribers,
       removalOrder: facts.removalOrder,
       reporterReputationPoints: reporters.points,
+      linkedActionedChannel: migration.strongest,
     });
     const due = reportsDue < theCase.slaDueAt ? reportsDue : theCase.slaDueAt;
     const triaged = { caseId: theCase.id, priority, slaDueAt: due.toISOString(), reportCount: facts.reportCount };
@@ -281,6 +291,7 @@ export class TriageReport {
       languages,
       scored: { ...facts, topCategory, priority, breakdown, organisationMatches, due },
       events,
+      migration,
       ctx,
     });
     if (!written) return LOST_RACE;
@@ -312,6 +323,7 @@ export class TriageReport {
       due: Date;
     };
     events: AuditEventInput[];
+    migration: MigrationFindings;
     ctx: ActionContext;
   }): Promise<boolean> {
     const params: unknown[] = [];
@@ -351,8 +363,11 @@ export class TriageReport {
        FROM unnest(${ids}::uuid[], ${p(batch.languages)}::text[]) AS v (id, language), taken
        WHERE r.id = v.id RETURNING 1`;
     const record = this.audit.insertStatement(batch.ctx, batch.events, params, 'taken');
+    const migration = migrationWriteParts(batch.channelId, batch.migration, this.audit, batch.ctx, params)
+      .map((part) => `, ${part}`)
+      .join('');
     const [written]: { taken: number; attached: number }[] = await this.db.query(
-      `WITH taken AS (${take}), attached AS (${attach}), recorded AS (${record} RETURNING 1)
+      `WITH taken AS (${take}), attached AS (${attach}), recorded AS (${record} RETURNING 1)${migration}
        SELECT (SELECT count(*) FROM taken)::int AS taken, (SELECT count(*) FROM attached)::int AS attached,
               ${TRIAGE_COMMIT} AS commit_mode`,
       params,
@@ -401,8 +416,14 @@ export class TriageReport {
     theCase: CaseEntity | null;
     standings: JoiningColumns;
     previousCaseId: string | null;
+    migration: MigrationColumns;
   }> {
-    const params = { channelId, reportId: ownReportId, waitingLimit: TRIAGE_BATCH };
+    const params = {
+      channelId,
+      reportId: ownReportId,
+      waitingLimit: TRIAGE_BATCH,
+      migrationWindowDays: this.config.migrationWindowDays,
+    };
     const refs = '(SELECT array_agg(w.reporter_ref) FROM waiting w)';
     const { entities, raw } = await this.db
       .getRepository(CaseEntity)
@@ -410,27 +431,26 @@ export class TriageReport {
       .addCommonTableExpression(WAITING, 'waiting')
       .addSelect(WAITING_JSON, 'waiting')
       .addSelect(this.standings.joiningColumns('c.id', refs))
+      .addSelect(MIGRATION_COLUMNS)
       .where('c.channel_id = :channelId')
       .andWhere('c.status IN (:...statuses)', { statuses: UNRESOLVED_CASE_STATUSES })
       .setParameters(params)
-      .getRawAndEntities<JoiningColumns & { waiting: WaitingRow[] }>();
+      .getRawAndEntities<JoiningColumns & MigrationColumns & { waiting: WaitingRow[] }>();
     if (entities.length > 0) {
       const reports = raw[0].waiting.map(waitingReport);
-      return { reports, theCase: entities[0], standings: raw[0], previousCaseId: null };
+      return { reports, theCase: entities[0], standings: raw[0], previousCaseId: null, migration: raw[0] };
     }
     // No unresolved case (a new channel, or its last case decided): the reports alone, and the channel's last case.
     const [query, values] = this.db.driver.escapeQueryWithParameters(
       `WITH waiting AS (${WAITING})
-       SELECT ${WAITING_JSON} AS waiting, ${this.standings.joiningColumns('NULL::uuid', refs)},
+       SELECT ${WAITING_JSON} AS waiting, ${this.standings.joiningColumns('NULL::uuid', refs)}, ${MIGRATION_COLUMNS},
               (SELECT id FROM cases WHERE channel_id = :channelId ORDER BY opened_at DESC LIMIT 1) AS previous_case_id`,
       params,
     );
-    const [row]: (JoiningColumns & { waiting: WaitingRow[]; previous_case_id: string | null })[] = await this.db.query(
-      query,
-      values,
-    );
+    const [row]: (JoiningColumns & MigrationColumns & { waiting: WaitingRow[]; previous_case_id: string | null })[] =
+      await this.db.query(query, values);
     const reports = row.waiting.map(waitingReport);
-    return { reports, theCase: null, standings: row, previousCaseId: row.previous_case_id };
+    return { reports, theCase: null, standings: row, previousCaseId: row.previous_case_id, migration: row };
   }
 }
 

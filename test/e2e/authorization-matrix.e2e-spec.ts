@@ -47,6 +47,9 @@ const ACCESS: Record<string, readonly Caller[]> = {
   'POST /v1/cases/bulk-decisions': SENIOR_REVIEWERS,
   'GET /v1/channels/:id': REVIEWERS,
   'POST /v1/channels/:id/links': REVIEWERS,
+  'POST /v1/channels/:id/links/:linkId/confirm': REVIEWERS,
+  'POST /v1/channels/:id/links/:linkId/reject': REVIEWERS,
+  'GET /v1/migrations': STAFF,
 
   'GET /v1/appeals': SENIOR_REVIEWERS,
   'POST /v1/appeals/:id/resolve': SENIOR_REVIEWERS,
@@ -94,6 +97,7 @@ const BODIES: Record<string, unknown> = {
 /** What a route parameter is filled with: a well-formed value of its kind that names nothing. */
 const PARAMS: Record<string, () => string> = {
   id: () => randomUUID(),
+  linkId: () => randomUUID(),
   pseudonym: () => 'reporter%231a2b3c4d',
 };
 const HAS_BODY = new Set(['POST', 'PATCH', 'PUT']);

@@ -155,3 +155,173 @@ describe('migration intelligence: successors of taken-down channels (API and wor
     expect(channel.title).toBe('First Banner');
   });
 });
+
+describe('reviewing suggested migrations, and what they show outside the queue', () => {
+  let system: TestSystem;
+  let moderator: { id: string; token: string };
+  let auditor: { token: string };
+
+  beforeAll(async () => {
+    system = await TestSystem.create({ SLA_REMOVAL_ORDER_HOURS: '1' });
+    await system.startApi();
+    await system.startWorker();
+    moderator = await system.staff(['moderator']);
+    auditor = await system.staff(['auditor']);
+  });
+  afterAll(() => system.stop());
+
+  async function decide(caseId: string, action: string): Promise<void> {
+    expect((await system.request('POST', `/v1/cases/${caseId}/claim`, { token: moderator.token })).status).toBe(200);
+    const decision = await system.request('POST', `/v1/cases/${caseId}/decisions`, {
+      token: moderator.token,
+      body: { action, policy: 'TVEC-1', reason: 'Official propaganda outlet of a designated group.' },
+    });
+    expect(decision.status).toBe(201);
+  }
+
+  /** A takedown of `old`, then a public report of `successor`: the successor's case, with its suggested link. */
+  async function suggested(old: string, successor: string) {
+    const { caseId: oldCase } = await system.reportAndTriage({ channel: old });
+    await decide(oldCase, 'takedown');
+    const { caseId } = await system.reportAndTriage({ channel: successor });
+    const detail = (await system.request('GET', `/v1/cases/${caseId}`, { token: moderator.token })).body;
+    expect(detail.linkedChannels).toHaveLength(1);
+    return { detail, link: detail.linkedChannels[0] };
+  }
+
+  it('confirms a link: the case gets a removal order’s SLA and the full factor; the feed names the predecessor', async () => {
+    const { detail, link } = await suggested('https://t.me/wilayah_feed', 'https://tamtam.chat/wilayahfeed_new');
+    // A public report: 72 hours.
+    expect(Date.parse(detail.slaDueAt) - Date.parse(detail.reports[0].receivedAt)).toBe(72 * 3_600_000);
+
+    const before = Date.now();
+    const confirmed = await system.request('POST', `/v1/channels/${detail.channel.id}/links/${link.id}/confirm`, {
+      token: moderator.token,
+      body: { note: 'Same logo and the same statements, posted minutes apart.' },
+    });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toMatchObject({ id: link.id, kind: 'confirmed_migration', reasons: link.reasons });
+
+    const after = (await system.request('GET', `/v1/cases/${detail.id}`, { token: moderator.token })).body;
+    expect(Date.parse(after.slaDueAt)).toBeGreaterThanOrEqual(before + 3_600_000 - 1_000);
+    expect(Date.parse(after.slaDueAt)).toBeLessThanOrEqual(Date.now() + 3_600_000);
+    const factor = after.priorityBreakdown.find((f: { factor: string }) => f.factor === 'linked_actioned_channel');
+    expect(factor).toMatchObject({ points: 40, detail: expect.stringContaining('Confirmed successor of telegram:wilayah_feed') });
+    expect(after.priority).toBe(after.priorityBreakdown.reduce((t: number, f: { points: number }) => t + f.points, 0));
+    const [event] = await system.sql(`SELECT data FROM audit_events WHERE action = 'channel.link_confirmed'`);
+    expect(event.data).toMatchObject({ linkId: link.id, caseId: detail.id, note: expect.stringContaining('logo') });
+
+    // Reviewing it again, or rejecting it now, is a conflict.
+    for (const verdict of ['confirm', 'reject']) {
+      const again = await system.request('POST', `/v1/channels/${detail.channel.id}/links/${link.id}/${verdict}`, {
+        token: moderator.token,
+        body: {},
+      });
+      expect(again.status).toBe(409);
+    }
+
+    await decide(detail.id, 'takedown');
+    const partner = await system.request('GET', '/v1/feeds/actioned-channels', { token: await system.login() });
+    const entry = partner.body.items.find((i: { channel: { key: string } }) => i.channel.key === 'tamtam:wilayahfeed_new');
+    expect(entry.successorOf).toEqual({ platform: 'telegram', key: 'telegram:wilayah_feed' });
+    const first = partner.body.items.find((i: { channel: { key: string } }) => i.channel.key === 'telegram:wilayah_feed');
+    expect(first.successorOf).toBeUndefined();
+  });
+
+  it('rejects a link: the factor leaves the case, and the pair is never suggested again', async () => {
+    const { detail, link } = await suggested('https://t.me/raya_outlet', 'https://tamtam.chat/raya_outlet_backup');
+    const rejected = await system.request('POST', `/v1/channels/${detail.channel.id}/links/${link.id}/reject`, {
+      token: moderator.token,
+      body: { note: 'A fan page, not the same group.' },
+    });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body.kind).toBe('rejected');
+    const after = (await system.request('GET', `/v1/cases/${detail.id}`, { token: moderator.token })).body;
+    expect(after.priorityBreakdown.map((f: { factor: string }) => f.factor)).not.toContain('linked_actioned_channel');
+    expect(after.priority).toBe(detail.priority - detail.priorityBreakdown.at(-1).points);
+    expect(after.slaDueAt).toBe(detail.slaDueAt);
+
+    await system.reportAndTriage({ channel: 'https://tamtam.chat/raya_outlet_backup', description: 'Posting again.' });
+    const later = (await system.request('GET', `/v1/cases/${detail.id}`, { token: moderator.token })).body;
+    expect(later.reportCount).toBe(2);
+    expect(later.linkedChannels).toEqual([expect.objectContaining({ id: link.id, kind: 'rejected' })]);
+    expect(later.priorityBreakdown.map((f: { factor: string }) => f.factor)).not.toContain('linked_actioned_channel');
+    const events = await system.sql(`SELECT 1 FROM audit_events WHERE action = 'channel.link_suggested' AND target_id = $1`, [
+      detail.channel.id,
+    ]);
+    expect(events).toHaveLength(1);
+  });
+
+  it('answers 404 for a link of another channel or none, and keeps manual links apart', async () => {
+    const { detail, link } = await suggested('https://t.me/bayan_relay', 'https://tamtam.chat/bayan_relay2');
+    const other = await system.reportAndTriage({ channel: 'https://t.me/unrelated_place' });
+    const otherChannel = await system.channelOf(other.reportId);
+    for (const path of [
+      `/v1/channels/${otherChannel}/links/${link.id}/confirm`,
+      `/v1/channels/${detail.channel.id}/links/00000000-0000-4000-8000-000000000000/confirm`,
+      `/v1/channels/${detail.channel.id}/links/not-a-uuid/confirm`,
+    ]) {
+      expect((await system.request('POST', path, { token: moderator.token, body: {} })).status).toBe(404);
+    }
+    const tooLong = await system.request('POST', `/v1/channels/${detail.channel.id}/links/${link.id}/confirm`, {
+      token: moderator.token,
+      body: { note: 'x'.repeat(2001) },
+    });
+    expect(tooLong.status).toBe(400);
+    // The pair already has a migration link: a manual one is a conflict, not a second row.
+    const manual = await system.request('POST', `/v1/channels/${detail.channel.id}/links`, {
+      token: moderator.token,
+      body: { toChannelId: link.channel.id, kind: 'confirmed_migration', note: 'by hand' },
+    });
+    expect(manual.status).toBe(409);
+  });
+
+  it('lists migrations with hours to reappear, filtered, paged, and counts them in the transparency figures', async () => {
+    const all = await system.request('GET', '/v1/migrations?limit=200', { token: auditor.token });
+    expect(all.status).toBe(200);
+    expect(all.body.items.length).toBeGreaterThanOrEqual(3);
+    for (const item of all.body.items) {
+      expect(item).toEqual({
+        link: {
+          id: expect.any(String),
+          kind: expect.stringMatching(/^(suspected_migration|confirmed_migration|rejected)$/),
+          score: expect.any(Number),
+          reasons: expect.any(Array),
+          createdAt: expect.any(String),
+          reviewedAt: item.link.kind === 'suspected_migration' ? null : expect.any(String),
+        },
+        fromChannel: expect.objectContaining({ platform: 'tamtam' }),
+        toChannel: expect.objectContaining({ platform: 'telegram', status: 'actioned' }),
+        takedownAt: expect.any(String),
+        firstReportAt: expect.any(String),
+        hoursToReappear: expect.any(Number),
+      });
+      const hours = (Date.parse(item.firstReportAt) - Date.parse(item.takedownAt)) / 3_600_000;
+      expect(item.hoursToReappear).toBeCloseTo(hours, 2);
+    }
+    const confirmed = await system.request('GET', '/v1/migrations?kind=confirmed_migration', { token: moderator.token });
+    expect(confirmed.body.items.map((i: { fromChannel: { key: string } }) => i.fromChannel.key)).toEqual([
+      'tamtam:wilayahfeed_new',
+    ]);
+    const none = await system.request('GET', '/v1/migrations?platform=vk', { token: moderator.token });
+    expect(none.body).toEqual({ items: [], nextCursor: null });
+
+    const firstPage = await system.request('GET', '/v1/migrations?limit=1', { token: moderator.token });
+    const secondPage = await system.request('GET', `/v1/migrations?limit=1&cursor=${firstPage.body.nextCursor}`, {
+      token: moderator.token,
+    });
+    expect(secondPage.body.items[0].link.id).toBe(all.body.items[1].link.id);
+
+    for (const bad of ['kind=mirror', 'platform=myspace', 'since=yesterday', 'cursor=abc']) {
+      expect((await system.request('GET', `/v1/migrations?${bad}`, { token: moderator.token })).status).toBe(400);
+    }
+
+    const figures = await system.request('GET', '/v1/transparency', { token: auditor.token });
+    expect(figures.body.migrations).toEqual({
+      suspected: all.body.items.filter((i: { link: { kind: string } }) => i.link.kind === 'suspected_migration').length,
+      confirmed: 1,
+      rejected: 1,
+      medianHoursToReappear: confirmed.body.items[0].hoursToReappear,
+    });
+  });
+});

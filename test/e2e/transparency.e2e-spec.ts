@@ -174,6 +174,7 @@ describe('transparency figures, statements-of-reasons export and actioned-channe
         timeToDecision: { medianSeconds: 1800, p90Seconds: 7200, withinOneHourPct: 66.7 },
         appeals: { filed: 1, reversed: 1 },
         slaBreaches: 2,
+        migrations: { suspected: 0, confirmed: 0, rejected: 0, medianHoursToReappear: null },
       });
     });
 

@@ -15,6 +15,7 @@ import { AdminUsersController } from './controllers/admin-users.controller';
 import { AuditController } from './controllers/audit.controller';
 import { AppealsController } from './controllers/appeals.controller';
 import { ChannelsController } from './controllers/channels.controller';
+import { MigrationsController } from './controllers/migrations.controller';
 import { FeedsController } from './controllers/feeds.controller';
 import { ReviewController } from './controllers/review.controller';
 import { AuthController } from './controllers/auth.controller';
@@ -46,6 +47,7 @@ export class ApiModule {
         CasesController,
         ReviewController,
         ChannelsController,
+        MigrationsController,
         AppealsController,
         AdminEnforcementsController,
         AuthController,

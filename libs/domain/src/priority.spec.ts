@@ -3,10 +3,12 @@ import { DomainError } from './errors';
 import {
   CATEGORY_POINTS,
   computePriority,
+  linkedActionedChannelFactor,
   mostSevereCategory,
   type PriorityInput,
   SOURCE_POINTS,
   strongestSource,
+  withFactor,
 } from './priority';
 import { CATEGORIES, SOURCES } from './taxonomy';
 
@@ -287,5 +289,27 @@ describe('strongestSource', () => {
 
   it('throws on an empty list', () => {
     expect(() => strongestSource([])).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+  });
+});
+
+describe('withFactor', () => {
+  const breakdown = [
+    { factor: 'category', points: 20, detail: 'propaganda' },
+    { factor: 'linked_actioned_channel', points: 18, detail: 'suspected' },
+  ];
+
+  it('replaces one factor and re-adds the points', () => {
+    const confirmed = linkedActionedChannelFactor({ key: 'telegram:x_outlet', score: 0.45, confirmed: true });
+    expect(confirmed.points).toBe(40);
+    expect(withFactor(breakdown, 'linked_actioned_channel', confirmed)).toEqual({
+      priority: 60,
+      breakdown: [breakdown[0], confirmed],
+    });
+  });
+
+  it('removes a factor, or adds one that was not there', () => {
+    expect(withFactor(breakdown, 'linked_actioned_channel', null)).toEqual({ priority: 20, breakdown: [breakdown[0]] });
+    const added = withFactor([breakdown[0]], 'incident', { factor: 'incident', points: 5, detail: 'x' });
+    expect(added.priority).toBe(25);
   });
 });

@@ -163,16 +163,7 @@ export function computePriority(input: PriorityInput): Priority {
     'Removal order under Regulation (EU) 2021/784: must be acted on within one hour',
   );
 
-  const link = input.linkedActionedChannel;
-  if (link) {
-    optional(
-      'linked_actioned_channel',
-      Math.max(1, Math.round(LINKED_ACTIONED_CHANNEL_POINTS * Math.min(1, Math.max(0, link.score)))),
-      link.confirmed
-        ? `Confirmed successor of ${link.key}, a channel already taken down`
-        : `Suspected successor of ${link.key}, a channel already taken down (score ${link.score.toFixed(2)})`,
-    );
-  }
+  if (input.linkedActionedChannel) breakdown.push(linkedActionedChannelFactor(input.linkedActionedChannel));
 
   // A legal order is not second-guessed by its sender's record; otherwise the penalty never takes a case below 0.
   const earned = breakdown.reduce((sum, f) => sum + f.points, 0);
@@ -184,6 +175,28 @@ export function computePriority(input: PriorityInput): Priority {
   );
 
   return { priority: earned + reputation, breakdown };
+}
+
+/** The `linked_actioned_channel` factor of a case whose channel may succeed (or, confirmed, succeeds) `link.key`. */
+export function linkedActionedChannelFactor(link: LinkedActionedChannel): PriorityFactor {
+  const score = link.confirmed ? 1 : Math.min(1, Math.max(0, link.score));
+  return {
+    factor: 'linked_actioned_channel',
+    points: Math.max(1, Math.round(LINKED_ACTIONED_CHANNEL_POINTS * score)),
+    detail: link.confirmed
+      ? `Confirmed successor of ${link.key}, a channel already taken down`
+      : `Suspected successor of ${link.key}, a channel already taken down (score ${score.toFixed(2)})`,
+  };
+}
+
+/**
+ * A stored priority with one factor replaced (or removed, or added), for a change that concerns that factor alone
+ * (a moderator confirming or rejecting a suggested link): the other factors stay as triage explained them.
+ */
+export function withFactor(breakdown: readonly PriorityFactor[], name: string, factor: PriorityFactor | null): Priority {
+  const others = breakdown.filter((f) => f.factor !== name);
+  const next = factor ? [...others, factor] : others;
+  return { priority: next.reduce((sum, f) => sum + f.points, 0), breakdown: next };
 }
 
 /** The most severe of the categories (CATEGORIES is ordered most severe first). */

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AppealQueries, FileAppeal, ResolveAppeal } from './appeals';
-import { LinkChannels } from './channels';
+import { LinkChannels, MigrationsQuery, ReviewLink } from './channels';
 import { IntakeGroupCommit, ReportStatusQuery, SubmitReport } from './intake';
 import {
   ApplyDecisionOutcome,
@@ -57,6 +57,8 @@ const PROVIDERS = [
   AppealQueries,
   ChannelQueries,
   LinkChannels,
+  ReviewLink,
+  MigrationsQuery,
   RevealReporter,
   TransparencyQuery,
   StatementsOfReasonsQuery,

@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { ActionContext } from '@vigil/audit';
 import { Roles } from '@vigil/identity';
-import { ChannelQueries, ChannelView, LinkChannels } from '@vigil/moderation';
-import { LinkChannelDto } from '../dto/review.dto';
+import { ChannelLinkView, ChannelQueries, ChannelView, LinkChannels, LinkVerdict, ReviewLink } from '@vigil/moderation';
+import { LinkChannelDto, ReviewLinkDto } from '../dto/review.dto';
 import { Ctx } from '../http/action-context.decorator';
-import { IdParam } from '../http/id-param';
+import { IdParam, UuidParam } from '../http/id-param';
 
 @ApiTags('review')
 @ApiBearerAuth()
@@ -15,6 +15,7 @@ export class ChannelsController {
   constructor(
     private readonly channels: ChannelQueries,
     private readonly linkChannels: LinkChannels,
+    private readonly reviewLink: ReviewLink,
   ) {}
 
   @Get(':id')
@@ -29,5 +30,33 @@ export class ChannelsController {
     @Ctx() ctx: ActionContext,
   ) {
     return this.linkChannels.execute({ fromChannelId: id, ...body }, ctx);
+  }
+
+  /** A suggested migration confirmed: the successor's case gets a removal order's SLA. */
+  @Post(':id/links/:linkId/confirm')
+  @HttpCode(200)
+  confirm(
+    @IdParam() id: string,
+    @UuidParam('linkId') linkId: string,
+    @Body() body: ReviewLinkDto,
+    @Ctx() ctx: ActionContext,
+  ): Promise<ChannelLinkView> {
+    return this.review(id, linkId, 'confirm', body, ctx);
+  }
+
+  /** A suggested migration rejected: the pair is never suggested again. */
+  @Post(':id/links/:linkId/reject')
+  @HttpCode(200)
+  reject(
+    @IdParam() id: string,
+    @UuidParam('linkId') linkId: string,
+    @Body() body: ReviewLinkDto,
+    @Ctx() ctx: ActionContext,
+  ): Promise<ChannelLinkView> {
+    return this.review(id, linkId, 'reject', body, ctx);
+  }
+
+  private review(id: string, linkId: string, verdict: LinkVerdict, body: ReviewLinkDto, ctx: ActionContext) {
+    return this.reviewLink.execute({ channelId: id, linkId, verdict, note: body.note ?? '' }, ctx);
   }
 }

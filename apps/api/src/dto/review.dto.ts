@@ -82,6 +82,15 @@ export class LinkChannelDto {
   note: string;
 }
 
+export class ReviewLinkDto {
+  @ApiPropertyOptional({ maxLength: 2000, description: 'why the moderator confirms or rejects the suggested link' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 2000)
+  note?: string;
+}
+
 export class FileAppealDto {
   @ApiProperty({ format: 'uuid' })
   @IsUUID('all')

@@ -82,6 +82,21 @@ class AppealFiguresDto {
   reversed: number;
 }
 
+class MigrationFiguresDto {
+  @ApiProperty({ description: 'links triage suggested in the range (created_at) that still await a moderator' })
+  suspected: number;
+  @ApiProperty({ description: 'links created in the range that a moderator confirmed' }) confirmed: number;
+  @ApiProperty({ description: 'links created in the range that a moderator rejected' }) rejected: number;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description:
+      'over the confirmed ones: hours from the takedown of the old channel to the first report of its successor ' +
+      '(negative when the successor was reported first), nearest-rank median; null when none was confirmed',
+  })
+  medianHoursToReappear: number | null;
+}
+
 export class TransparencyReportDto {
   @ApiProperty({ example: '2026-10-01T00:00:00.000Z', description: 'the range [from, to) the figures cover' })
   from: string;
@@ -99,6 +114,7 @@ export class TransparencyReportDto {
       'by then (decided later, or not yet)',
   })
   slaBreaches: number;
+  @ApiProperty({ type: MigrationFiguresDto }) migrations: MigrationFiguresDto;
 }
 
 /** One NDJSON line of the export: the Transparency Database's own field names and values. */
@@ -169,6 +185,11 @@ class ActionedChannelDto {
   @ApiProperty({ enum: CHANNEL_KINDS }) kind: string;
 }
 
+class PredecessorDto {
+  @ApiProperty({ enum: PLATFORMS }) platform: string;
+  @ApiProperty({ example: 'telegram:example_channel' }) key: string;
+}
+
 export class ActionedChannelItemDto {
   @ApiProperty({ format: 'uuid', description: 'the entry’s id (a takedown: the decision; a restore: the appeal)' })
   id: string;
@@ -180,6 +201,11 @@ export class ActionedChannelItemDto {
   @ApiProperty({ example: 'TVEC-1' }) policy: string;
   @ApiProperty({ nullable: true, type: String, example: 'Regulation (EU) 2021/784' }) legalGround: string | null;
   @ApiProperty({ format: 'uuid', description: 'the takedown decision' }) decisionId: string;
+  @ApiPropertyOptional({
+    type: PredecessorDto,
+    description: 'on a takedown of a channel a moderator confirmed as the successor of one taken down before: that one',
+  })
+  successorOf?: PredecessorDto;
 }
 
 export class ActionedChannelsPageDto {

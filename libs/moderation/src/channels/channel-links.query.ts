@@ -1,5 +1,5 @@
 import { ChannelLinkEntity } from '@vigil/database';
-import type { ChannelStatus, MigrationReason, Platform } from '@vigil/domain';
+import { ChannelStatus, DomainError, MigrationReason, Platform } from '@vigil/domain';
 import type { DataSource } from 'typeorm';
 
 export interface ChannelLinkView {
@@ -7,7 +7,14 @@ export interface ChannelLinkView {
   kind: ChannelLinkEntity['kind'];
   score: number | null;
   /** The channel at the other end of the link. */
-  channel: { id: string; platform: Platform; key: string; url: string; status: ChannelStatus; actionedAt: string | null };
+  channel: {
+    id: string;
+    platform: Platform;
+    key: string;
+    url: string;
+    status: ChannelStatus;
+    actionedAt: string | null;
+  };
   direction: 'from' | 'to';
   /** The moderator's note on a link made or reviewed by hand. */
   reason: string | null;
@@ -19,6 +26,17 @@ export interface ChannelLinkView {
 
 /** Links from and to one channel (migrations, mirrors), each with the channel at the other end; strongest first. */
 export async function loadChannelLinks(db: DataSource, channelId: string): Promise<ChannelLinkView[]> {
+  return readLinks(db, channelId, null);
+}
+
+/** One link of the channel, seen from it. */
+export async function loadChannelLink(db: DataSource, channelId: string, linkId: string): Promise<ChannelLinkView> {
+  const [link] = await readLinks(db, channelId, linkId);
+  if (!link) throw new DomainError('NOT_FOUND', 'link not found');
+  return link;
+}
+
+async function readLinks(db: DataSource, channelId: string, linkId: string | null): Promise<ChannelLinkView[]> {
   const rows: {
     id: string;
     kind: ChannelLinkEntity['kind'];
@@ -39,9 +57,9 @@ export async function loadChannelLinks(db: DataSource, channelId: string): Promi
      FROM channel_links l
      CROSS JOIN LATERAL (SELECT CASE WHEN l.from_channel_id = $1 THEN 'to' ELSE 'from' END AS direction) x
      JOIN channels ch ON ch.id = CASE WHEN l.from_channel_id = $1 THEN l.to_channel_id ELSE l.from_channel_id END
-     WHERE l.from_channel_id = $1 OR l.to_channel_id = $1
+     WHERE (l.from_channel_id = $1 OR l.to_channel_id = $1) AND ($2::uuid IS NULL OR l.id = $2)
      ORDER BY l.score DESC NULLS LAST, l.created_at, l.id`,
-    [channelId],
+    [channelId, linkId],
   );
   return rows.map((r) => ({
     id: r.id,

@@ -30,9 +30,11 @@ export class LinkChannels {
       const [row]: { id: string; created_at: Date }[] = await manager.query(
         `INSERT INTO channel_links (from_channel_id, to_channel_id, kind, score, evidence, created_by)
          VALUES ($1, $2, $3, 1, $4::jsonb, $5)
-         ON CONFLICT (from_channel_id, to_channel_id, kind) DO NOTHING RETURNING id, created_at`,
+         ON CONFLICT DO NOTHING RETURNING id, created_at`,
         [input.fromChannelId, input.toChannelId, input.kind, JSON.stringify({ note: input.note }), ctx.actor.id],
       );
+      // Any conflict: the same link, or a migration link the pair already has (suggested, confirmed or rejected),
+      // which is confirmed or rejected instead (ReviewLink).
       if (!row) throw new DomainError('ALREADY_LINKED', 'these channels are already linked this way');
       await this.audit.record(manager, ctx, {
         action: 'channel.linked',

@@ -24,6 +24,8 @@ export interface ActionedChannelItem {
   legalGround: string | null;
   /** The takedown decision (for a restore: the decision reversed). */
   decisionId: string;
+  /** The channel taken down before, that a moderator confirmed this one succeeds (a migration); absent otherwise. */
+  successorOf?: { platform: Platform; key: string };
 }
 
 export interface ActionedChannelsInput {
@@ -46,7 +48,17 @@ interface EntryRow {
   canonical_key: string;
   url: string;
   kind: ChannelKind;
+  successor_platform: Platform | null;
+  successor_key: string | null;
 }
+
+/** The predecessor a moderator confirmed `ch` succeeds, as `successor_platform` and `successor_key`. */
+const PREDECESSOR_SQL = `
+    LEFT JOIN LATERAL (
+      SELECT p.platform AS successor_platform, p.canonical_key AS successor_key
+      FROM channel_links l JOIN channels p ON p.id = l.to_channel_id
+      WHERE l.from_channel_id = ch.id AND l.kind = 'confirmed_migration'
+      ORDER BY l.reviewed_at, l.id LIMIT 1) predecessor ON true`;
 
 type FeedCursor = [string, string];
 const isFeedCursor = (k: unknown[]): k is FeedCursor => k.length === 2 && isCursorTime(k[0]) && isCursorUuid(k[1]);
@@ -57,16 +69,18 @@ const isFeedCursor = (k: unknown[]): k is FeedCursor => k.length === 2 && isCurs
 // the raw column, where it means the same (since is whole milliseconds) and can use decisions_created_at.
 const TAKEDOWNS_SQL = `
     SELECT d.id, 'takedown' AS action, date_trunc('milliseconds', d.created_at) AS at, d.id AS decision_id,
-           d.policy, d.legal_ground, c.top_category, ch.platform, ch.canonical_key, ch.url, ch.kind
-    FROM decisions d JOIN cases c ON c.id = d.case_id JOIN channels ch ON ch.id = c.channel_id
+           d.policy, d.legal_ground, c.top_category, ch.platform, ch.canonical_key, ch.url, ch.kind,
+           predecessor.successor_platform, predecessor.successor_key
+    FROM decisions d JOIN cases c ON c.id = d.case_id JOIN channels ch ON ch.id = c.channel_id ${PREDECESSOR_SQL}
     WHERE d.action = 'takedown' AND ($1::timestamptz IS NULL OR d.created_at >= $1)`;
 const RESTORES_SQL = `
     SELECT a.id, 'restore', date_trunc('milliseconds', a.resolved_at), d.id,
-           d.policy, d.legal_ground, c.top_category, ch.platform, ch.canonical_key, ch.url, ch.kind
+           d.policy, d.legal_ground, c.top_category, ch.platform, ch.canonical_key, ch.url, ch.kind,
+           predecessor.successor_platform, predecessor.successor_key
     FROM (SELECT DISTINCT ON (decision_id) id, decision_id, resolved_at FROM appeals
           WHERE status = 'reversed' ORDER BY decision_id, resolved_at, id) a
     JOIN decisions d ON d.id = a.decision_id
-    JOIN cases c ON c.id = d.case_id JOIN channels ch ON ch.id = c.channel_id
+    JOIN cases c ON c.id = d.case_id JOIN channels ch ON ch.id = c.channel_id ${PREDECESSOR_SQL}
     WHERE d.action = 'takedown' AND ($1::timestamptz IS NULL OR a.resolved_at >= $1)`;
 const ENTRIES_SQL = (includeRestores: boolean, where: string) => `
   SELECT * FROM (${includeRestores ? `${TAKEDOWNS_SQL} UNION ALL ${RESTORES_SQL}` : TAKEDOWNS_SQL}) e
@@ -103,5 +117,8 @@ function entryView(row: EntryRow): ActionedChannelItem {
     policy: row.policy,
     legalGround: row.legal_ground,
     decisionId: row.decision_id,
+    ...(row.successor_key && row.successor_platform
+      ? { successorOf: { platform: row.successor_platform, key: row.successor_key } }
+      : {}),
   };
 }

@@ -12,6 +12,7 @@ import {
   TimeRange,
 } from '@vigil/domain';
 import { DataSource } from 'typeorm';
+import { HOURS_TO_REAPPEAR_SQL } from '../channels';
 
 /** What "within one hour" means for `timeToDecision.withinOneHourPct`: the removal-order clock of EU 2021/784. */
 export const ONE_HOUR_SECONDS = 3600;
@@ -36,6 +37,8 @@ export interface TransparencyReport {
   timeToDecision: { medianSeconds: number | null; p90Seconds: number | null; withinOneHourPct: number | null };
   appeals: { filed: number; reversed: number };
   slaBreaches: number;
+  /** Migration links triage suggested in the range, by what moderators made of them since. */
+  migrations: { suspected: number; confirmed: number; rejected: number; medianHoursToReappear: number | null };
 }
 
 interface FiguresRow {
@@ -54,6 +57,7 @@ interface FiguresRow {
   appeals_filed: number;
   appeals_reversed: number;
   sla_breaches: number;
+  migrations: { suspected: number; confirmed: number; rejected: number; median_hours: string | null };
 }
 
 // One statement, so every figure comes from one snapshot. `deciding` is the decision that decided each case
@@ -95,7 +99,16 @@ const FIGURES_SQL = `
        WHERE status = 'reversed' AND resolved_at >= $1 AND resolved_at < $2) AS appeals_reversed,
     (SELECT count(*)::int FROM cases
        WHERE sla_due_at >= $1 AND sla_due_at < $2 AND sla_due_at < now()
-         AND (decided_at IS NULL OR decided_at > sla_due_at)) AS sla_breaches`;
+         AND (decided_at IS NULL OR decided_at > sla_due_at)) AS sla_breaches,
+    (SELECT json_build_object(
+       'suspected', count(*) FILTER (WHERE m.kind = 'suspected_migration'),
+       'confirmed', count(*) FILTER (WHERE m.kind = 'confirmed_migration'),
+       'rejected', count(*) FILTER (WHERE m.kind = 'rejected'),
+       'median_hours', percentile_disc(0.5) WITHIN GROUP (ORDER BY m.hours) FILTER (WHERE m.kind = 'confirmed_migration'))
+     FROM (SELECT l.kind, ${HOURS_TO_REAPPEAR_SQL('f', 't')} AS hours
+           FROM channel_links l JOIN channels f ON f.id = l.from_channel_id JOIN channels t ON t.id = l.to_channel_id
+           WHERE l.created_at >= $1 AND l.created_at < $2
+             AND l.kind IN ('suspected_migration', 'confirmed_migration', 'rejected')) m) AS migrations`;
 
 /** The figures behind `GET /v1/transparency` (DSA Art. 15 and 24, EU 2021/784 Art. 7), for admins and auditors. */
 @Injectable()
@@ -126,6 +139,12 @@ export class TransparencyQuery {
       },
       appeals: { filed: row.appeals_filed, reversed: row.appeals_reversed },
       slaBreaches: row.sla_breaches,
+      migrations: {
+        suspected: row.migrations.suspected,
+        confirmed: row.migrations.confirmed,
+        rejected: row.migrations.rejected,
+        medianHoursToReappear: row.migrations.median_hours === null ? null : Number(row.migrations.median_hours),
+      },
     };
   }
 }

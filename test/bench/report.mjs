@@ -98,6 +98,33 @@ export function buildRows(r) {
     }
   }
 
+  const mig = r.migrations;
+  if (mig) {
+    for (const [run, name] of [
+      [mig.before, 'no actioned channel'],
+      [mig.after, `${fmt(mig.actioned, 0)} actioned channels`],
+    ]) {
+      add(
+        'migrations',
+        `${fmt(run.load.acceptedPerSecond)} /s fresh channels, ${name}: intake p99, triage lag p50 / p99`,
+        `${fmt(run.load.latencyMs.p99)} ms, ${fmt(run.lag.p50Seconds, 3)} / ${fmt(run.lag.p99Seconds, 3)} s`,
+      );
+    }
+    const found = mig.successors;
+    add(
+      'migrations',
+      `${fmt(found.planted, 0)} successors of taken-down channels reported at once: recall, links suggested`,
+      `${fmt(found.recall, 3)}, ${fmt(found.links, 0)}`,
+    );
+    add(
+      'migrations',
+      'first report of a successor → its suggested link, p50 / p99',
+      `${fmt(found.secondsToLink.p50, 3)} / ${fmt(found.secondsToLink.p99, 3)} s`,
+      'p99 ≤ 2 s',
+      found.secondsToLink.p99 <= 2,
+    );
+  }
+
   for (const [rv, label, short] of [
     [r.pacedReview, 'paced (1–3 s reading each case)', 'paced'],
     [r.review, 'closed loop (no pause)', 'closed loop'],

@@ -25,6 +25,7 @@ import { bullmqBaseline, pgbenchBaseline } from './scenarios/baselines.mjs';
 import { drain, fireReports, surge, triageLag, triageTransactions } from './scenarios/intake.mjs';
 import { adminToken, createModerators, review } from './scenarios/review.mjs';
 import { sealingLag, verifySpeed } from './scenarios/audit.mjs';
+import { migrationSearch } from './scenarios/migrations.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -43,6 +44,10 @@ const SIZES = {
     reviewSeconds: 60,
     pacedReviewSeconds: 20,
     auditEvents: 1_000_000,
+    migrationActioned: 50_000,
+    migrationSuccessors: 2_000,
+    migrationRate: 150,
+    migrationSeconds: 20,
     drainTimeoutMs: 15 * 60_000,
     sealTimeoutMs: 20 * 60_000,
   },
@@ -61,6 +66,10 @@ const SIZES = {
     reviewSeconds: 4,
     pacedReviewSeconds: 4,
     auditEvents: 30_000,
+    migrationActioned: 2_000,
+    migrationSuccessors: 200,
+    migrationRate: 100,
+    migrationSeconds: 3,
     drainTimeoutMs: 60_000,
     sealTimeoutMs: 60_000,
   },
@@ -283,6 +292,22 @@ export async function main(argv = process.argv.slice(2)) {
     });
     results.surge.probe = surgeProbe();
     log(`surge: triaged ${results.surge.triagedAfterLast202Seconds} s after the last 202`);
+
+    // 4b. The migration search: its cost per report, and the seed's successors found
+    system.phase('migrations');
+    results.migrations = await migrationSearch(system, {
+      root,
+      actioned: size.migrationActioned,
+      successors: size.migrationSuccessors,
+      rate: size.migrationRate,
+      seconds: size.migrationSeconds,
+      connections: c,
+      log,
+    });
+    log(
+      `migrations: recall ${results.migrations.successors.recall}, link p99 ` +
+        `${results.migrations.successors.secondsToLink.p99} s after the first report`,
+    );
 
     // 6a. Sealing lag over the peak-load windows (the sealer runs in the worker as configured)
     system.phase('audit-sealing');

@@ -50,6 +50,9 @@ const ACCESS: Record<string, readonly Caller[]> = {
   'POST /v1/channels/:id/links/:linkId/confirm': REVIEWERS,
   'POST /v1/channels/:id/links/:linkId/reject': REVIEWERS,
   'GET /v1/migrations': STAFF,
+  'POST /v1/incidents': SENIOR_REVIEWERS,
+  'POST /v1/incidents/:id/close': SENIOR_REVIEWERS,
+  'GET /v1/incidents': STAFF,
 
   'GET /v1/appeals': SENIOR_REVIEWERS,
   'POST /v1/appeals/:id/resolve': SENIOR_REVIEWERS,
@@ -107,6 +110,7 @@ const ROUTES_WITHOUT_BODY = new Set([
   'POST /v1/cases/:id/lease/release',
   'POST /v1/admin/enforcements/:id/retry',
   'POST /v1/audit/checkpoints',
+  'POST /v1/incidents/:id/close',
 ]);
 
 interface NestRoute {

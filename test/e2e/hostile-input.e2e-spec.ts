@@ -25,6 +25,8 @@ type BodyKind =
   | 'decision'
   | 'bulk'
   | 'link'
+  | 'reviewLink'
+  | 'incident'
   | 'claimNext'
   | 'reveal';
 
@@ -62,6 +64,12 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'POST', path: '/v1/cases/bulk-decisions', staff: true, body: 'bulk' },
   { method: 'GET', path: '/v1/channels/:id', staff: true },
   { method: 'POST', path: '/v1/channels/:id/links', staff: true, body: 'link' },
+  { method: 'POST', path: '/v1/channels/:id/links/:linkId/confirm', staff: true, body: 'reviewLink' },
+  { method: 'POST', path: '/v1/channels/:id/links/:linkId/reject', staff: true, body: 'reviewLink' },
+  { method: 'GET', path: '/v1/migrations', staff: true, query: [...PAGE, 'since', 'platform', 'kind'] },
+  { method: 'POST', path: '/v1/incidents', staff: true, body: 'incident', mustReject: true },
+  { method: 'GET', path: '/v1/incidents', staff: true, query: [...PAGE, 'status'] },
+  { method: 'POST', path: '/v1/incidents/:id/close', staff: true },
   { method: 'GET', path: '/v1/appeals', staff: true, query: [...PAGE, 'status'] },
   { method: 'POST', path: '/v1/appeals/:id/resolve', staff: true, body: 'resolve' },
   { method: 'POST', path: '/v1/admin/users', staff: true, body: 'createUser', mustReject: true },
@@ -241,6 +249,8 @@ const TEMPLATES: Record<BodyKind, Record<string, Field>> = {
     subscribers: f('int', 1200, false),
     reporterContact: f('email', 'someone@example.org', false),
     removalOrder: f('bool', false, false),
+    channelTitle: f('string', 'Nashir News', false),
+    previousChannel: f('string', 'https://t.me/old_outlet', false),
   },
   createUser: {
     email: f('email', 'new.person@vigil.test'),
@@ -282,6 +292,15 @@ const TEMPLATES: Record<BodyKind, Record<string, Field>> = {
     toChannelId: f('uuid', ZERO_UUID),
     kind: f('enum', 'mirror'),
     note: f('string', 'Same admins, same posts.'),
+  },
+  reviewLink: { note: f('string', 'Same admins, same posts.', false) },
+  incident: {
+    title: f('string', 'Attack claimed tonight'),
+    boost: f('int', 10),
+    organization: f('string', 'ISIS', false),
+    platforms: f('stringArray', ['telegram'], false),
+    categories: f('stringArray', ['attack_claim'], false),
+    slaHours: f('int', 2, false),
   },
   claimNext: { languages: f('stringArray', ['ar'], false), platforms: f('stringArray', ['telegram'], false) },
   reveal: { reason: f('string', 'Court order 123/2026 requires it.') },

@@ -16,6 +16,7 @@ import { AuditController } from './controllers/audit.controller';
 import { AppealsController } from './controllers/appeals.controller';
 import { ChannelsController } from './controllers/channels.controller';
 import { MigrationsController } from './controllers/migrations.controller';
+import { IncidentsController } from './controllers/incidents.controller';
 import { FeedsController } from './controllers/feeds.controller';
 import { ReviewController } from './controllers/review.controller';
 import { AuthController } from './controllers/auth.controller';
@@ -48,6 +49,7 @@ export class ApiModule {
         ReviewController,
         ChannelsController,
         MigrationsController,
+        IncidentsController,
         AppealsController,
         AdminEnforcementsController,
         AuthController,

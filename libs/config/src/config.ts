@@ -38,6 +38,8 @@ export interface VigilConfig {
   enforcementWebhookUrl: string | null;
   enforcementWebhookSecret: string | null;
   notifyWebhookUrl: string | null;
+  /** Where SLA alerts for removal orders and threat-to-life cases go (signed like every webhook); null: none. */
+  alertWebhookUrl: string | null;
   rateLimitPublicPerMinute: number;
   rateLimitKeyPerMinute: number;
   /** Browser origins allowed to call the API cross-origin (CORS); empty means CORS stays off. */
@@ -206,15 +208,16 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     enforcementWebhookUrl: read.url('ENFORCEMENT_WEBHOOK_URL', ['http:', 'https:'], null),
     enforcementWebhookSecret: read.optional('ENFORCEMENT_WEBHOOK_SECRET'),
     notifyWebhookUrl: read.url('NOTIFY_WEBHOOK_URL', ['http:', 'https:'], null),
+    alertWebhookUrl: read.url('ALERT_WEBHOOK_URL', ['http:', 'https:'], null),
     rateLimitPublicPerMinute: read.int('RATE_LIMIT_PUBLIC_PER_MINUTE', 30, 1, 1_000_000),
     rateLimitKeyPerMinute: read.int('RATE_LIMIT_KEY_PER_MINUTE', 600, 1, 1_000_000),
     corsOrigins: read.origins('CORS_ORIGINS'),
     sla: {
-      removalOrderHours: read.number('SLA_REMOVAL_ORDER_HOURS', 1, 0.01, 720),
-      threatToLifeHours: read.number('SLA_THREAT_TO_LIFE_HOURS', 1, 0.01, 720),
-      referralUnitHours: read.number('SLA_REFERRAL_UNIT_HOURS', 1, 0.01, 720),
-      trustedFlaggerHours: read.number('SLA_TRUSTED_FLAGGER_HOURS', 24, 0.01, 720),
-      publicHours: read.number('SLA_PUBLIC_HOURS', 72, 0.01, 720),
+      removalOrderHours: read.number('SLA_REMOVAL_ORDER_HOURS', 1, 0.0005, 720),
+      threatToLifeHours: read.number('SLA_THREAT_TO_LIFE_HOURS', 1, 0.0005, 720),
+      referralUnitHours: read.number('SLA_REFERRAL_UNIT_HOURS', 1, 0.0005, 720),
+      trustedFlaggerHours: read.number('SLA_TRUSTED_FLAGGER_HOURS', 24, 0.0005, 720),
+      publicHours: read.number('SLA_PUBLIC_HOURS', 72, 0.0005, 720),
     },
     reconcileAfterSeconds: read.number('RECONCILE_AFTER_SECONDS', 30, 0, 86400),
     migrationWindowDays: read.number('MIGRATION_WINDOW_DAYS', 90, 1, 3650),
@@ -247,9 +250,12 @@ export function loadConfig(env: Env = process.env): VigilConfig {
   if (config.bootstrapAdminPassword !== null && config.bootstrapAdminPassword.length < 12) {
     read.problems.push('BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters');
   }
-  if ((config.enforcementWebhookUrl || config.notifyWebhookUrl) && !config.enforcementWebhookSecret) {
+  const webhooks = [config.enforcementWebhookUrl, config.notifyWebhookUrl, config.alertWebhookUrl];
+  if (webhooks.some((url) => url !== null) && !config.enforcementWebhookSecret) {
     // Every outgoing webhook is signed with this secret (API.md "Outgoing webhooks").
-    read.problems.push('ENFORCEMENT_WEBHOOK_SECRET is required when ENFORCEMENT_WEBHOOK_URL or NOTIFY_WEBHOOK_URL is set');
+    read.problems.push(
+      'ENFORCEMENT_WEBHOOK_SECRET is required when ENFORCEMENT_WEBHOOK_URL, NOTIFY_WEBHOOK_URL or ALERT_WEBHOOK_URL is set',
+    );
   }
   if (nodeEnv === 'production') {
     if (config.jwtSecret === DEV_JWT_SECRET || config.jwtSecret.length < 32) {

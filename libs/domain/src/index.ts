@@ -12,3 +12,4 @@ export * from './appeal-window';
 export * from './reporting-range';
 export * from './dsa-statement';
 export * from './migration-signals';
+export * from './incidents';

@@ -10,6 +10,7 @@ import {
   strongestSource,
   withFactor,
 } from './priority';
+import type { SlaState } from './sla';
 import { CATEGORIES, SOURCES } from './taxonomy';
 
 const base: PriorityInput = {
@@ -56,11 +57,11 @@ describe('computePriority', () => {
       { factor: 'reach', points: 12, detail: '25,000 subscribers (log-scaled from 1,000, capped at 15)' },
       {
         factor: 'removal_order',
-        points: 131,
+        points: 407,
         detail: 'Removal order under Regulation (EU) 2021/784: must be acted on within one hour',
       },
     ]);
-    expect(result.priority).toBe(40 + 30 + 15 + 15 + 12 + 131);
+    expect(result.priority).toBe(40 + 30 + 15 + 15 + 12 + 407);
   });
 
   it.each(CATEGORIES.map((c) => [c, CATEGORY_POINTS[c]] as const))('scores category %s at %i', (category, expected) => {
@@ -203,6 +204,11 @@ describe('computePriority', () => {
       maxSubscribers: fc.option(fc.integer({ min: 0, max: 2_000_000_000 })),
       removalOrder: fc.boolean(),
       reporterReputationPoints: fc.integer({ min: -20, max: 0 }),
+      linkedActionedChannel: fc.option(
+        fc.record({ key: fc.constant('telegram:x_outlet'), score: fc.double({ min: 0, max: 1, noNaN: true }), confirmed: fc.boolean() }),
+      ),
+      incident: fc.option(fc.record({ title: fc.constant('Attack in X'), boost: fc.integer({ min: 1, max: 50 }) })),
+      slaState: fc.constantFrom<SlaState>('ok', 'at_risk', 'breached'),
     });
 
     it('makes the priority exactly the sum of the integer points in the breakdown', () => {
@@ -245,6 +251,24 @@ describe('computePriority', () => {
           const { priority } = computePriority(i);
           expect(priority).toBeGreaterThanOrEqual(0);
           expect(priority).toBeLessThanOrEqual(computePriority({ ...i, reporterReputationPoints: 0 }).priority);
+        }),
+      );
+    });
+
+    it('puts an overdue case above every case of its source still in time, and removal orders above all the rest', () => {
+      fc.assert(
+        fc.property(input, input, (a, b) => {
+          const late = computePriority({ ...a, slaState: 'breached' });
+          const inTime = computePriority({
+            ...b,
+            bestSource: a.bestSource,
+            removalOrder: a.removalOrder,
+            slaState: b.slaState === 'breached' ? 'ok' : b.slaState,
+          });
+          expect(late.priority).toBeGreaterThan(inTime.priority);
+          const order = computePriority({ ...a, bestSource: 'referral_unit', removalOrder: true });
+          const none = computePriority({ ...b, removalOrder: false });
+          expect(order.priority).toBeGreaterThan(none.priority);
         }),
       );
     });

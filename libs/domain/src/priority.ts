@@ -2,6 +2,7 @@
 // can see why a case sits where it does in the queue; change the points here and nowhere else.
 import { DomainError } from './errors';
 import type { OrganisationMatch } from './organisations';
+import type { SlaState } from './sla';
 import { CATEGORIES, type Category, type Source } from './taxonomy';
 
 export const CATEGORY_POINTS: Readonly<Record<Category, number>> = {
@@ -39,20 +40,52 @@ export const REACH_POINTS = { minSubscribers: 1_000, perTenfold: 5, cap: 15 } as
  */
 export const LINKED_ACTIONED_CHANNEL_POINTS = 40;
 
+/** An incident's boost (API.md "Incidents"): an operator's declaration that a crisis is under way. */
+export const INCIDENT_BOOST = { min: 1, max: 50 } as const;
+
+/** A case with at most a quarter of its SLA window left. */
+export const SLA_AT_RISK_POINTS = 10;
+
+const MOST_SEVERE_POINTS = Math.max(...Object.values(CATEGORY_POINTS));
+const LEAST_SEVERE_POINTS = Math.min(...Object.values(CATEGORY_POINTS));
+
+/** The most a case of `source` can have without a removal order and without its SLA clock's factors. */
+function mostWithoutOrderOrClock(source: Source): number {
+  return (
+    MOST_SEVERE_POINTS +
+    SOURCE_POINTS[source] +
+    DISTINCT_REPORTERS_POINTS.cap +
+    DESIGNATED_ORGANISATION_POINTS +
+    REACH_POINTS.cap +
+    LINKED_ACTIONED_CHANNEL_POINTS +
+    INCIDENT_BOOST.max
+  );
+}
+
+/**
+ * An overdue case of `source` rises above every unresolved case of its source that is not overdue (API.md "SLA
+ * clocks"): one more than the most such a case can have (at risk included), since its own other factors may add up
+ * to nothing (a reporter's record can take them to 0). Removal orders are their own class: above every removal order
+ * not overdue, counting from the least a removal order has.
+ */
+export function slaBreachedPoints(source: Source, removalOrder: boolean): number {
+  if (removalOrder) {
+    const leastOrder = LEAST_SEVERE_POINTS + SOURCE_POINTS.referral_unit;
+    return mostWithoutOrderOrClock('referral_unit') + SLA_AT_RISK_POINTS - leastOrder + 1;
+  }
+  return mostWithoutOrderOrClock(source) + SLA_AT_RISK_POINTS + 1;
+}
+
 /**
  * A removal order under Regulation (EU) 2021/784 must be acted on within one hour. Removal orders come from referral
  * units, so such a case has at least the least severe category's points, a referral unit's and these (reputation does
- * not apply to it), one more than a case without an order can reach with every factor at its most: removal orders
- * always come first (5 + 30 + 131 = 166 against 50 + 30 + 15 + 15 + 15 + 40 = 165).
+ * not apply to it), one more than a case without an order can reach with every factor at its most, an overdue
+ * referral unit's case included: removal orders always come first.
  */
 export const REMOVAL_ORDER_POINTS =
-  Math.max(...Object.values(CATEGORY_POINTS)) +
-  SOURCE_POINTS.referral_unit +
-  DISTINCT_REPORTERS_POINTS.cap +
-  DESIGNATED_ORGANISATION_POINTS +
-  REACH_POINTS.cap +
-  LINKED_ACTIONED_CHANNEL_POINTS -
-  (Math.min(...Object.values(CATEGORY_POINTS)) + SOURCE_POINTS.referral_unit) +
+  mostWithoutOrderOrClock('referral_unit') +
+  slaBreachedPoints('referral_unit', false) -
+  (LEAST_SEVERE_POINTS + SOURCE_POINTS.referral_unit) +
   1;
 
 export interface PriorityFactor {
@@ -77,7 +110,18 @@ export interface PriorityInput {
   reporterReputationPoints?: number;
   /** The strongest link of the case's channel to an actioned channel it may succeed; absent when none. */
   linkedActionedChannel?: LinkedActionedChannel | null;
+  /** The strongest active incident the case matches; absent when none. */
+  incident?: IncidentBoost | null;
+  /** Where the case's SLA clock stands; `ok` (no factor) when absent. */
+  slaState?: SlaState;
 }
+
+export interface IncidentBoost {
+  title: string;
+  /** INCIDENT_BOOST.min to .max. */
+  boost: number;
+}
+
 
 export interface LinkedActionedChannel {
   /** The actioned channel's key, e.g. `telegram:nashir_news`. */
@@ -164,6 +208,7 @@ export function computePriority(input: PriorityInput): Priority {
   );
 
   if (input.linkedActionedChannel) breakdown.push(linkedActionedChannelFactor(input.linkedActionedChannel));
+  if (input.incident) breakdown.push(incidentFactor(input.incident));
 
   // A legal order is not second-guessed by its sender's record; otherwise the penalty never takes a case below 0.
   const earned = breakdown.reduce((sum, f) => sum + f.points, 0);
@@ -174,7 +219,10 @@ export function computePriority(input: PriorityInput): Priority {
     'Reported only by reporters whose earlier reports were mostly found to show no violation',
   );
 
-  return { priority: earned + reputation, breakdown };
+  // Last, and out of the penalty's reach: an overdue case rises whatever its reporters' record.
+  const clock = slaFactor(input.slaState ?? 'ok', bestSource, removalOrder);
+  if (clock) breakdown.push(clock);
+  return { priority: earned + reputation + (clock?.points ?? 0), breakdown };
 }
 
 /** The `linked_actioned_channel` factor of a case whose channel may succeed (or, confirmed, succeeds) `link.key`. */
@@ -187,6 +235,26 @@ export function linkedActionedChannelFactor(link: LinkedActionedChannel): Priori
       ? `Confirmed successor of ${link.key}, a channel already taken down`
       : `Suspected successor of ${link.key}, a channel already taken down (score ${score.toFixed(2)})`,
   };
+}
+
+/** The `incident` factor: an active incident the case matches; its points are the incident's boost. */
+export function incidentFactor(incident: IncidentBoost): PriorityFactor {
+  return { factor: 'incident', points: incident.boost, detail: incident.title };
+}
+
+/** The factor of a case's SLA clock: `sla_at_risk`, `sla_breached`, or none while it is `ok`. */
+export function slaFactor(state: SlaState, source: Source, removalOrder: boolean): PriorityFactor | null {
+  if (state === 'at_risk') {
+    return { factor: 'sla_at_risk', points: SLA_AT_RISK_POINTS, detail: 'At most a quarter of the SLA window left' };
+  }
+  if (state === 'breached') {
+    return {
+      factor: 'sla_breached',
+      points: slaBreachedPoints(source, removalOrder),
+      detail: 'SLA deadline passed: above every case of its source still in time',
+    };
+  }
+  return null;
 }
 
 /**

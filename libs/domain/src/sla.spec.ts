@@ -1,4 +1,12 @@
-import { DEFAULT_SLA_POLICY, slaDueAt, slaHoursFor, type SlaPolicy } from './sla';
+import {
+  DEFAULT_SLA_POLICY,
+  slaAtRiskAt,
+  slaDueAt,
+  slaHoursFor,
+  slaNextCheckAt,
+  type SlaPolicy,
+  slaStateAt,
+} from './sla';
 import { CATEGORIES, type Category, type Source } from './taxonomy';
 
 describe('slaHoursFor (default policy)', () => {
@@ -78,5 +86,30 @@ describe('slaDueAt', () => {
     expect(() =>
       slaDueAt(new Date('nope'), { source: 'public', category: 'other', removalOrder: false }, DEFAULT_SLA_POLICY),
     ).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+  });
+});
+
+describe('SLA clock states', () => {
+  const start = new Date('2026-12-01T00:00:00.000Z');
+  const due = new Date('2026-12-01T04:00:00.000Z');
+  const at = (iso: string) => new Date(`2026-12-01T${iso}.000Z`);
+
+  it('is at risk with a quarter of the window left, and overdue only after the deadline', () => {
+    expect(slaAtRiskAt(start, due)).toEqual(at('03:00:00'));
+    expect(slaStateAt(start, due, at('02:59:59'))).toBe('ok');
+    expect(slaStateAt(start, due, at('03:00:00'))).toBe('at_risk');
+    expect(slaStateAt(start, due, at('04:00:00'))).toBe('at_risk');
+    expect(slaStateAt(start, due, new Date(due.getTime() + 1))).toBe('breached');
+  });
+
+  it('says when to look next: at the risk, just after the deadline, then never', () => {
+    expect(slaNextCheckAt('ok', start, due)).toEqual(at('03:00:00'));
+    expect(slaNextCheckAt('at_risk', start, due)).toEqual(new Date(due.getTime() + 1));
+    expect(slaNextCheckAt('breached', start, due)).toBeNull();
+  });
+
+  it('treats a deadline before its start as a window of nothing: at risk at once', () => {
+    expect(slaAtRiskAt(due, start)).toEqual(start);
+    expect(slaStateAt(due, start, start)).toBe('at_risk');
   });
 });

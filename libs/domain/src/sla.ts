@@ -44,3 +44,28 @@ export function slaDueAt(receivedAt: Date, report: SlaSubject, policy: SlaPolicy
   if (Number.isNaN(receivedAt.getTime())) throw new DomainError('INVALID_INPUT', 'receivedAt is not a valid date');
   return new Date(receivedAt.getTime() + slaHoursFor(report, policy) * 3_600_000);
 }
+
+/** At most this share of its window left, a case's SLA is at risk (API.md "SLA clocks"). */
+export const SLA_AT_RISK_SHARE = 0.25;
+
+/** Where a case's SLA clock stands: in time, at risk, or overdue. */
+export type SlaState = 'ok' | 'at_risk' | 'breached';
+
+/** The moment a clock running from `startedAt` to `dueAt` has a quarter of its window left. */
+export function slaAtRiskAt(startedAt: Date, dueAt: Date): Date {
+  const window = Math.max(0, dueAt.getTime() - startedAt.getTime());
+  return new Date(dueAt.getTime() - window * SLA_AT_RISK_SHARE);
+}
+
+export function slaStateAt(startedAt: Date, dueAt: Date, now: Date): SlaState {
+  if (now.getTime() > dueAt.getTime()) return 'breached';
+  return now.getTime() >= slaAtRiskAt(startedAt, dueAt).getTime() ? 'at_risk' : 'ok';
+}
+
+/** When the clock next changes state after `state`: null once it is overdue (nothing follows). */
+export function slaNextCheckAt(state: SlaState, startedAt: Date, dueAt: Date): Date | null {
+  if (state === 'ok') return slaAtRiskAt(startedAt, dueAt);
+  // Overdue is strictly after the deadline (a decision exactly at it is in time): the next millisecond.
+  if (state === 'at_risk') return new Date(dueAt.getTime() + 1);
+  return null;
+}

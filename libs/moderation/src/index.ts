@@ -2,6 +2,7 @@
 export * from './shared';
 export * from './reporters';
 export * from './channels';
+export * from './incidents';
 export * from './outcomes';
 export * from './intake';
 export * from './triage';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AppealQueries, FileAppeal, ResolveAppeal } from './appeals';
 import { LinkChannels, MigrationsQuery, ReviewLink } from './channels';
+import { CloseIncident, DeclareIncident, IncidentClocks, IncidentQueries } from './incidents';
 import { IntakeGroupCommit, ReportStatusQuery, SubmitReport } from './intake';
 import {
   ApplyDecisionOutcome,
@@ -8,6 +9,7 @@ import {
   EnforceDecision,
   OutboxDispatcher,
   RetryEnforcement,
+  SendSlaAlert,
   SendNotification,
   WebhookSender,
 } from './outcomes';
@@ -29,12 +31,18 @@ import {
   StatementsOfReasonsQuery,
   TransparencyQuery,
 } from './transparency';
-import { ReconcileReports, TriageReport } from './triage';
+import { ReconcileReports, SlaClocks, SlaStateCounts, TriageReport } from './triage';
 
 const PROVIDERS = [
   SubmitReport,
   IntakeGroupCommit,
   TriageReport,
+  SlaClocks,
+  SlaStateCounts,
+  DeclareIncident,
+  CloseIncident,
+  IncidentClocks,
+  IncidentQueries,
   ReporterStandings,
   ReconcileReports,
   ReportStatusQuery,
@@ -52,6 +60,7 @@ const PROVIDERS = [
   EnforceDecision,
   SendNotification,
   RetryEnforcement,
+  SendSlaAlert,
   FileAppeal,
   ResolveAppeal,
   AppealQueries,

@@ -22,6 +22,34 @@ export interface ExpireLeasesJob {
   data: Record<string, never>;
 }
 
+/** Move the SLA clocks of the cases now due: at risk, then overdue (repeatable). */
+export interface SlaClocksJob {
+  name: 'sla-clocks';
+  data: Record<string, never>;
+}
+
+/** Bring every unresolved case's incident boost and clock in line with the active incidents; close lapsed ones. */
+export interface IncidentClocksJob {
+  name: 'incident-clocks';
+  data: Record<string, never>;
+}
+
+/** What ALERT_WEBHOOK_URL receives when a removal order's or a threat to life's SLA is at risk or overdue. */
+export interface SlaAlertPayload {
+  deliveryId: string;
+  kind: 'sla_at_risk' | 'sla_breached';
+  caseId: string;
+  channel: { platform: string; key: string; url: string };
+  source: string;
+  slaDueAt: string;
+}
+
+/** Send one SLA alert (the payload is the body; nothing personal in it). */
+export interface SlaAlertJob {
+  name: 'sla-alert';
+  data: SlaAlertPayload;
+}
+
 /** Deliver one enforcement (takedown, restriction, restore) to the platform connector. */
 export interface EnforceJob {
   name: 'enforce';
@@ -55,9 +83,9 @@ export interface SignAuditCheckpointJob {
 /** Jobs each queue carries: a producer cannot send a payload its processor does not expect. */
 export interface QueueJobs {
   [QueueName.Triage]: TriageReportJob;
-  [QueueName.Maintenance]: ReconcileReportsJob | ExpireLeasesJob;
+  [QueueName.Maintenance]: ReconcileReportsJob | ExpireLeasesJob | SlaClocksJob | IncidentClocksJob;
   [QueueName.Enforcement]: EnforceJob;
-  [QueueName.Notifications]: NotifyJob;
+  [QueueName.Notifications]: NotifyJob | SlaAlertJob;
   [QueueName.Outcomes]: ApplyDecisionOutcomeJob;
   [QueueName.Audit]: SealAuditEventsJob | SignAuditCheckpointJob;
 }
@@ -68,9 +96,9 @@ export type JobNameOf<Q extends QueueName> = JobOf<Q>['name'];
 /** Every job name per queue: the worker checks at start-up that each has exactly one handler. */
 export const JOB_NAMES: { [Q in QueueName]: readonly JobNameOf<Q>[] } = {
   [QueueName.Triage]: ['triage-report'],
-  [QueueName.Maintenance]: ['reconcile-reports', 'expire-leases'],
+  [QueueName.Maintenance]: ['reconcile-reports', 'expire-leases', 'sla-clocks', 'incident-clocks'],
   [QueueName.Enforcement]: ['enforce'],
-  [QueueName.Notifications]: ['notify'],
+  [QueueName.Notifications]: ['notify', 'sla-alert'],
   [QueueName.Outcomes]: ['apply-decision-outcome'],
   [QueueName.Audit]: ['seal-audit-events', 'sign-audit-checkpoint'],
 };
@@ -80,6 +108,16 @@ export const triageJobId = (reportId: string): string => `triage-${reportId}`;
 export const enforceJobId = (enforcementId: string): string => `enforce-${enforcementId}`;
 export const notifyJobId = (notificationId: string): string => `notify-${notificationId}`;
 export const outcomeJobId = (decisionId: string): string => `outcome-${decisionId}`;
+
+/** One alert per case and state: a clock moved twice by mistake still alerts once. */
+export function slaAlertJob(alert: SlaAlertPayload): TypedJob<QueueName.Notifications> {
+  return { job: { name: 'sla-alert', data: alert }, opts: { jobId: `alert-${alert.kind}-${alert.caseId}` } };
+}
+
+/** Run the incident clocks now (a declaration or a closing), beside their schedule. */
+export function incidentClocksJob(incidentId: string): TypedJob<QueueName.Maintenance> {
+  return { job: { name: 'incident-clocks', data: {} }, opts: { jobId: `incident-${incidentId}-${Date.now()}` } };
+}
 
 /**
  * A report's triage job. A job triages every report waiting on its channel (TriageReport), so a channel needs no

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { IntakeGroupCommit, IntakeGroupCommitTotals } from '@vigil/moderation';
+import { IntakeGroupCommit, IntakeGroupCommitTotals, SlaStateCounts } from '@vigil/moderation';
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The intake group commit's running totals, as counters read when Prometheus scrapes. */
 const INTAKE_COUNTERS: [keyof IntakeGroupCommitTotals, string, string][] = [
@@ -12,8 +12,8 @@ const INTAKE_COUNTERS: [keyof IntakeGroupCommitTotals, string, string][] = [
 ];
 
 /**
- * Prometheus metrics of this process: Node's defaults, HTTP request durations by route and status, and how intake
- * batches its reports.
+ * Prometheus metrics of this process: Node's defaults, HTTP request durations by route and status, how intake
+ * batches its reports, and the unresolved cases whose SLA is at risk or overdue (read from the database at scrape).
  */
 @Injectable()
 export class MetricsRegistry {
@@ -26,8 +26,21 @@ export class MetricsRegistry {
     registers: [this.registry],
   });
 
-  constructor(intake: IntakeGroupCommit) {
+  constructor(intake: IntakeGroupCommit, slaStates: SlaStateCounts) {
     collectDefaultMetrics({ register: this.registry, prefix: 'vigil_api_' });
+    for (const [name, help, key] of [
+      ['vigil_cases_sla_at_risk', 'Unresolved cases with at most a quarter of their SLA window left', 'atRisk'],
+      ['vigil_cases_sla_breached', 'Unresolved cases past their SLA deadline', 'breached'],
+    ] as const) {
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        async collect() {
+          this.set((await slaStates.read())[key]);
+        },
+      });
+    }
     for (const [total, name, help] of INTAKE_COUNTERS) {
       new Counter({
         name,

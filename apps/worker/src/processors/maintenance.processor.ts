@@ -1,7 +1,7 @@
 import { InjectQueue, Processor } from '@nestjs/bullmq';
 import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
-import { ExpireLeases, ReconcileReports } from '@vigil/moderation';
+import { ExpireLeases, IncidentClocks, ReconcileReports, SlaClocks } from '@vigil/moderation';
 import { systemContext } from '@vigil/audit';
 import { QueueName } from '@vigil/queues';
 import type { Queue } from 'bullmq';
@@ -14,11 +14,15 @@ export class MaintenanceProcessor extends TypedProcessor<QueueName.Maintenance> 
   protected readonly handlers: JobHandlers<QueueName.Maintenance> = {
     'reconcile-reports': () => this.reconcileReports.execute(),
     'expire-leases': (_, job) => this.expireLeases.execute(systemContext(job.id ?? null)),
+    'sla-clocks': (_, job) => this.slaClocks.execute(systemContext(job.id ?? null)),
+    'incident-clocks': (_, job) => this.incidentClocks.execute(systemContext(job.id ?? null)),
   };
 
   constructor(
     private readonly reconcileReports: ReconcileReports,
     private readonly expireLeases: ExpireLeases,
+    private readonly slaClocks: SlaClocks,
+    private readonly incidentClocks: IncidentClocks,
     @InjectQueue(QueueName.Maintenance) private readonly queue: Queue,
     @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
   ) {
@@ -27,7 +31,7 @@ export class MaintenanceProcessor extends TypedProcessor<QueueName.Maintenance> 
 
   async onApplicationBootstrap(): Promise<void> {
     const every = Math.round(this.config.maintenanceIntervalSeconds * 1000);
-    for (const name of ['reconcile-reports', 'expire-leases'] as const) {
+    for (const name of ['reconcile-reports', 'expire-leases', 'sla-clocks', 'incident-clocks'] as const) {
       await this.queue.upsertJobScheduler(
         name,
         { every },

@@ -1,6 +1,6 @@
 import { Processor } from '@nestjs/bullmq';
 import { systemContext } from '@vigil/audit';
-import { SendNotification } from '@vigil/moderation';
+import { SendNotification, SendSlaAlert } from '@vigil/moderation';
 import { QueueName } from '@vigil/queues';
 import { isFinalAttempt, JobHandlers, TypedProcessor } from './typed-processor';
 
@@ -10,9 +10,13 @@ export class NotificationsProcessor extends TypedProcessor<QueueName.Notificatio
   protected readonly handlers: JobHandlers<QueueName.Notifications> = {
     notify: (data, job) =>
       this.sendNotification.execute(data, { final: isFinalAttempt(job) }, systemContext(job.id ?? null)),
+    'sla-alert': (data) => this.sendSlaAlert.execute(data),
   };
 
-  constructor(private readonly sendNotification: SendNotification) {
+  constructor(
+    private readonly sendNotification: SendNotification,
+    private readonly sendSlaAlert: SendSlaAlert,
+  ) {
     super();
   }
 }

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
-import type { CaseStatus, Category, Source } from '@vigil/domain';
+import type { CaseStatus, Category, SlaState, Source } from '@vigil/domain';
 
 export interface StoredPriorityFactor {
   factor: string;
@@ -33,6 +33,21 @@ export class CaseEntity {
 
   @Column({ name: 'sla_due_at', type: 'timestamptz' })
   slaDueAt: Date;
+
+  /** Where the SLA window runs from: the receipt of the report that set the deadline, or when a clock was put on. */
+  @Column({ name: 'sla_started_at', type: 'timestamptz', nullable: true })
+  slaStartedAt: Date | null;
+
+  @Column({ name: 'sla_state', type: 'text', default: 'ok' })
+  slaState: SlaState;
+
+  /** When the SLA clock next changes state; null once overdue. The worker's SlaClocks finds cases by it. */
+  @Column({ name: 'sla_next_check_at', type: 'timestamptz', nullable: true })
+  slaNextCheckAt: Date | null;
+
+  /** The active incident whose boost the case carries. */
+  @Column({ name: 'incident_id', type: 'uuid', nullable: true })
+  incidentId: string | null;
 
   @Column({ name: 'report_count', type: 'integer', default: 0 })
   reportCount: number;

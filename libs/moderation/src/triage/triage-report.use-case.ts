@@ -5,7 +5,15 @@ import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { CaseEntity, ReportEntity } from '@vigil/database';
 import {
   CaseFacts,
+  Category,
   computePriority,
+  earliestClock,
+  incidentBoostOf,
+  incidentClock,
+  IncidentScope,
+  Platform,
+  slaNextCheckAt,
+  strongestIncident,
   detectLanguage,
   matchOrganisations,
   mostSevereCategory,
@@ -42,10 +50,15 @@ const LOST_RACE = Symbol('lost race');
 const MAX_ATTEMPTS = 20;
 
 /** What triage needs of the case it attaches reports to. */
-type CaseBase = CaseFacts & Pick<CaseEntity, 'id' | 'slaDueAt' | 'organisationMatches'>;
+type CaseBase = CaseFacts &
+  Pick<CaseEntity, 'id' | 'slaDueAt' | 'slaStartedAt' | 'slaState' | 'organisationMatches' | 'openedAt'>;
 
 /** A case about to be opened, before its first reports. */
-const EMPTY_CASE: Omit<CaseBase, 'id' | 'slaDueAt'> = { ...NO_CASE_FACTS, organisationMatches: [] };
+const EMPTY_CASE: Omit<CaseBase, 'id' | 'slaDueAt' | 'slaStartedAt' | 'openedAt'> = {
+  ...NO_CASE_FACTS,
+  slaState: 'ok',
+  organisationMatches: [],
+};
 
 /**
  * Makes the write's COMMIT (its statement's own transaction) return before its WAL is flushed to disk (`SET LOCAL
@@ -221,13 +234,20 @@ export class TriageReport {
     }
 
     const reporterRefs = reports.map((r) => r.reporterRef);
-    const reportsDue = reports
-      .map((report) => slaDueAt(report.receivedAt, report, this.config.sla))
-      .reduce((a, b) => (a < b ? a : b));
+    // The reports' clock: the one due first, running from that report's receipt.
+    const reportsClock = reports
+      .map((report) => ({ startedAt: report.receivedAt, dueAt: slaDueAt(report.receivedAt, report, this.config.sla) }))
+      .reduce((a, b) => earliestClock(a, b));
     const opener = reports.reduce((a, b) => (a.receivedAt <= b.receivedAt ? a : b));
     const caseOpened = read.theCase === null;
     // A channel without an unresolved case gets one, with the id chosen here so that its events can name it.
-    const theCase: CaseBase = read.theCase ?? { ...EMPTY_CASE, id: randomUUID(), slaDueAt: reportsDue };
+    const theCase: CaseBase = read.theCase ?? {
+      ...EMPTY_CASE,
+      id: randomUUID(),
+      slaDueAt: reportsClock.dueAt,
+      slaStartedAt: reportsClock.startedAt,
+      openedAt: opener.receivedAt,
+    };
 
     // Intake leaves the language to triage when the reporter gave none: detection is off the request path.
     const languages = reports.map((r) => r.language ?? detectLanguage(r.description));
@@ -253,6 +273,14 @@ export class TriageReport {
     }
     // Actioned channels this one may succeed: suggested links, and the strongest link's factor.
     const migration = assessCandidates(read.migration, reports, organisationMatches);
+    // The active incident it falls under, and the clock: a deadline only ever comes forward.
+    const incident = strongestIncident(read.incidents, {
+      platform: read.platform,
+      categories: facts.categories,
+      organisationIds: organisationMatches.map((m) => m.id),
+    });
+    const caseClock = { startedAt: theCase.slaStartedAt ?? theCase.openedAt, dueAt: theCase.slaDueAt };
+    const clock = earliestClock(earliestClock(caseClock, reportsClock), incidentClock(incident, theCase.openedAt));
     const topCategory = mostSevereCategory(facts.categories);
     const { priority, breakdown } = computePriority({
       topCategory,
@@ -263,9 +291,17 @@ export class TriageReport {
       removalOrder: facts.removalOrder,
       reporterReputationPoints: reporters.points,
       linkedActionedChannel: migration.strongest,
+      incident: incidentBoostOf(incident),
+      slaState: theCase.slaState,
     });
-    const due = reportsDue < theCase.slaDueAt ? reportsDue : theCase.slaDueAt;
-    const triaged = { caseId: theCase.id, priority, slaDueAt: due.toISOString(), reportCount: facts.reportCount };
+    const due = clock.dueAt;
+    const triaged = {
+      caseId: theCase.id,
+      priority,
+      slaDueAt: due.toISOString(),
+      reportCount: facts.reportCount,
+      ...(incident ? { incidentId: incident.id } : {}),
+    };
     const events: AuditEventInput[] = [
       ...(caseOpened
         ? [
@@ -289,7 +325,17 @@ export class TriageReport {
       previousCaseId: read.previousCaseId,
       reports,
       languages,
-      scored: { ...facts, topCategory, priority, breakdown, organisationMatches, due },
+      scored: {
+        ...facts,
+        topCategory,
+        priority,
+        breakdown,
+        organisationMatches,
+        due,
+        slaStartedAt: clock.startedAt,
+        slaNextCheckAt: slaNextCheckAt(theCase.slaState, clock.startedAt, clock.dueAt),
+        incidentId: incident?.id ?? null,
+      },
       events,
       migration,
       ctx,
@@ -321,6 +367,9 @@ export class TriageReport {
       breakdown: unknown;
       organisationMatches: OrganisationMatch[];
       due: Date;
+      slaStartedAt: Date;
+      slaNextCheckAt: Date | null;
+      incidentId: string | null;
     };
     events: AuditEventInput[];
     migration: MigrationFindings;
@@ -340,6 +389,9 @@ export class TriageReport {
       priority_breakdown: `${p(JSON.stringify(c.breakdown))}::jsonb`,
       organisation_matches: `${p(JSON.stringify(c.organisationMatches))}::jsonb`,
       sla_due_at: `${p(c.due)}::timestamptz`,
+      sla_started_at: `${p(c.slaStartedAt)}::timestamptz`,
+      sla_next_check_at: `${p(c.slaNextCheckAt)}::timestamptz`,
+      incident_id: `${p(c.incidentId)}::uuid`,
       languages: `${p(c.languages)}::text[]`,
       categories: `${p(c.categories)}::text[]`,
       sources: `${p(c.sources)}::text[]`,
@@ -363,11 +415,14 @@ export class TriageReport {
        FROM unnest(${ids}::uuid[], ${p(batch.languages)}::text[]) AS v (id, language), taken
        WHERE r.id = v.id RETURNING 1`;
     const record = this.audit.insertStatement(batch.ctx, batch.events, params, 'taken');
-    const migration = migrationWriteParts(batch.channelId, batch.migration, this.audit, batch.ctx, params)
-      .map((part) => `, ${part}`)
-      .join('');
+    const parts = migrationWriteParts(batch.channelId, batch.migration, this.audit, batch.ctx, params);
+    if (c.incidentId) {
+      parts.push(`incident_case AS (INSERT INTO incident_cases (incident_id, case_id)
+        SELECT ${p(c.incidentId)}::uuid, taken.id FROM taken ON CONFLICT DO NOTHING)`);
+    }
+    const more = parts.map((part) => `, ${part}`).join('');
     const [written]: { taken: number; attached: number }[] = await this.db.query(
-      `WITH taken AS (${take}), attached AS (${attach}), recorded AS (${record} RETURNING 1)${migration}
+      `WITH taken AS (${take}), attached AS (${attach}), recorded AS (${record} RETURNING 1)${more}
        SELECT (SELECT count(*) FROM taken)::int AS taken, (SELECT count(*) FROM attached)::int AS attached,
               ${TRIAGE_COMMIT} AS commit_mode`,
       params,
@@ -417,6 +472,8 @@ export class TriageReport {
     standings: JoiningColumns;
     previousCaseId: string | null;
     migration: MigrationColumns;
+    incidents: ActiveIncident[];
+    platform: Platform;
   }> {
     const params = {
       channelId,
@@ -432,26 +489,86 @@ export class TriageReport {
       .addSelect(WAITING_JSON, 'waiting')
       .addSelect(this.standings.joiningColumns('c.id', refs))
       .addSelect(MIGRATION_COLUMNS)
+      .addSelect(CASE_CONTEXT_COLUMNS)
       .where('c.channel_id = :channelId')
       .andWhere('c.status IN (:...statuses)', { statuses: UNRESOLVED_CASE_STATUSES })
       .setParameters(params)
-      .getRawAndEntities<JoiningColumns & MigrationColumns & { waiting: WaitingRow[] }>();
+      .getRawAndEntities<JoiningColumns & MigrationColumns & CaseContextColumns & { waiting: WaitingRow[] }>();
     if (entities.length > 0) {
       const reports = raw[0].waiting.map(waitingReport);
-      return { reports, theCase: entities[0], standings: raw[0], previousCaseId: null, migration: raw[0] };
+      return {
+        reports,
+        theCase: entities[0],
+        standings: raw[0],
+        previousCaseId: null,
+        migration: raw[0],
+        ...caseContext(raw[0]),
+      };
     }
     // No unresolved case (a new channel, or its last case decided): the reports alone, and the channel's last case.
     const [query, values] = this.db.driver.escapeQueryWithParameters(
       `WITH waiting AS (${WAITING})
        SELECT ${WAITING_JSON} AS waiting, ${this.standings.joiningColumns('NULL::uuid', refs)}, ${MIGRATION_COLUMNS},
+              ${CASE_CONTEXT_COLUMNS},
               (SELECT id FROM cases WHERE channel_id = :channelId ORDER BY opened_at DESC LIMIT 1) AS previous_case_id`,
       params,
     );
-    const [row]: (JoiningColumns & MigrationColumns & { waiting: WaitingRow[]; previous_case_id: string | null })[] =
-      await this.db.query(query, values);
+    const [row]: (JoiningColumns &
+      MigrationColumns &
+      CaseContextColumns & { waiting: WaitingRow[]; previous_case_id: string | null })[] = await this.db.query(
+      query,
+      values,
+    );
     const reports = row.waiting.map(waitingReport);
-    return { reports, theCase: null, standings: row, previousCaseId: row.previous_case_id, migration: row };
+    return {
+      reports,
+      theCase: null,
+      standings: row,
+      previousCaseId: row.previous_case_id,
+      migration: row,
+      ...caseContext(row),
+    };
   }
+}
+
+/** An active incident as triage reads it. */
+type ActiveIncident = IncidentScope;
+
+interface CaseContextColumns {
+  channel_platform: Platform;
+  active_incidents: {
+    id: string;
+    title: string;
+    boost: number;
+    sla_hours: number | null;
+    declared_at: string;
+    platforms: Platform[] | null;
+    categories: Category[] | null;
+    organisation_ids: string[] | null;
+  }[];
+}
+
+/** The channel's platform and the active incidents (a handful at most), for the read's select list. */
+const CASE_CONTEXT_COLUMNS = `
+  (SELECT me.platform FROM channels me WHERE me.id = :channelId) AS channel_platform,
+  (SELECT coalesce(json_agg(i), '[]'::json) FROM (
+     SELECT id, title, boost, sla_hours, declared_at, platforms, categories, organisation_ids FROM incidents
+     WHERE status = 'active' AND (ends_at IS NULL OR ends_at > now())) i) AS active_incidents`;
+
+function caseContext(row: CaseContextColumns): { platform: Platform; incidents: ActiveIncident[] } {
+  return {
+    platform: row.channel_platform,
+    incidents: row.active_incidents.map((i) => ({
+      id: i.id,
+      title: i.title,
+      boost: i.boost,
+      slaHours: i.sla_hours,
+      declaredAt: new Date(i.declared_at),
+      platforms: i.platforms,
+      categories: i.categories,
+      organisationIds: i.organisation_ids,
+    })),
+  };
 }
 
 function mergeMatches(known: OrganisationMatch[], found: OrganisationMatch[]): OrganisationMatch[] {

@@ -110,11 +110,16 @@ export function buildRows(r) {
         `${fmt(run.load.latencyMs.p99)} ms, ${fmt(run.lag.p50Seconds, 3)} / ${fmt(run.lag.p99Seconds, 3)} s`,
       );
     }
+    add(
+      'migrations',
+      `the search's own statement per report, p50 / p99 (a bare round trip: ${fmt(mig.roundTripMs.p50, 2)} ms)`,
+      `${fmt(mig.searchStatementMs.p50, 2)} / ${fmt(mig.searchStatementMs.p99, 2)} ms`,
+    );
     const found = mig.successors;
     add(
       'migrations',
       `${fmt(found.planted, 0)} successors of taken-down channels reported at once: recall, links suggested`,
-      `${fmt(found.recall, 3)}, ${fmt(found.links, 0)}`,
+      `${fmt(found.recall, 3)}, ${fmt(found.links, 0)}` + (found.load.errors ? ` (${fmt(found.load.errors, 0)} refused)` : ''),
     );
     add(
       'migrations',

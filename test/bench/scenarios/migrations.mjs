@@ -9,15 +9,39 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { firePaced } from '../lib/paced-load.mjs';
-import { round } from '../lib/stats.mjs';
+import { round, summarise } from '../lib/stats.mjs';
 import { fireReports, triageLag } from './intake.mjs';
 
 /** A handle of the bench's own, the same once normalised (lower case letters and digits, no affix, not generic). */
 const actionedHandle = (i) => `mig${i.toString(36)}outlet`;
 
-function domain(root) {
+function built(root, file) {
   const require = createRequire(import.meta.url);
-  return require(path.join(root, 'dist/libs/domain/src/index.js'));
+  return require(path.join(root, 'dist', file));
+}
+
+const domain = (root) => built(root, 'libs/domain/src/index.js');
+
+/**
+ * What the search adds to triage's read, per report: the select-list columns of the built triage
+ * (`MIGRATION_COLUMNS`) timed alone over the waiting reports of `channelIds`, one statement each, as triage runs them.
+ */
+async function searchCost(system, { root, channelIds, windowDays }) {
+  const { MIGRATION_COLUMNS } = built(root, 'libs/moderation/src/triage/migration-candidates.js');
+  const sql = `WITH waiting AS (SELECT r.match_keys, r.previous_channel_key FROM reports r WHERE r.channel_id = $1)
+    SELECT ${MIGRATION_COLUMNS.replaceAll(':channelId', '$1').replaceAll(':migrationWindowDays', '$2')}`;
+  return timeEach(channelIds, (id) => system.sql(sql, [id, windowDays]));
+}
+
+/** Milliseconds of `run` for each item, one after the other. */
+async function timeEach(items, run) {
+  const ms = [];
+  for (const item of items) {
+    const started = process.hrtime.bigint();
+    await run(item);
+    ms.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return summarise(ms);
 }
 
 /** Reports of fresh channels that match nothing actioned: what every report pays for the search, and no more. */
@@ -81,7 +105,7 @@ function successorWorkload(count) {
       const n = i % count;
       i += 1;
       return {
-        headers: {},
+        headers: { 'content-type': 'application/json' },
         body: {
           channel: `https://tamtam.chat/${actionedHandle(n)}_new`,
           category: 'attack_claim',
@@ -110,6 +134,13 @@ export async function migrationSearch(system, { root, actioned, successors, rate
     title: 'successors',
   });
   await system.waitTriaged({ timeoutMs: 300_000, intervalMs: 100 });
+  // Fresh channels (their lookups find nothing) and successors (each finds its predecessor), a round trip each.
+  const sample = await system.sql(
+    `(SELECT id FROM channels WHERE canonical_key LIKE 'tamtam:post%' LIMIT 250)
+     UNION ALL (SELECT id FROM channels WHERE canonical_key LIKE 'tamtam:mig%' LIMIT 250)`,
+  );
+  const cost = await searchCost(system, { root, channelIds: sample.map((r) => r.id), windowDays: 90 });
+  const baseline = await timeEach(sample, () => system.sql(`SELECT 1`));
   const found = await system.one(
     `WITH firsts AS (
        SELECT r.channel_id, min(r.received_at) AS first_report FROM reports r WHERE r.received_at >= $1
@@ -129,6 +160,9 @@ export async function migrationSearch(system, { root, actioned, successors, rate
     seedSeconds,
     before,
     after,
+    // Milliseconds per statement of the search alone, and of a bare `SELECT 1` round trip beside it.
+    searchStatementMs: cost,
+    roundTripMs: baseline,
     successors: {
       planted: Math.min(successors, actioned),
       load,

@@ -109,6 +109,9 @@ function parseArgs(argv) {
       case '--moderator-accounts':
         args.moderatorAccounts = int();
         break;
+      case '--migration-actioned':
+        args.migrationActioned = int();
+        break;
       case '--no-build':
         break; // the launcher's
       default:
@@ -155,6 +158,7 @@ export async function main(argv = process.argv.slice(2)) {
   if (args.surgeReports) size.surgeReports = args.surgeReports;
   if (args.moderatorAccounts) size.moderatorAccounts = args.moderatorAccounts;
   if (args.auditEvents) size.auditEvents = args.auditEvents;
+  if (args.migrationActioned) size.migrationActioned = args.migrationActioned;
   const c = args.connections;
 
   const startedAt = new Date();

@@ -1,4 +1,10 @@
-import { DSA_EXPLANATION_MAX, dsaStatementOfReasons, DsaStatementSubject } from './dsa-statement';
+import {
+  DSA_CONTENT_LANGUAGES,
+  DSA_EXPLANATION_MAX,
+  dsaContentLanguage,
+  dsaStatementOfReasons,
+  DsaStatementSubject,
+} from './dsa-statement';
 
 const subject: DsaStatementSubject = {
   decisionId: '5b0e6a8e-1f3d-4c2b-8a7e-9d6c5b4a3f21',
@@ -78,5 +84,38 @@ describe('dsaStatementOfReasons', () => {
     expect(statement).not.toHaveProperty('content_language');
     expect(statement.content_date).toBe('2026-11-25');
     expect(dsaStatementOfReasons({ ...subject, language: 'pt-BR' }).content_language).toBe('PT');
+  });
+});
+
+describe('dsaContentLanguage', () => {
+  it.each([
+    ['ar', 'AR'],
+    ['ar-EG', 'AR'],
+    ['EN', 'EN'],
+    ['zh-Hant-TW', 'ZH'],
+    // Withdrawn ISO 639-1 codes, canonicalised.
+    ['iw', 'HE'],
+    ['in', 'ID'],
+    ['ji', 'YI'],
+    ['jw', 'JV'],
+    ['mo', 'RO'],
+    ['sh', 'SR'],
+    ['iw-IL', 'HE'],
+    // Accepted as given, although CLDR would rename it.
+    ['tl', 'TL'],
+  ])('%s → %s', (tag, code) => {
+    expect(dsaContentLanguage(tag)).toBe(code);
+    expect(dsaStatementOfReasons({ ...subject, language: tag }).content_language).toBe(code);
+  });
+
+  it.each(['xx', 'qz', 'und', 'fil', 'ckb', 'i-klingon', 'not a tag', '', null])('leaves out %s', (tag) => {
+    expect(dsaContentLanguage(tag)).toBeUndefined();
+    expect(dsaStatementOfReasons({ ...subject, language: tag })).not.toHaveProperty('content_language');
+  });
+
+  it('accepts only two-letter upper-case codes, as the database lists them', () => {
+    expect(DSA_CONTENT_LANGUAGES.size).toBe(184);
+    for (const code of DSA_CONTENT_LANGUAGES) expect(code).toMatch(/^[A-Z]{2}$/);
+    for (const withdrawn of ['IW', 'IN', 'JI', 'JW', 'MO', 'SH']) expect(DSA_CONTENT_LANGUAGES.has(withdrawn)).toBe(false);
   });
 });

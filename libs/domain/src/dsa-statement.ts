@@ -59,6 +59,42 @@ export interface DsaStatementSubject {
   reversedAt: Date | null;
 }
 
+/**
+ * The `content_language` values the Transparency Database accepts (its `EuropeanLanguagesService::ALL_LANGUAGES`:
+ * ISO 639-1 as it stands, without the withdrawn `IW`, `IN`, `JI`, `JW`, `MO`, `SH`). Any other value, and the
+ * database refuses the whole statement (422).
+ */
+export const DSA_CONTENT_LANGUAGES: ReadonlySet<string> = new Set(
+  (
+    'AB AA AF AK SQ AM AR AN HY AS AV AE AY AZ BM BA EU BE BN BH BI BS BR BG MY CA KM CH CE NY ZH CU CV KW CO CR HR ' +
+    'CS DA DV NL DZ EN EO ET EE FO FJ FI FR FF GD GL LG KA DE KI EL KL GN GU HT HA HE HZ HI HO HU IS IO IG ID IA IE ' +
+    'IU IK GA IT JA JV KN KR KS KK RW KV KG KO KJ KU KY LO LA LV LB LI LN LT LU MK MG MS ML MT GV MI MR MH RO MN NA ' +
+    'NV ND NG NE SE NO NB NN II OC OJ OR OM OS PI PA PS FA PL PT QU RM RN RU SM SG SA SC SR SN SD SI SK SL SO ST NR ' +
+    'ES SU SW SS SV TL TY TG TA TT TE TH BO TI TO TS TN TR TK TW UG UK UR UZ VE VI VO WA CY FY WO XH YI YO ZA ZU'
+  ).split(' '),
+);
+
+/**
+ * A report's language tag (BCP 47) as the Transparency Database's `content_language`, or undefined when it has no
+ * accepted code. A code the database accepts is kept as given (`tl` stays `TL`, though CLDR would make it `fil`);
+ * any other tag is canonicalised first (`iw` → `HE`, `in` → `ID`, `ji` → `YI`, `jw` → `JV`, `mo` → `RO`,
+ * `sh` → `SR`), and what still has no accepted code (`xx`, `qz`, `und`, three-letter languages) is left out.
+ */
+export function dsaContentLanguage(tag: string | null): string | undefined {
+  const primary = (t: string) => /^([a-z]{2})(?:-|$)/i.exec(t)?.[1]?.toUpperCase();
+  const accepted = (code: string | undefined) => (code && DSA_CONTENT_LANGUAGES.has(code) ? code : undefined);
+  if (!tag) return undefined;
+  const given = accepted(primary(tag));
+  if (given) return given;
+  let canonical: string[];
+  try {
+    canonical = Intl.getCanonicalLocales(tag);
+  } catch {
+    return undefined; // not a well-formed tag
+  }
+  return canonical.length > 0 ? accepted(primary(canonical[0])) : undefined;
+}
+
 /** The EEA (EU member states, Iceland, Liechtenstein, Norway) as the Transparency Database spells it. */
 export const DSA_EEA_TERRITORIAL_SCOPE: readonly string[] = [
   'AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR', 'GR', 'HR', 'HU', 'IE', 'IS', 'IT', 'LI', 'LT',
@@ -99,7 +135,7 @@ export function dsaStatementOfReasons(subject: DsaStatementSubject): DsaStatemen
   const strongest = SOURCE_RANK.find((source) => subject.sources.includes(source));
   const contentDate =
     subject.firstNoticeAt && subject.firstNoticeAt < subject.decidedAt ? subject.firstNoticeAt : subject.decidedAt;
-  const language = /^([a-z]{2})(?:-|$)/i.exec(subject.language ?? '')?.[1];
+  const language = dsaContentLanguage(subject.language);
   return {
     decision_visibility: [
       subject.action === 'takedown' ? 'DECISION_VISIBILITY_CONTENT_REMOVED' : 'DECISION_VISIBILITY_CONTENT_DISABLED',
@@ -111,7 +147,7 @@ export function dsaStatementOfReasons(subject: DsaStatementSubject): DsaStatemen
     category: 'STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY',
     category_specification: ['KEYWORD_TERRORIST_CONTENT'],
     territorial_scope: [...DSA_EEA_TERRITORIAL_SCOPE],
-    ...(language ? { content_language: language.toUpperCase() } : {}),
+    ...(language ? { content_language: language } : {}),
     content_date: isoDate(contentDate),
     application_date: isoDate(subject.decidedAt),
     decision_facts: subject.reason,

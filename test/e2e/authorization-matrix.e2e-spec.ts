@@ -32,6 +32,9 @@ const ACCESS: Record<string, readonly Caller[]> = {
   // Public intake; staff accounts are refused by the handler (403) — they use the public form or an API key.
   'POST /v1/reports': ['anonymous', 'trusted_flagger', 'referral_unit'],
   'GET /v1/reports/:id': EVERYONE,
+  // Public: the reporter's tracking token or the submitting API key is checked by the handler (404 otherwise).
+  'POST /v1/reports/:id/evidence': EVERYONE,
+  'GET /v1/evidence/:id': [...REVIEWERS, 'auditor'],
   'POST /v1/appeals': EVERYONE,
   'POST /v1/auth/login': EVERYONE,
 

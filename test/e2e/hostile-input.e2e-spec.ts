@@ -46,6 +46,8 @@ const PAGE = ['limit', 'cursor'];
 const ENDPOINTS: Endpoint[] = [
   { method: 'POST', path: '/v1/reports', staff: false, body: 'report', mustReject: true },
   { method: 'GET', path: '/v1/reports/:id', staff: false },
+  { method: 'POST', path: '/v1/reports/:id/evidence', staff: false },
+  { method: 'GET', path: '/v1/evidence/:id', staff: true },
   { method: 'POST', path: '/v1/appeals', staff: false, body: 'appeal' },
   { method: 'POST', path: '/v1/auth/login', staff: false, body: 'login' },
   { method: 'GET', path: '/v1/me', staff: true },

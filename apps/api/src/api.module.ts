@@ -17,6 +17,7 @@ import { AppealsController } from './controllers/appeals.controller';
 import { ChannelsController } from './controllers/channels.controller';
 import { MigrationsController } from './controllers/migrations.controller';
 import { IncidentsController } from './controllers/incidents.controller';
+import { EvidenceController } from './controllers/evidence.controller';
 import { FeedsController } from './controllers/feeds.controller';
 import { ReviewController } from './controllers/review.controller';
 import { AuthController } from './controllers/auth.controller';
@@ -50,6 +51,7 @@ export class ApiModule {
         ChannelsController,
         MigrationsController,
         IncidentsController,
+        EvidenceController,
         AppealsController,
         AdminEnforcementsController,
         AuthController,

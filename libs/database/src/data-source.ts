@@ -23,6 +23,7 @@ import { AuditSealedIndexes1764000000013 } from './migrations/1764000000013-audi
 import { CaseFirstReports1764000000014 } from './migrations/1764000000014-case-first-reports';
 import { MigrationIntelligence1764000000300 } from './migrations/1764000000300-migration-intelligence';
 import { SlaClocksAndIncidents1764000000301 } from './migrations/1764000000301-sla-clocks-and-incidents';
+import { Evidence1764000000302 } from './migrations/1764000000302-evidence';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { Review1764000000002 } from './migrations/1764000000002-review';
 import { AppealEntity } from './entities/appeal.entity';
@@ -64,6 +65,7 @@ export const MIGRATIONS = [
   CaseFirstReports1764000000014,
   MigrationIntelligence1764000000300,
   SlaClocksAndIncidents1764000000301,
+  Evidence1764000000302,
 ];
 
 export interface DatabaseSettings {

@@ -3,6 +3,7 @@ export * from './shared';
 export * from './reporters';
 export * from './channels';
 export * from './incidents';
+export * from './evidence';
 export * from './outcomes';
 export * from './intake';
 export * from './triage';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AppealQueries, FileAppeal, ResolveAppeal } from './appeals';
 import { LinkChannels, MigrationsQuery, ReviewLink } from './channels';
+import { AddEvidence, EVIDENCE_STORE, PostgresEvidenceStore, ViewEvidence } from './evidence';
 import { CloseIncident, DeclareIncident, IncidentClocks, IncidentQueries } from './incidents';
 import { IntakeGroupCommit, ReportStatusQuery, SubmitReport } from './intake';
 import {
@@ -43,6 +44,9 @@ const PROVIDERS = [
   CloseIncident,
   IncidentClocks,
   IncidentQueries,
+  AddEvidence,
+  ViewEvidence,
+  PostgresEvidenceStore,
   ReporterStandings,
   ReconcileReports,
   ReportStatusQuery,
@@ -76,6 +80,9 @@ const PROVIDERS = [
   ActionedChannelsFeed,
 ];
 
+/** Evidence bytes in PostgreSQL: the one store so far (EvidenceStore says what another must do). */
+const EVIDENCE_STORE_PROVIDER = { provide: EVIDENCE_STORE, useExisting: PostgresEvidenceStore };
+
 /** Reports, triage, cases and review. Needs ConfigModule, DatabaseModule, QueuesModule and AuditModule. */
-@Module({ providers: PROVIDERS, exports: PROVIDERS })
+@Module({ providers: [...PROVIDERS, EVIDENCE_STORE_PROVIDER], exports: [...PROVIDERS, EVIDENCE_STORE_PROVIDER] })
 export class ModerationModule {}

@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -9,9 +10,12 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApiModule } from '../api.module';
 import { MetricsRegistry } from './metrics';
+import { errorBody } from './error.filter';
 import { addSecurityHeaders } from './security-headers';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
+/** The routes that take `multipart/form-data`. */
+const MULTIPART_ROUTES = new Set(['/v1/reports/:id/evidence']);
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Builds the HTTP app (not yet listening): Fastify, body limit, request ids, OpenAPI, the first admin. */
@@ -50,7 +54,18 @@ export async function createApiApp(config: VigilConfig): Promise<NestFastifyAppl
     });
   }
 
+  // Evidence uploads (POST /v1/reports/:id/evidence) stream past the JSON body limit; the route sets its own limits.
+  // Every other route refuses multipart bodies as before (415), so none runs on a body it never reads.
+  await app.register(multipart, { limits: { files: 1, fields: 0, parts: 1, headerPairs: 50 } });
+
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    const type = request.headers['content-type'];
+    const multipartHere = MULTIPART_ROUTES.has(request.routeOptions.url ?? '');
+    if (typeof type === 'string' && /^\s*multipart\//i.test(type) && !multipartHere) {
+      await reply.status(415).send(errorBody(415, `Unsupported Media Type: ${type.split(';')[0].trim()}`));
+    }
+  });
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

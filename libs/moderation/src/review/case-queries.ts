@@ -15,6 +15,7 @@ import {
 } from '@vigil/domain';
 import { DataSource } from 'typeorm';
 import { ChannelLinkView, loadChannelLinks } from '../channels';
+import { EvidenceView, loadCaseEvidence } from '../evidence';
 import { decodeCursor, encodeCursor, isCursorInt, isCursorTime, isCursorUuid, Page } from '../shared';
 import { DECISION_VIEW_COLUMNS, DecisionView, DecisionViewRow, decisionViewOfRow } from './record-decision.use-case';
 
@@ -65,6 +66,8 @@ export interface CaseDetail extends CaseSummary {
   linkedChannels: Pick<ChannelLinkView, 'id' | 'channel' | 'kind' | 'score' | 'reason' | 'reasons' | 'createdAt'>[];
   decisions: DecisionView[];
   history: AuditEventView[];
+  /** Files attached to the case's reports, oldest first. */
+  evidence: EvidenceView[];
 }
 
 interface CaseReportRow {
@@ -158,12 +161,13 @@ export class CaseQueries {
   /** `channelId`, when the caller knows it (a case's channel never changes), lets the links be read at once too. */
   async detail(caseId: string, channelId?: string): Promise<CaseDetail> {
     // Independent reads, asked for at once: the history selects the events of the reports shown by itself.
-    const [[row], reports, decisions, history, linksOfKnownChannel]: [
+    const [[row], reports, decisions, history, linksOfKnownChannel, evidence]: [
       CaseRow[],
       CaseReportRow[],
       DecisionViewRow[],
       AuditEventView[],
       ChannelLinkView[] | null,
+      EvidenceView[],
     ] = await Promise.all([
       this.db.query(`SELECT ${CASE_COLUMNS} FROM cases c JOIN channels ch ON ch.id = c.channel_id WHERE c.id = $1`, [caseId]),
       // Only the columns shown: on a hot case that is 200 rows, on every claim of it. case_first_reports walks the
@@ -185,6 +189,7 @@ export class CaseQueries {
         { types: ['enforcement', 'notification', 'appeal'], dataField: 'caseId', equals: caseId },
       ]),
       channelId ? loadChannelLinks(this.db, channelId) : null,
+      loadCaseEvidence(this.db, caseId),
     ]);
     if (!row) throw new DomainError('NOT_FOUND', 'case not found');
     const links = linksOfKnownChannel ?? (await loadChannelLinks(this.db, row.channel_id));
@@ -212,6 +217,7 @@ export class CaseQueries {
       })),
       decisions: decisions.map(decisionViewOfRow),
       history,
+      evidence,
     };
   }
 }

@@ -1,0 +1,3 @@
+export * from './evidence-file-type';
+export * from './evidence-store';
+export * from './evidence.use-case';

@@ -18,6 +18,7 @@ import { ChannelsController } from './controllers/channels.controller';
 import { MigrationsController } from './controllers/migrations.controller';
 import { IncidentsController } from './controllers/incidents.controller';
 import { EvidenceController } from './controllers/evidence.controller';
+import { LegalHoldsController } from './controllers/legal-holds.controller';
 import { FeedsController } from './controllers/feeds.controller';
 import { ReviewController } from './controllers/review.controller';
 import { AuthController } from './controllers/auth.controller';
@@ -52,6 +53,7 @@ export class ApiModule {
         MigrationsController,
         IncidentsController,
         EvidenceController,
+        LegalHoldsController,
         AppealsController,
         AdminEnforcementsController,
         AuthController,

@@ -10,6 +10,7 @@ import {
   VerifyAuditChain,
 } from '@vigil/audit';
 import { enabledLogLevels, VigilConfig } from '@vigil/config';
+import { RunRetention } from '@vigil/moderation';
 import { randomUUID } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -31,6 +32,7 @@ export const USAGE = `Usage: npm run cli -- <command>
                                              and the checkpoint that covers them, to stdout
   audit:verify-export <file> --public-key <pem file>
                                              check an export offline against the Ed25519 public key (SPKI PEM)
+  retention:run                              erase now the evidence and reporter contacts no duty keeps any longer
 `;
 
 class UsageError extends Error {}
@@ -79,6 +81,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         );
         await write(io.stdout, `${JSON.stringify(result, null, 2)}\n`);
         return result.ok ? 0 : 1;
+      }
+      case 'retention:run': {
+        parseArgs(rest, [], []);
+        const result = await withApp(io, (app) => app.get(RunRetention).execute(cliContext()));
+        await write(io.stdout, `${JSON.stringify(result, null, 2)}\n`);
+        return 0;
       }
       case undefined:
       case 'help':

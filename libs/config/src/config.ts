@@ -49,6 +49,8 @@ export interface VigilConfig {
   reputation: ReputationPolicy;
   /** A report still `received` this long after intake is re-enqueued for triage by the reconciler. */
   reconcileAfterSeconds: number;
+  /** The retention job: how often it runs, and how long evidence and reporter contacts are kept (0: erase at once). */
+  retention: { intervalSeconds: number; evidenceDays: number; contactDays: number };
   /** Triage looks for actioned channels of this many days back that a reported channel may succeed. */
   migrationWindowDays: number;
   maintenanceIntervalSeconds: number;
@@ -221,6 +223,11 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     },
     reconcileAfterSeconds: read.number('RECONCILE_AFTER_SECONDS', 30, 0, 86400),
     migrationWindowDays: read.number('MIGRATION_WINDOW_DAYS', 90, 1, 3650),
+    retention: {
+      intervalSeconds: read.number('RETENTION_INTERVAL_SECONDS', 3600, 1, 7 * 86400),
+      evidenceDays: read.number('RETENTION_EVIDENCE_DAYS', 180, 0, 36500),
+      contactDays: read.number('RETENTION_CONTACT_DAYS', 30, 0, 36500),
+    },
     maintenanceIntervalSeconds: read.number('MAINTENANCE_INTERVAL_SECONDS', 10, 0.1, 3600),
     leaseSeconds: read.int('LEASE_SECONDS', 600, 1, 86400),
     reputation: {

@@ -24,6 +24,7 @@ import { CaseFirstReports1764000000014 } from './migrations/1764000000014-case-f
 import { MigrationIntelligence1764000000300 } from './migrations/1764000000300-migration-intelligence';
 import { SlaClocksAndIncidents1764000000301 } from './migrations/1764000000301-sla-clocks-and-incidents';
 import { Evidence1764000000302 } from './migrations/1764000000302-evidence';
+import { LegalHolds1764000000303 } from './migrations/1764000000303-legal-holds';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { Review1764000000002 } from './migrations/1764000000002-review';
 import { AppealEntity } from './entities/appeal.entity';
@@ -66,6 +67,7 @@ export const MIGRATIONS = [
   MigrationIntelligence1764000000300,
   SlaClocksAndIncidents1764000000301,
   Evidence1764000000302,
+  LegalHolds1764000000303,
 ];
 
 export interface DatabaseSettings {

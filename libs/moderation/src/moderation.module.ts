@@ -1,7 +1,15 @@
 import { Module } from '@nestjs/common';
 import { AppealQueries, FileAppeal, ResolveAppeal } from './appeals';
 import { LinkChannels, MigrationsQuery, ReviewLink } from './channels';
-import { AddEvidence, EVIDENCE_STORE, PostgresEvidenceStore, ViewEvidence } from './evidence';
+import {
+  AddEvidence,
+  EVIDENCE_STORE,
+  LiftLegalHold,
+  PlaceLegalHold,
+  PostgresEvidenceStore,
+  RunRetention,
+  ViewEvidence,
+} from './evidence';
 import { CloseIncident, DeclareIncident, IncidentClocks, IncidentQueries } from './incidents';
 import { IntakeGroupCommit, ReportStatusQuery, SubmitReport } from './intake';
 import {
@@ -47,6 +55,9 @@ const PROVIDERS = [
   AddEvidence,
   ViewEvidence,
   PostgresEvidenceStore,
+  PlaceLegalHold,
+  LiftLegalHold,
+  RunRetention,
   ReporterStandings,
   ReconcileReports,
   ReportStatusQuery,

@@ -34,6 +34,12 @@ export interface IncidentClocksJob {
   data: Record<string, never>;
 }
 
+/** Erase the evidence and reporter contacts no duty keeps any longer (repeatable, every RETENTION_INTERVAL_SECONDS). */
+export interface RetentionJob {
+  name: 'retention';
+  data: Record<string, never>;
+}
+
 /** What ALERT_WEBHOOK_URL receives when a removal order's or a threat to life's SLA is at risk or overdue. */
 export interface SlaAlertPayload {
   deliveryId: string;
@@ -83,7 +89,7 @@ export interface SignAuditCheckpointJob {
 /** Jobs each queue carries: a producer cannot send a payload its processor does not expect. */
 export interface QueueJobs {
   [QueueName.Triage]: TriageReportJob;
-  [QueueName.Maintenance]: ReconcileReportsJob | ExpireLeasesJob | SlaClocksJob | IncidentClocksJob;
+  [QueueName.Maintenance]: ReconcileReportsJob | ExpireLeasesJob | SlaClocksJob | IncidentClocksJob | RetentionJob;
   [QueueName.Enforcement]: EnforceJob;
   [QueueName.Notifications]: NotifyJob | SlaAlertJob;
   [QueueName.Outcomes]: ApplyDecisionOutcomeJob;
@@ -96,7 +102,7 @@ export type JobNameOf<Q extends QueueName> = JobOf<Q>['name'];
 /** Every job name per queue: the worker checks at start-up that each has exactly one handler. */
 export const JOB_NAMES: { [Q in QueueName]: readonly JobNameOf<Q>[] } = {
   [QueueName.Triage]: ['triage-report'],
-  [QueueName.Maintenance]: ['reconcile-reports', 'expire-leases', 'sla-clocks', 'incident-clocks'],
+  [QueueName.Maintenance]: ['reconcile-reports', 'expire-leases', 'sla-clocks', 'incident-clocks', 'retention'],
   [QueueName.Enforcement]: ['enforce'],
   [QueueName.Notifications]: ['notify', 'sla-alert'],
   [QueueName.Outcomes]: ['apply-decision-outcome'],

@@ -1,7 +1,7 @@
 import { InjectQueue, Processor } from '@nestjs/bullmq';
 import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
-import { ExpireLeases, IncidentClocks, ReconcileReports, SlaClocks } from '@vigil/moderation';
+import { ExpireLeases, IncidentClocks, ReconcileReports, RunRetention, SlaClocks } from '@vigil/moderation';
 import { systemContext } from '@vigil/audit';
 import { QueueName } from '@vigil/queues';
 import type { Queue } from 'bullmq';
@@ -16,6 +16,7 @@ export class MaintenanceProcessor extends TypedProcessor<QueueName.Maintenance> 
     'expire-leases': (_, job) => this.expireLeases.execute(systemContext(job.id ?? null)),
     'sla-clocks': (_, job) => this.slaClocks.execute(systemContext(job.id ?? null)),
     'incident-clocks': (_, job) => this.incidentClocks.execute(systemContext(job.id ?? null)),
+    retention: (_, job) => this.retention.execute(systemContext(job.id ?? null)),
   };
 
   constructor(
@@ -23,6 +24,7 @@ export class MaintenanceProcessor extends TypedProcessor<QueueName.Maintenance> 
     private readonly expireLeases: ExpireLeases,
     private readonly slaClocks: SlaClocks,
     private readonly incidentClocks: IncidentClocks,
+    private readonly retention: RunRetention,
     @InjectQueue(QueueName.Maintenance) private readonly queue: Queue,
     @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
   ) {
@@ -38,5 +40,10 @@ export class MaintenanceProcessor extends TypedProcessor<QueueName.Maintenance> 
         { name, data: {}, opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } },
       );
     }
+    await this.queue.upsertJobScheduler(
+      'retention',
+      { every: Math.round(this.config.retention.intervalSeconds * 1000) },
+      { name: 'retention', data: {}, opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } },
+    );
   }
 }

@@ -15,7 +15,7 @@ import {
 } from '@vigil/domain';
 import { DataSource } from 'typeorm';
 import { ChannelLinkView, loadChannelLinks } from '../channels';
-import { EvidenceView, loadCaseEvidence } from '../evidence';
+import { EvidenceView, LegalHoldView, loadCaseEvidence, loadPreservation } from '../evidence';
 import { decodeCursor, encodeCursor, isCursorInt, isCursorTime, isCursorUuid, Page } from '../shared';
 import { DECISION_VIEW_COLUMNS, DecisionView, DecisionViewRow, decisionViewOfRow } from './record-decision.use-case';
 
@@ -68,6 +68,9 @@ export interface CaseDetail extends CaseSummary {
   history: AuditEventView[];
   /** Files attached to the case's reports, oldest first. */
   evidence: EvidenceView[];
+  /** Until when its reports and evidence are kept (EU 2021/784 Art. 6 and legal holds); null when nothing obliges. */
+  preservedUntil: string | null;
+  legalHolds: LegalHoldView[];
 }
 
 interface CaseReportRow {
@@ -161,13 +164,14 @@ export class CaseQueries {
   /** `channelId`, when the caller knows it (a case's channel never changes), lets the links be read at once too. */
   async detail(caseId: string, channelId?: string): Promise<CaseDetail> {
     // Independent reads, asked for at once: the history selects the events of the reports shown by itself.
-    const [[row], reports, decisions, history, linksOfKnownChannel, evidence]: [
+    const [[row], reports, decisions, history, linksOfKnownChannel, evidence, preservation]: [
       CaseRow[],
       CaseReportRow[],
       DecisionViewRow[],
       AuditEventView[],
       ChannelLinkView[] | null,
       EvidenceView[],
+      { preservedUntil: string | null; legalHolds: LegalHoldView[] },
     ] = await Promise.all([
       this.db.query(`SELECT ${CASE_COLUMNS} FROM cases c JOIN channels ch ON ch.id = c.channel_id WHERE c.id = $1`, [caseId]),
       // Only the columns shown: on a hot case that is 200 rows, on every claim of it. case_first_reports walks the
@@ -190,6 +194,7 @@ export class CaseQueries {
       ]),
       channelId ? loadChannelLinks(this.db, channelId) : null,
       loadCaseEvidence(this.db, caseId),
+      loadPreservation(this.db, caseId),
     ]);
     if (!row) throw new DomainError('NOT_FOUND', 'case not found');
     const links = linksOfKnownChannel ?? (await loadChannelLinks(this.db, row.channel_id));
@@ -218,6 +223,7 @@ export class CaseQueries {
       decisions: decisions.map(decisionViewOfRow),
       history,
       evidence,
+      ...preservation,
     };
   }
 }

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditQueries } from './audit-queries';
 import { AuditSigningKey } from './audit-signing-key';
+import { AuditTreeQueries } from './audit-tree-queries';
 import { AuditService } from './audit.service';
 import { ExportAuditRange } from './export-audit-range.use-case';
 import { SealAuditEvents } from './seal-audit-events.use-case';
@@ -11,6 +12,7 @@ const PROVIDERS = [
   AuditService,
   AuditSigningKey,
   AuditQueries,
+  AuditTreeQueries,
   SealAuditEvents,
   SignAuditCheckpoint,
   VerifyAuditChain,

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DomainError } from '@vigil/domain';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AuditEventView } from './audit-event-view';
+import { AuditEventRow, auditEventColumns, auditEventViewOfRow, chainEventOf, tupleOfRow } from './audit-rows';
+import { canonicalBytes, nodeMerkleHasher, storedNodeHashes, storedTreeSize } from './audit-tree-store';
+import {
+  completeSubtrees,
+  consistencyProofRanges,
+  foldSubtrees,
+  hashesOfRanges,
+  inclusionProofRanges,
+} from './merkle-tree';
+
+/** API.md "Verifiable audit log": an inclusion proof (RFC 9162 §2.1.3), hashes in standard base64. */
+export interface InclusionProofView {
+  leafIndex: number;
+  treeSize: number;
+  rootHash: string;
+  hashes: string[];
+}
+
+/** A consistency proof (RFC 9162 §2.1.4) from tree size `from` to `to`. */
+export interface ConsistencyProofView {
+  from: number;
+  to: number;
+  hashes: string[];
+}
+
+export interface SealedAuditEventView extends AuditEventView {
+  /** base64 of the canonical bytes the event's leaf hashes (libs/audit/README.md "Canonical form"). */
+  canonical: string;
+}
+
+const base64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+
+/**
+ * Proofs over the stored Merkle tree. Each reads the tree's size and then O(log n) node hashes in one statement;
+ * nodes never change once written, so no snapshot is needed. Sizes and seqs past the sealed head (the tree's size)
+ * or below 1 are the caller's mistake, a 400.
+ */
+@Injectable()
+export class AuditTreeQueries {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Leaves in the tree: the sealed head. */
+  treeSize(): Promise<number> {
+    return storedTreeSize(this.db.manager);
+  }
+
+  async rootHash(treeSize: number): Promise<Uint8Array> {
+    await this.assertWithinHead(this.db.manager, 'treeSize', treeSize);
+    return this.rootOf(this.db.manager, treeSize);
+  }
+
+  async inclusion(seq: number, treeSize: number): Promise<InclusionProofView> {
+    const manager = this.db.manager;
+    await this.assertWithinHead(manager, 'treeSize', treeSize);
+    assertPositive('seq', seq);
+    if (seq > treeSize) throw invalid(`seq ${seq} is not in a tree of size ${treeSize}`);
+    const leafIndex = seq - 1;
+    const ranges = inclusionProofRanges(leafIndex, treeSize);
+    const [hashes, rootHash] = await Promise.all([
+      hashesOfRanges(ranges, (nodes) => storedNodeHashes(manager, nodes), nodeMerkleHasher),
+      this.rootOf(manager, treeSize),
+    ]);
+    return { leafIndex, treeSize, rootHash: base64(rootHash), hashes: hashes.map(base64) };
+  }
+
+  async consistency(from: number, to: number): Promise<ConsistencyProofView> {
+    const manager = this.db.manager;
+    assertPositive('from', from);
+    await this.assertWithinHead(manager, 'to', to);
+    if (from > to) throw invalid(`from (${from}) must not be greater than to (${to})`);
+    const hashes = await hashesOfRanges(
+      consistencyProofRanges(from, to),
+      (nodes) => storedNodeHashes(manager, nodes),
+      nodeMerkleHasher,
+    );
+    return { from, to, hashes: hashes.map(base64) };
+  }
+
+  /** A sealed event as `GET /v1/audit` shows it, with its canonical bytes. */
+  async event(seq: number): Promise<SealedAuditEventView> {
+    const manager = this.db.manager;
+    await this.assertWithinHead(manager, 'seq', seq);
+    const [row]: AuditEventRow[] = await manager.query(
+      `SELECT ${auditEventColumns('e')} FROM audit_events e WHERE e.seq = $1`,
+      [seq],
+    );
+    if (!row) throw new DomainError('NOT_FOUND', `no audit event has seq ${seq}`);
+    return { ...auditEventViewOfRow(row), canonical: canonicalBytes(chainEventOf(tupleOfRow(row))).toString('base64') };
+  }
+
+  private async rootOf(manager: EntityManager, treeSize: number): Promise<Uint8Array> {
+    const nodes = completeSubtrees({ start: 0, end: treeSize });
+    return foldSubtrees(await storedNodeHashes(manager, nodes), nodeMerkleHasher);
+  }
+
+  private async assertWithinHead(manager: EntityManager, name: string, value: number): Promise<void> {
+    assertPositive(name, value);
+    const head = await storedTreeSize(manager);
+    if (value > head) throw invalid(`${name} ${value} is beyond the sealed head (${head})`);
+  }
+}
+
+function assertPositive(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 1) throw invalid(`${name} must be a positive integer`);
+}
+
+const invalid = (message: string) => new DomainError('INVALID_INPUT', message);

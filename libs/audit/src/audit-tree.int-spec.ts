@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import type { ActionContext } from './action-context';
+import { chainHash } from './audit-chain';
+import { verifyConsistency, verifyInclusion } from './merkle-proof-verify';
+import {
+  consistencyProofRanges,
+  defaultHasher,
+  inclusionProofRanges,
+  LeafRange,
+  treeHashOfLeaves,
+} from './merkle-tree';
+import { AuditTestDatabase, AuditUseCases } from './testing/audit-test-database';
+
+const ctx: ActionContext = { actor: { id: null, role: 'system' }, requestId: null };
+const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+const bytes = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'));
+
+async function record(u: AuditUseCases, count: number, transactions = 1): Promise<void> {
+  for (let t = 0; t < transactions; t++) {
+    await u.db.transaction(async (manager) => {
+      for (let i = 0; i < count; i++) {
+        await u.audit.record(manager, ctx, {
+          action: 'case.opened',
+          target: { type: 'case', id: randomUUID() },
+          data: { i, t, note: 'ﺗﺠﺮﺑﺔ «quoted»' },
+        });
+      }
+    });
+  }
+}
+
+/** Seals until nothing is left, as the repeatable job would over a few runs. */
+async function sealAll(u: AuditUseCases): Promise<void> {
+  for (;;) {
+    const outcome = await u.seal.execute();
+    const [{ unsealed }] = await u.db.query(`SELECT count(*)::int AS unsealed FROM audit_events WHERE seq IS NULL`);
+    if (outcome.sealed === 0 && unsealed === 0 && (await u.tree.treeSize()) === outcome.headSeq) return;
+  }
+}
+
+/** The pure computation: every leaf hashed from the event's canonical bytes as the API serves them. */
+async function leavesOf(u: AuditUseCases, head: number): Promise<Uint8Array[]> {
+  const leaves: Uint8Array[] = [];
+  for (let seq = 1; seq <= head; seq++) leaves.push(defaultHasher.leaf(bytes((await u.tree.event(seq)).canonical)));
+  return leaves;
+}
+
+const mth = (leaves: Uint8Array[], range: LeafRange) => treeHashOfLeaves(leaves.slice(range.start, range.end));
+
+describe('the stored Merkle tree (real PostgreSQL)', () => {
+  let database: AuditTestDatabase;
+  let u: AuditUseCases;
+
+  afterEach(() => database.drop());
+
+  it('grows with every sealed batch; every root and proof from stored hashes equals the pure computation', async () => {
+    database = await AuditTestDatabase.create({ AUDIT_SEAL_BATCH_SIZE: '7' });
+    u = await database.useCases(4);
+    await record(u, 5, 9);
+    await sealAll(u);
+    const head = 45;
+    expect(await u.tree.treeSize()).toBe(head);
+    const leaves = await leavesOf(u, head);
+    // A leaf is SHA-256(0x00 ‖ canonical bytes), and the canonical bytes are those the chain hashes.
+    const [first] = await database.sql(`SELECT hash, prev_hash FROM audit_events WHERE seq = 1`);
+    const canonical = Buffer.from((await u.tree.event(1)).canonical, 'base64').toString('utf8');
+    expect(chainHash(first.prev_hash, canonical)).toBe(first.hash);
+
+    for (let size = 1; size <= head; size++) {
+      const root = treeHashOfLeaves(leaves.slice(0, size));
+      expect(b64(await u.tree.rootHash(size))).toBe(b64(root));
+      for (const seq of [1, Math.ceil(size / 2), size]) {
+        const proof = await u.tree.inclusion(seq, size);
+        const expected = inclusionProofRanges(seq - 1, size).map((range) => b64(mth(leaves, range)));
+        expect(proof).toEqual({ leafIndex: seq - 1, treeSize: size, rootHash: b64(root), hashes: expected });
+        expect(verifyInclusion(seq - 1, size, leaves[seq - 1], proof.hashes.map(bytes), root)).toBe(true);
+      }
+      for (const from of [1, Math.ceil(size / 3), size]) {
+        const proof = await u.tree.consistency(from, size);
+        const expected = consistencyProofRanges(from, size).map((range) => b64(mth(leaves, range)));
+        expect(proof).toEqual({ from, to: size, hashes: expected });
+        const firstRoot = treeHashOfLeaves(leaves.slice(0, from));
+        expect(verifyConsistency(from, size, firstRoot, root, proof.hashes.map(bytes))).toBe(true);
+      }
+    }
+    // Two rows per leaf at most: the leaves and the inner nodes of complete subtrees.
+    const [{ nodes }] = await database.sql(`SELECT count(*)::int AS nodes FROM audit_tree_nodes`);
+    expect(nodes).toBe(45 + 22 + 11 + 5 + 2 + 1);
+  });
+
+  it('adds events sealed before the tree existed, then the new ones, with the same result', async () => {
+    database = await AuditTestDatabase.create({ AUDIT_SEAL_BATCH_SIZE: '10' });
+    u = await database.useCases(4);
+    await record(u, 23);
+    await sealAll(u);
+    const before = await leavesOf(u, 23);
+    // As if these 23 had been sealed before the migration that created the tree.
+    await database.tamper(`DELETE FROM audit_tree_nodes`);
+    expect(await u.tree.treeSize()).toBe(0);
+    await record(u, 4);
+    await sealAll(u);
+
+    expect(await u.tree.treeSize()).toBe(27);
+    const leaves = await leavesOf(u, 27);
+    expect(leaves.slice(0, 23).map(b64)).toEqual(before.map(b64));
+    expect(b64(await u.tree.rootHash(27))).toBe(b64(treeHashOfLeaves(leaves)));
+    const proof = await u.tree.consistency(23, 27);
+    expect(verifyConsistency(23, 27, treeHashOfLeaves(before), treeHashOfLeaves(leaves), proof.hashes.map(bytes))).toBe(
+      true,
+    );
+  });
+
+  it('refuses sizes and seqs that are not positive integers, beyond the head, or from > to', async () => {
+    database = await AuditTestDatabase.create();
+    u = await database.useCases(2);
+    await record(u, 3);
+    await sealAll(u);
+    const refused = (promise: Promise<unknown>, message: RegExp) =>
+      expect(promise).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(message) });
+    await refused(u.tree.inclusion(1, 4), /treeSize 4 is beyond the sealed head \(3\)/);
+    await refused(u.tree.inclusion(1, 0), /treeSize must be a positive integer/);
+    await refused(u.tree.inclusion(3, 2), /seq 3 is not in a tree of size 2/);
+    await refused(u.tree.inclusion(0, 2), /seq must be a positive integer/);
+    await refused(u.tree.inclusion(1.5, 2), /seq must be a positive integer/);
+    await refused(u.tree.consistency(3, 2), /from \(3\) must not be greater than to \(2\)/);
+    await refused(u.tree.consistency(1, 9), /to 9 is beyond the sealed head/);
+    await refused(u.tree.event(4), /seq 4 is beyond the sealed head/);
+    // The tree is append-only, like the events.
+    await expect(database.sql(`UPDATE audit_tree_nodes SET hash = hash WHERE level = 0`)).rejects.toThrow(
+      /append-only/,
+    );
+  });
+});

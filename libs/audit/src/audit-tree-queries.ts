@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { DomainError } from '@vigil/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuditEventView } from './audit-event-view';
+import { AuditSigningKey } from './audit-signing-key';
 import { AuditEventRow, auditEventColumns, auditEventViewOfRow, chainEventOf, tupleOfRow } from './audit-rows';
 import { canonicalBytes, nodeMerkleHasher, storedNodeHashes, storedTreeSize } from './audit-tree-store';
 import {
@@ -12,6 +14,7 @@ import {
   hashesOfRanges,
   inclusionProofRanges,
 } from './merkle-tree';
+import { noteKeyId, toHex } from './tree-checkpoint';
 
 /** API.md "Verifiable audit log": an inclusion proof (RFC 9162 §2.1.3), hashes in standard base64. */
 export interface InclusionProofView {
@@ -42,7 +45,22 @@ const base64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base6
  */
 @Injectable()
 export class AuditTreeQueries {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly key: AuditSigningKey,
+    @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
+  ) {}
+
+  /** The latest signed checkpoint of this origin and key, as the signed note's text; 404 before the first. */
+  async latestCheckpoint(): Promise<string> {
+    const origin = this.config.auditLogOrigin;
+    const [row]: { note: string }[] = await this.db.query(
+      `SELECT note FROM audit_tree_checkpoints WHERE origin = $1 AND key_id = $2 ORDER BY tree_size DESC LIMIT 1`,
+      [origin, toHex(noteKeyId(origin, this.key.rawPublicKey))],
+    );
+    if (!row) throw new DomainError('NOT_FOUND', 'no checkpoint of the audit tree has been signed yet');
+    return row.note;
+  }
 
   /** Leaves in the tree: the sealed head. */
   treeSize(): Promise<number> {

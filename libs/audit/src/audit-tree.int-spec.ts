@@ -9,6 +9,7 @@ import {
   LeafRange,
   treeHashOfLeaves,
 } from './merkle-tree';
+import { openCheckpoint, parseVerifierKey } from './tree-checkpoint';
 import { AuditTestDatabase, AuditUseCases } from './testing/audit-test-database';
 
 const ctx: ActionContext = { actor: { id: null, role: 'system' }, requestId: null };
@@ -108,6 +109,32 @@ describe('the stored Merkle tree (real PostgreSQL)', () => {
     expect(verifyConsistency(23, 27, treeHashOfLeaves(before), treeHashOfLeaves(leaves), proof.hashes.map(bytes))).toBe(
       true,
     );
+  });
+
+  it('signs a C2SP checkpoint of the tree when it grew, keeps it, and not again until it grows', async () => {
+    database = await AuditTestDatabase.create();
+    u = await database.useCases(2);
+    expect(await u.signTree.execute()).toBeNull();
+    await expect(u.tree.latestCheckpoint()).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await record(u, 5);
+    await sealAll(u);
+
+    const first = await u.signTree.execute();
+    expect(first?.treeSize).toBe(5);
+    expect(await u.signTree.execute()).toBeNull();
+    expect(await u.tree.latestCheckpoint()).toBe(first!.note);
+    const opened = openCheckpoint(first!.note, parseVerifierKey(u.signTree.verifierKey));
+    expect(opened).toEqual({
+      ok: true,
+      checkpoint: { origin: 'vigil.local/audit', treeSize: 5, rootHash: await u.tree.rootHash(5) },
+    });
+
+    await record(u, 2);
+    await sealAll(u);
+    expect((await u.signTree.execute())?.treeSize).toBe(7);
+    expect(await u.tree.latestCheckpoint()).toMatch(/^vigil\.local\/audit\n7\n/);
+    const [{ kept }] = await database.sql(`SELECT count(*)::int AS kept FROM audit_tree_checkpoints`);
+    expect(kept).toBe(2);
   });
 
   it('refuses sizes and seqs that are not positive integers, beyond the head, or from > to', async () => {

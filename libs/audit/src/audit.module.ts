@@ -6,6 +6,7 @@ import { AuditService } from './audit.service';
 import { ExportAuditRange } from './export-audit-range.use-case';
 import { SealAuditEvents } from './seal-audit-events.use-case';
 import { SignAuditCheckpoint } from './sign-audit-checkpoint.use-case';
+import { SignTreeCheckpoint } from './sign-tree-checkpoint.use-case';
 import { VerifyAuditChain } from './verify-audit-chain.use-case';
 
 const PROVIDERS = [
@@ -15,6 +16,7 @@ const PROVIDERS = [
   AuditTreeQueries,
   SealAuditEvents,
   SignAuditCheckpoint,
+  SignTreeCheckpoint,
   VerifyAuditChain,
   ExportAuditRange,
 ];

@@ -16,4 +16,6 @@ export * from './checkpoint-signature';
 export * from './export-audit-range.use-case';
 export * from './seal-audit-events.use-case';
 export * from './sign-audit-checkpoint.use-case';
+export * from './sign-tree-checkpoint.use-case';
+export * from './tree-checkpoint';
 export * from './verify-audit-chain.use-case';

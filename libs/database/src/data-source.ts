@@ -22,6 +22,7 @@ import { AuditPartialIndexes1764000000012 } from './migrations/1764000000012-aud
 import { AuditSealedIndexes1764000000013 } from './migrations/1764000000013-audit-sealed-indexes';
 import { CaseFirstReports1764000000014 } from './migrations/1764000000014-case-first-reports';
 import { AuditTree1764000000200 } from './migrations/1764000000200-audit-tree';
+import { AuditTreeCheckpoints1764000000201 } from './migrations/1764000000201-audit-tree-checkpoints';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { Review1764000000002 } from './migrations/1764000000002-review';
 import { AppealEntity } from './entities/appeal.entity';
@@ -62,6 +63,7 @@ export const MIGRATIONS = [
   AuditSealedIndexes1764000000013,
   CaseFirstReports1764000000014,
   AuditTree1764000000200,
+  AuditTreeCheckpoints1764000000201,
 ];
 
 export interface DatabaseSettings {

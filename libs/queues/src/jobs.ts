@@ -52,6 +52,12 @@ export interface SignAuditCheckpointJob {
   data: Record<string, never>;
 }
 
+/** Sign a C2SP checkpoint of the audit Merkle tree, when the tree grew since the last one (repeatable). */
+export interface SignTreeCheckpointJob {
+  name: 'sign-tree-checkpoint';
+  data: Record<string, never>;
+}
+
 /** Jobs each queue carries: a producer cannot send a payload its processor does not expect. */
 export interface QueueJobs {
   [QueueName.Triage]: TriageReportJob;
@@ -59,7 +65,7 @@ export interface QueueJobs {
   [QueueName.Enforcement]: EnforceJob;
   [QueueName.Notifications]: NotifyJob;
   [QueueName.Outcomes]: ApplyDecisionOutcomeJob;
-  [QueueName.Audit]: SealAuditEventsJob | SignAuditCheckpointJob;
+  [QueueName.Audit]: SealAuditEventsJob | SignAuditCheckpointJob | SignTreeCheckpointJob;
 }
 
 export type JobOf<Q extends QueueName> = QueueJobs[Q];
@@ -72,7 +78,7 @@ export const JOB_NAMES: { [Q in QueueName]: readonly JobNameOf<Q>[] } = {
   [QueueName.Enforcement]: ['enforce'],
   [QueueName.Notifications]: ['notify'],
   [QueueName.Outcomes]: ['apply-decision-outcome'],
-  [QueueName.Audit]: ['seal-audit-events', 'sign-audit-checkpoint'],
+  [QueueName.Audit]: ['seal-audit-events', 'sign-audit-checkpoint', 'sign-tree-checkpoint'],
 };
 
 /** BullMQ refuses ids containing ':' and plain integers, so ids are `<kind>-<uuid>`. */

@@ -12,6 +12,7 @@ import { AuditService } from '../audit.service';
 import { ExportAuditRange } from '../export-audit-range.use-case';
 import { SealAuditEvents } from '../seal-audit-events.use-case';
 import { SignAuditCheckpoint } from '../sign-audit-checkpoint.use-case';
+import { SignTreeCheckpoint } from '../sign-tree-checkpoint.use-case';
 import { VerifyAuditChain } from '../verify-audit-chain.use-case';
 
 export interface AuditUseCases {
@@ -23,6 +24,7 @@ export interface AuditUseCases {
   verify: VerifyAuditChain;
   queries: AuditQueries;
   tree: AuditTreeQueries;
+  signTree: SignTreeCheckpoint;
   exportRange: ExportAuditRange;
 }
 
@@ -66,7 +68,8 @@ export class AuditTestDatabase {
       sign,
       verify: new VerifyAuditChain(db, key, this.config),
       queries: new AuditQueries(db),
-      tree: new AuditTreeQueries(db),
+      tree: new AuditTreeQueries(db, key, this.config),
+      signTree: new SignTreeCheckpoint(db, key, this.config),
       exportRange: new ExportAuditRange(db, key, sign),
     };
   }

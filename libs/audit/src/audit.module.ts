@@ -4,6 +4,7 @@ import { AuditSigningKey } from './audit-signing-key';
 import { AuditTreeQueries } from './audit-tree-queries';
 import { AuditService } from './audit.service';
 import { ExportAuditRange } from './export-audit-range.use-case';
+import { ProveAuditEvent } from './prove-audit-event.use-case';
 import { SealAuditEvents } from './seal-audit-events.use-case';
 import { SignAuditCheckpoint } from './sign-audit-checkpoint.use-case';
 import { SignTreeCheckpoint } from './sign-tree-checkpoint.use-case';
@@ -17,6 +18,7 @@ const PROVIDERS = [
   SealAuditEvents,
   SignAuditCheckpoint,
   SignTreeCheckpoint,
+  ProveAuditEvent,
   VerifyAuditChain,
   ExportAuditRange,
 ];

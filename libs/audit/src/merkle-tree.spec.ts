@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { hash } from 'node:crypto';
+import { canonicalEventJson, ChainRecord } from './audit-chain';
 import { equalBytes, verifyConsistency, verifyInclusion } from './merkle-proof-verify';
 import {
   appendLeaves,
@@ -239,6 +240,42 @@ describe('RFC 9162 Merkle tree hashing', () => {
     expect(verifyConsistency(6, 8, r6, r8, [])).toBe(false);
     expect(verifyConsistency(8, 8, r8, r8, [])).toBe(true);
     expect(verifyConsistency(8, 8, r8, r7, [])).toBe(false);
+  });
+
+  it('gives the leaf hashes and root of the worked example in libs/audit/README.md', () => {
+    const events: ChainRecord[] = [
+      {
+        seq: 1,
+        id: '00000000-0000-4000-8000-000000000001',
+        occurredAt: '2026-11-25T10:00:01.123456Z',
+        actor: { id: null, role: 'system' },
+        action: 'case.opened',
+        target: { type: 'case', id: 'case-1' },
+        data: { n: 1 },
+        requestId: null,
+      },
+      {
+        seq: 2,
+        id: '7d4f8a52-3c1e-4b9a-9f0e-2a6b1c8d5e43',
+        occurredAt: '2026-11-25T10:00:02.000450Z',
+        actor: { id: 'c0ffee00-0000-4000-8000-000000000001', role: 'admin' },
+        action: 'reporter.revealed',
+        target: { type: 'report', id: '5b0e6a8e-1f3d-4c2b-8a7e-9d6c5b4a3f21' },
+        data: {
+          reason: 'Court order n\u00ba 12/2026 \u00ab\ufed7\ufeae\ufe8d\ufead\u00bb',
+          pseudonym: 'reporter#1a2b3c4d',
+          contactOnFile: true,
+        },
+        requestId: '0f6c2d1e-9a8b-4c7d-8e5f-1a2b3c4d5e6f',
+      },
+    ];
+    const leaves = events.map((event) => defaultHasher.leaf(new TextEncoder().encode(canonicalEventJson(event))));
+    expect(leaves.map(hex)).toEqual([
+      '3211f5a2874950922a14c57b802c328b25610f71eb002d72015b89d072962463',
+      'fab21b4ce5e9ebf57bb3e8006005fed72d0fb506033d22f4c9ee29bced1459eb',
+    ]);
+    const root = Buffer.from(treeHashOfLeaves(leaves)).toString('base64');
+    expect(root).toBe('IT77gBT5fBPl5crKbF0y/RMKDKdMpEV9HbDjFbKHWow=');
   });
 
   it('decomposes a range into aligned complete subtrees, largest first, and refuses an unaligned one', () => {

@@ -152,6 +152,10 @@ describe('the stored Merkle tree (real PostgreSQL)', () => {
     await refused(u.tree.consistency(3, 2), /from \(3\) must not be greater than to \(2\)/);
     await refused(u.tree.consistency(1, 9), /to 9 is beyond the sealed head/);
     await refused(u.tree.event(4), /seq 4 is beyond the sealed head/);
+    // A sealed event removed behind the trigger's back: the sealer refuses to grow the tree past the gap.
+    await database.tamper(`DELETE FROM audit_events WHERE seq = 3`);
+    await record(u, 1);
+    await expect(u.seal.execute()).rejects.toThrow(/the audit Merkle tree holds 3 events but the sealed head is seq 2/);
     // The tree is append-only, like the events.
     await expect(database.sql(`UPDATE audit_tree_nodes SET hash = hash WHERE level = 0`)).rejects.toThrow(
       /append-only/,

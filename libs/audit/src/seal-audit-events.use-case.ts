@@ -79,6 +79,11 @@ export class SealAuditEvents {
     );
     const headSeq = head ? Number(head.seq) : 0;
     const treeSize = await storedTreeSize(manager);
+    if (treeSize > headSeq) {
+      // Sealed events were removed (the trigger forbids it: someone with superuser rights). Appending would overwrite
+      // nothing and prove nothing; `verify` names what is missing.
+      throw new Error(`the audit Merkle tree holds ${treeSize} events but the sealed head is seq ${headSeq}`);
+    }
     if (treeSize < headSeq) {
       const addedToTree = await this.addSealedToTree(manager, treeSize, headSeq);
       return { sealed: 0, headSeq, addedToTree };

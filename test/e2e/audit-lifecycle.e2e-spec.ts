@@ -247,6 +247,7 @@ describe('the audit trail of one case, from report to reversed appeal', () => {
       'audit_events',
       'audit_checkpoints',
       'audit_tree_nodes',
+      'audit_tree_heads',
       'audit_tree_checkpoints',
     ];
     /**

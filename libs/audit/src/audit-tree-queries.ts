@@ -11,8 +11,8 @@ import {
   completeSubtrees,
   consistencyProofRanges,
   foldSubtrees,
-  hashesOfRanges,
   inclusionProofRanges,
+  LeafRange,
 } from './merkle-tree';
 import { noteKeyId, toHex } from './tree-checkpoint';
 
@@ -68,34 +68,27 @@ export class AuditTreeQueries {
   }
 
   async rootHash(treeSize: number): Promise<Uint8Array> {
-    await this.assertWithinHead(this.db.manager, 'treeSize', treeSize);
-    return this.rootOf(this.db.manager, treeSize);
+    assertPositive('treeSize', treeSize);
+    const [root] = await this.rangeHashes('treeSize', treeSize, [{ start: 0, end: treeSize }]);
+    return root;
   }
 
   async inclusion(seq: number, treeSize: number): Promise<InclusionProofView> {
-    const manager = this.db.manager;
-    await this.assertWithinHead(manager, 'treeSize', treeSize);
+    assertPositive('treeSize', treeSize);
     assertPositive('seq', seq);
     if (seq > treeSize) throw invalid(`seq ${seq} is not in a tree of size ${treeSize}`);
     const leafIndex = seq - 1;
-    const ranges = inclusionProofRanges(leafIndex, treeSize);
-    const [hashes, rootHash] = await Promise.all([
-      hashesOfRanges(ranges, (nodes) => storedNodeHashes(manager, nodes), nodeMerkleHasher),
-      this.rootOf(manager, treeSize),
-    ]);
+    const ranges = [...inclusionProofRanges(leafIndex, treeSize), { start: 0, end: treeSize }];
+    const hashes = await this.rangeHashes('treeSize', treeSize, ranges);
+    const rootHash = hashes.pop()!;
     return { leafIndex, treeSize, rootHash: base64(rootHash), hashes: hashes.map(base64) };
   }
 
   async consistency(from: number, to: number): Promise<ConsistencyProofView> {
-    const manager = this.db.manager;
     assertPositive('from', from);
-    await this.assertWithinHead(manager, 'to', to);
+    assertPositive('to', to);
     if (from > to) throw invalid(`from (${from}) must not be greater than to (${to})`);
-    const hashes = await hashesOfRanges(
-      consistencyProofRanges(from, to),
-      (nodes) => storedNodeHashes(manager, nodes),
-      nodeMerkleHasher,
-    );
+    const hashes = await this.rangeHashes('to', to, consistencyProofRanges(from, to));
     return { from, to, hashes: hashes.map(base64) };
   }
 
@@ -111,9 +104,23 @@ export class AuditTreeQueries {
     return { ...auditEventViewOfRow(row), canonical: canonicalBytes(chainEventOf(tupleOfRow(row))).toString('base64') };
   }
 
-  private async rootOf(manager: EntityManager, treeSize: number): Promise<Uint8Array> {
-    const nodes = completeSubtrees({ start: 0, end: treeSize });
-    return foldSubtrees(await storedNodeHashes(manager, nodes), nodeMerkleHasher);
+  /**
+   * MTH of each range, from one read of every node they need, while `size` (named `name` in the answer) is checked
+   * against the head side by side: a proof is the round trips of one read, not of two.
+   */
+  private async rangeHashes(name: string, size: number, ranges: readonly LeafRange[]): Promise<Uint8Array[]> {
+    const manager = this.db.manager;
+    const groups = ranges.map(completeSubtrees);
+    const [head, hashes] = await Promise.allSettled([
+      storedTreeSize(manager),
+      storedNodeHashes(manager, groups.flat()),
+    ]);
+    if (head.status === 'rejected') throw head.reason;
+    // Past the head the nodes are missing too; the size is the caller's mistake and what the answer names.
+    if (size > head.value) throw invalid(`${name} ${size} is beyond the sealed head (${head.value})`);
+    if (hashes.status === 'rejected') throw hashes.reason;
+    let next = 0;
+    return groups.map((nodes) => foldSubtrees(hashes.value.slice(next, (next += nodes.length)), nodeMerkleHasher));
   }
 
   private async assertWithinHead(manager: EntityManager, name: string, value: number): Promise<void> {

@@ -1,8 +1,15 @@
-// The stored Merkle tree (`audit_tree_nodes`): reading complete-subtree hashes and appending leaves. Every function
-// takes the caller's EntityManager, so the sealer appends in its sealing transaction and readers read one snapshot.
+// The stored Merkle tree: reading complete-subtree hashes and appending leaves. Every function takes the caller's
+// EntityManager, so the sealer appends in its sealing transaction; readers need no snapshot, since nothing written
+// is ever changed.
+//
+// What is stored (docs/decisions.md, 2026-12-07): the leaves are the sealed events themselves (a leaf hash is
+// recomputed from the event's canonical bytes), and `audit_tree_nodes` keeps the complete subtrees of the even levels
+// from 2 up. A node of another level is hashed from its two children on the way, so any node costs at most two
+// stored reads, and the sealer writes a third of a row per event instead of two.
 import { hash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { canonicalEventJson, ChainRecord } from './audit-chain';
+import { AuditEventRow, auditEventColumns, chainEventOf, tupleOfRow } from './audit-rows';
 import { appendLeaves, completeSubtrees, MerkleHasher, TreeNode } from './merkle-tree';
 
 /** The tree's hashes through node:crypto: the same SHA-256 as the browser-safe default, several times faster. */
@@ -11,31 +18,78 @@ export const nodeMerkleHasher = new MerkleHasher((data) => hash('sha256', data, 
 /** The bytes a leaf hashes: the event's canonical JSON in UTF-8 (README "Canonical form"). */
 export const canonicalBytes = (record: ChainRecord): Buffer => Buffer.from(canonicalEventJson(record), 'utf8');
 
-/** Leaves in the stored tree: one past the highest leaf index. */
+/** Levels kept in `audit_tree_nodes`. */
+export const isStoredLevel = (level: number): boolean => level >= 2 && level % 2 === 0;
+
+/** Leaves in the stored tree (the sealed head, once events sealed before the tree existed have been added). */
 export async function storedTreeSize(manager: EntityManager): Promise<number> {
-  const [last]: { idx: string }[] = await manager.query(
-    `SELECT idx FROM audit_tree_nodes WHERE level = 0 ORDER BY idx DESC LIMIT 1`,
+  const [last]: { tree_size: string }[] = await manager.query(
+    `SELECT tree_size FROM audit_tree_heads ORDER BY tree_size DESC LIMIT 1`,
   );
-  return last ? Number(last.idx) + 1 : 0;
+  return last ? Number(last.tree_size) : 0;
 }
 
-/** The hashes of `nodes`, in their order, in one statement; a node that is not stored is a broken tree. */
-export async function storedNodeHashes(manager: EntityManager, nodes: readonly TreeNode[]): Promise<Buffer[]> {
+/** What reading `nodes` takes: stored nodes, and leaves (indices) read from the events. */
+export function storedReads(nodes: readonly TreeNode[]): { stored: TreeNode[]; leaves: number[] } {
+  const stored = new Map<string, TreeNode>();
+  const leaves = new Set<number>();
+  const visit = (node: TreeNode): void => {
+    if (node.level === 0) leaves.add(node.index);
+    else if (isStoredLevel(node.level)) stored.set(keyOf(node), node);
+    else {
+      visit({ level: node.level - 1, index: node.index * 2 });
+      visit({ level: node.level - 1, index: node.index * 2 + 1 });
+    }
+  };
+  nodes.forEach(visit);
+  return { stored: [...stored.values()], leaves: [...leaves] };
+}
+
+const keyOf = (node: TreeNode): string => `${node.level}/${node.index}`;
+
+/** The hashes of `nodes`, in their order, in two statements; a node that cannot be read is a broken tree. */
+export async function storedNodeHashes(manager: EntityManager, nodes: readonly TreeNode[]): Promise<Uint8Array[]> {
   if (nodes.length === 0) return [];
-  const rows: { level: number; idx: string; hash: Buffer }[] = await manager.query(
-    `SELECT n.level, n.idx, n.hash FROM audit_tree_nodes n
-     JOIN unnest($1::smallint[], $2::bigint[]) AS w (level, idx) ON n.level = w.level AND n.idx = w.idx`,
-    [nodes.map((n) => n.level), nodes.map((n) => n.index)],
-  );
-  const byKey = new Map(rows.map((row) => [`${row.level}/${row.idx}`, row.hash]));
-  return nodes.map((node) => {
-    const found = byKey.get(`${node.level}/${node.index}`);
-    if (!found) throw new Error(`the audit tree has no node at level ${node.level}, index ${node.index}`);
-    return found;
-  });
+  const reads = storedReads(nodes);
+  // Side by side: on two pooled connections for a reader, queued on its one connection for the sealer.
+  const [nodeRows, eventRows] = await Promise.all([
+    reads.stored.length === 0
+      ? []
+      : (manager.query(
+          `SELECT n.level, n.idx, n.hash FROM audit_tree_nodes n
+           JOIN unnest($1::smallint[], $2::bigint[]) AS w (level, idx) ON n.level = w.level AND n.idx = w.idx`,
+          [reads.stored.map((n) => n.level), reads.stored.map((n) => n.index)],
+        ) as Promise<{ level: number; idx: string; hash: Buffer }[]>),
+    reads.leaves.length === 0
+      ? []
+      : (manager.query(`SELECT ${auditEventColumns('e')} FROM audit_events e WHERE e.seq = ANY($1::bigint[])`, [
+          reads.leaves.map((index) => index + 1),
+        ]) as Promise<AuditEventRow[]>),
+  ]);
+  const known = new Map<string, Uint8Array>();
+  for (const row of nodeRows) known.set(`${row.level}/${row.idx}`, row.hash);
+  for (const row of eventRows) {
+    const event = chainEventOf(tupleOfRow(row));
+    known.set(`0/${event.seq - 1}`, nodeMerkleHasher.leaf(canonicalBytes(event)));
+  }
+  const resolve = (node: TreeNode): Uint8Array => {
+    const found = known.get(keyOf(node));
+    if (found) return found;
+    if (node.level === 0 || isStoredLevel(node.level)) {
+      throw new Error(`the audit tree has no node at level ${node.level}, index ${node.index}`);
+    }
+    return nodeMerkleHasher.node(
+      resolve({ level: node.level - 1, index: node.index * 2 }),
+      resolve({ level: node.level - 1, index: node.index * 2 + 1 }),
+    );
+  };
+  return nodes.map(resolve);
 }
 
-/** Appends leaves after the `size` already stored, writing every complete subtree they finish. */
+/**
+ * Appends leaves after the `size` already in the tree (their events sealed already, in this transaction or before),
+ * writing the stored complete subtrees they finish and the new size.
+ */
 export async function appendToStoredTree(
   manager: EntityManager,
   size: number,
@@ -45,11 +99,16 @@ export async function appendToStoredTree(
   const frontierNodes = completeSubtrees({ start: 0, end: size });
   const frontierHashes = await storedNodeHashes(manager, frontierNodes);
   const frontier = frontierNodes.map((node, i) => ({ ...node, hash: frontierHashes[i] }));
-  const { created } = appendLeaves(frontier, size, leafHashes, nodeMerkleHasher);
-  await manager.query(
-    `INSERT INTO audit_tree_nodes (level, idx, hash)
-     SELECT level, idx, decode(hash, 'hex')
-     FROM unnest($1::smallint[], $2::bigint[], $3::text[]) AS v (level, idx, hash)`,
-    [created.map((n) => n.level), created.map((n) => n.index), created.map((n) => Buffer.from(n.hash).toString('hex'))],
+  const stored = appendLeaves(frontier, size, leafHashes, nodeMerkleHasher).created.filter((n) =>
+    isStoredLevel(n.level),
   );
+  if (stored.length > 0) {
+    await manager.query(
+      `INSERT INTO audit_tree_nodes (level, idx, hash)
+       SELECT level, idx, decode(hash, 'hex')
+       FROM unnest($1::smallint[], $2::bigint[], $3::text[]) AS v (level, idx, hash)`,
+      [stored.map((n) => n.level), stored.map((n) => n.index), stored.map((n) => Buffer.from(n.hash).toString('hex'))],
+    );
+  }
+  await manager.query(`INSERT INTO audit_tree_heads (tree_size) VALUES ($1)`, [size + leafHashes.length]);
 }

@@ -154,21 +154,6 @@ function assertSize(n: number, name: string): void {
 }
 
 /**
- * Answers one proof from stored complete-subtree hashes: `nodesOf` is called once with every node needed (O(log n)
- * of them) and must return their hashes in the same order.
- */
-export async function hashesOfRanges(
-  ranges: readonly LeafRange[],
-  nodesOf: (nodes: TreeNode[]) => Promise<Uint8Array[]>,
-  hasher: MerkleHasher = defaultHasher,
-): Promise<Uint8Array[]> {
-  const perRange = ranges.map(completeSubtrees);
-  const hashes = await nodesOf(perRange.flat());
-  let next = 0;
-  return perRange.map((nodes) => foldSubtrees(hashes.slice(next, (next += nodes.length)), hasher));
-}
-
-/**
  * Extends a tree of `size` leaves by `leafHashes`. `frontier` holds the hashes of completeSubtrees([0, size)), left
  * to right. Returns every complete subtree the new leaves finish (the leaves themselves included), for the store,
  * and the new frontier.

@@ -64,6 +64,7 @@ describe('audit trail verification and checkpoints (real PostgreSQL)', () => {
     await database.sql(`CREATE TABLE events_backup AS SELECT * FROM audit_events`);
     await database.sql(`CREATE TABLE checkpoints_backup AS SELECT * FROM audit_checkpoints`);
     await database.sql(`CREATE TABLE tree_backup AS SELECT * FROM audit_tree_nodes`);
+    await database.sql(`CREATE TABLE tree_heads_backup AS SELECT * FROM audit_tree_heads`);
   });
 
   afterEach(async () => {
@@ -74,6 +75,8 @@ describe('audit trail verification and checkpoints (real PostgreSQL)', () => {
       `INSERT INTO audit_checkpoints SELECT * FROM checkpoints_backup`,
       `DELETE FROM audit_tree_nodes`,
       `INSERT INTO audit_tree_nodes SELECT * FROM tree_backup`,
+      `DELETE FROM audit_tree_heads`,
+      `INSERT INTO audit_tree_heads SELECT * FROM tree_heads_backup`,
     );
   });
 

@@ -90,10 +90,12 @@ export class AuditTestDatabase {
       await this.sql('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete');
       await this.sql('ALTER TABLE audit_checkpoints DISABLE TRIGGER audit_checkpoints_no_update_delete');
       await this.sql('ALTER TABLE audit_tree_nodes DISABLE TRIGGER audit_tree_nodes_no_update_delete');
+      await this.sql('ALTER TABLE audit_tree_heads DISABLE TRIGGER audit_tree_heads_no_update_delete');
       for (const statement of statements) await this.sql(statement);
       await this.sql('ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update_delete');
       await this.sql('ALTER TABLE audit_checkpoints ENABLE TRIGGER audit_checkpoints_no_update_delete');
       await this.sql('ALTER TABLE audit_tree_nodes ENABLE TRIGGER audit_tree_nodes_no_update_delete');
+      await this.sql('ALTER TABLE audit_tree_heads ENABLE TRIGGER audit_tree_heads_no_update_delete');
       await this.sql('COMMIT');
     } catch (error) {
       await this.sql('ROLLBACK');

@@ -1,5 +1,5 @@
 // The audit Merkle tree (issue 26), measured on its own, in one run:
-//  - sealing throughput with the tree against a build without it: rounds alternate the two builds (baseline, this),
+//  - sealing throughput with the tree against a build without it: rounds alternate the two builds (AB BA AB …),
 //    each on a fresh database holding the same synthetic backlog of unsealed events, sealed by that build's
 //    SealAuditEvents until none is left;
 //  - proof latency at a large tree: a tree of --leaves synthetic events is written straight into the tree's tables
@@ -15,6 +15,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { percentile, round } from './lib/stats.mjs';
+import { INSERT_CHUNK, INSERT_SYNTHETIC_EVENTS } from './scenarios/audit.mjs';
 
 const option = (name, fallback) => {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -68,18 +69,10 @@ async function withDatabase(variant, label, work) {
   }
 }
 
-/** The same synthetic backlog as the full bench's verify scenario (shaped like report.received events). */
+/** The same synthetic backlog as the full bench's verify scenario. */
 async function insertBacklog(db, events) {
-  for (let done = 0; done < events; done += 100_000) {
-    await db.query(
-      `INSERT INTO audit_events (occurred_at, actor_id, actor_role, action, target_type, target_id, data, request_id)
-       SELECT clock_timestamp(), NULL, 'system', 'bench.synthetic_event', 'report', gen_random_uuid()::text,
-              jsonb_build_object('channelKey', 'telegram:bench_channel_' || (g % 2000), 'category', 'propaganda',
-                                 'source', 'public', 'synthetic', true, 'n', g),
-              'bench-' || g
-       FROM generate_series($1::int, $2::int) AS g`,
-      [done + 1, Math.min(events, done + 100_000)],
-    );
+  for (let done = 0; done < events; done += INSERT_CHUNK) {
+    await db.query(INSERT_SYNTHETIC_EVENTS, [done + 1, Math.min(events, done + INSERT_CHUNK)]);
   }
   await db.query('VACUUM ANALYZE audit_events');
 }
@@ -259,9 +252,13 @@ const result = { leaves: LEAVES, events: EVENTS, rounds: ROUNDS };
 if (BASELINE) {
   const baseline = build(path.resolve(BASELINE));
   const rates = { baseline: [], tree: [] };
+  // A B, B A, A B…: neither build always goes first (warmer caches, a quieter moment).
   for (let r = 0; r < ROUNDS; r++) {
-    rates.baseline.push(await sealingRound(baseline, 'without the tree'));
-    rates.tree.push(await sealingRound(current, 'with the tree'));
+    const order = r % 2 === 0 ? ['baseline', 'tree'] : ['tree', 'baseline'];
+    for (const which of order) {
+      if (which === 'baseline') rates.baseline.push(await sealingRound(baseline, 'without the tree'));
+      else rates.tree.push(await sealingRound(current, 'with the tree'));
+    }
   }
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   result.sealing = {

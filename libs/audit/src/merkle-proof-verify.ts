@@ -6,6 +6,15 @@ import { defaultHasher, MerkleHasher } from './merkle-tree';
 const isOdd = (x: number): boolean => x % 2 === 1;
 const half = (x: number): number => Math.floor(x / 2);
 
+/** "Right-shift both fn and sn equally until either LSB(fn) is set or fn is 0" (both §2.1.3.2 and §2.1.4.2). */
+function shiftUntilOddOrZero(fn: number, sn: number): [number, number] {
+  while (!isOdd(fn) && fn !== 0) {
+    fn = half(fn);
+    sn = half(sn);
+  }
+  return [fn, sn];
+}
+
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let difference = 0;
@@ -31,10 +40,7 @@ export function rootFromInclusionProof(
     if (sn === 0) return null;
     if (isOdd(fn) || fn === sn) {
       r = hasher.node(p, r);
-      while (!isOdd(fn) && fn !== 0) {
-        fn = half(fn);
-        sn = half(sn);
-      }
+      [fn, sn] = shiftUntilOddOrZero(fn, sn);
     } else {
       r = hasher.node(r, p);
     }
@@ -86,10 +92,7 @@ export function verifyConsistency(
     if (isOdd(fn) || fn === sn) {
       fr = hasher.node(c, fr);
       sr = hasher.node(c, sr);
-      while (!isOdd(fn) && fn !== 0) {
-        fn = half(fn);
-        sn = half(sn);
-      }
+      [fn, sn] = shiftUntilOddOrZero(fn, sn);
     } else {
       sr = hasher.node(sr, c);
     }

@@ -1,12 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
+import { queryPrepared } from '@vigil/database';
 import { DomainError } from '@vigil/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuditEventView } from './audit-event-view';
 import { AuditSigningKey } from './audit-signing-key';
 import { AuditEventRow, auditEventColumns, auditEventViewOfRow, chainEventOf, tupleOfRow } from './audit-rows';
-import { canonicalBytes, nodeMerkleHasher, storedNodeHashes, storedTreeSize } from './audit-tree-store';
+import {
+  canonicalBytes,
+  headOf,
+  nodeHashesOf,
+  nodeMerkleHasher,
+  storedTreeSize,
+  TREE_READ_SQL,
+  TreeReadRow,
+  treeReadValues,
+} from './audit-tree-store';
 import {
   completeSubtrees,
   consistencyProofRanges,
@@ -104,23 +114,17 @@ export class AuditTreeQueries {
     return { ...auditEventViewOfRow(row), canonical: canonicalBytes(chainEventOf(tupleOfRow(row))).toString('base64') };
   }
 
-  /**
-   * MTH of each range, from one read of every node they need, while `size` (named `name` in the answer) is checked
-   * against the head side by side: a proof is the round trips of one read, not of two.
-   */
+  /** MTH of each range, from one read of every node they need and of the head `size` (named `name`) must not pass. */
   private async rangeHashes(name: string, size: number, ranges: readonly LeafRange[]): Promise<Uint8Array[]> {
-    const manager = this.db.manager;
     const groups = ranges.map(completeSubtrees);
-    const [head, hashes] = await Promise.allSettled([
-      storedTreeSize(manager),
-      storedNodeHashes(manager, groups.flat()),
-    ]);
-    if (head.status === 'rejected') throw head.reason;
+    const nodes = groups.flat();
+    const [row] = await queryPrepared<TreeReadRow>(this.db, TREE_READ_SQL, treeReadValues(nodes));
     // Past the head the nodes are missing too; the size is the caller's mistake and what the answer names.
-    if (size > head.value) throw invalid(`${name} ${size} is beyond the sealed head (${head.value})`);
-    if (hashes.status === 'rejected') throw hashes.reason;
+    const head = headOf(row);
+    if (size > head) throw invalid(`${name} ${size} is beyond the sealed head (${head})`);
+    const hashes = nodeHashesOf(row, nodes);
     let next = 0;
-    return groups.map((nodes) => foldSubtrees(hashes.value.slice(next, (next += nodes.length)), nodeMerkleHasher));
+    return groups.map((group) => foldSubtrees(hashes.slice(next, (next += group.length)), nodeMerkleHasher));
   }
 
   private async assertWithinHead(manager: EntityManager, name: string, value: number): Promise<void> {

@@ -9,7 +9,7 @@
 import { hash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { canonicalEventJson, ChainRecord } from './audit-chain';
-import { AuditEventRow, auditEventColumns, chainEventOf, tupleOfRow } from './audit-rows';
+import { AuditEventTuple, auditEventTupleJson, chainEventOf } from './audit-rows';
 import { appendLeaves, completeSubtrees, MerkleHasher, TreeNode } from './merkle-tree';
 
 /** The tree's hashes through node:crypto: the same SHA-256 as the browser-safe default, several times faster. */
@@ -47,29 +47,39 @@ export function storedReads(nodes: readonly TreeNode[]): { stored: TreeNode[]; l
 
 const keyOf = (node: TreeNode): string => `${node.level}/${node.index}`;
 
-/** The hashes of `nodes`, in their order, in two statements; a node that cannot be read is a broken tree. */
-export async function storedNodeHashes(manager: EntityManager, nodes: readonly TreeNode[]): Promise<Uint8Array[]> {
-  if (nodes.length === 0) return [];
+/**
+ * One statement reading the tree's size, the stored nodes and the leaves' events that `nodes` need: a proof is one
+ * round trip. Its text never varies, so readers run it prepared.
+ */
+export const TREE_READ_SQL = `
+  SELECT (SELECT tree_size FROM audit_tree_heads ORDER BY tree_size DESC LIMIT 1) AS head,
+         (SELECT coalesce(json_agg(json_build_array(n.level, n.idx, encode(n.hash, 'base64'))), '[]')
+          FROM audit_tree_nodes n
+          JOIN unnest($1::smallint[], $2::bigint[]) AS w (level, idx) ON n.level = w.level AND n.idx = w.idx) AS nodes,
+         (SELECT coalesce(json_agg(${auditEventTupleJson('e')}), '[]')
+          FROM audit_events e WHERE e.seq = ANY($3::bigint[])) AS events`;
+
+export interface TreeReadRow {
+  head: string | null;
+  nodes: [level: number, index: number, hash: string][];
+  events: AuditEventTuple[];
+}
+
+/** TREE_READ_SQL's parameters for `nodes`. */
+export function treeReadValues(nodes: readonly TreeNode[]): unknown[] {
   const reads = storedReads(nodes);
-  // Side by side: on two pooled connections for a reader, queued on its one connection for the sealer.
-  const [nodeRows, eventRows] = await Promise.all([
-    reads.stored.length === 0
-      ? []
-      : (manager.query(
-          `SELECT n.level, n.idx, n.hash FROM audit_tree_nodes n
-           JOIN unnest($1::smallint[], $2::bigint[]) AS w (level, idx) ON n.level = w.level AND n.idx = w.idx`,
-          [reads.stored.map((n) => n.level), reads.stored.map((n) => n.index)],
-        ) as Promise<{ level: number; idx: string; hash: Buffer }[]>),
-    reads.leaves.length === 0
-      ? []
-      : (manager.query(`SELECT ${auditEventColumns('e')} FROM audit_events e WHERE e.seq = ANY($1::bigint[])`, [
-          reads.leaves.map((index) => index + 1),
-        ]) as Promise<AuditEventRow[]>),
-  ]);
+  return [reads.stored.map((n) => n.level), reads.stored.map((n) => n.index), reads.leaves.map((i) => i + 1)];
+}
+
+/** The tree's size in a TREE_READ_SQL row. */
+export const headOf = (row: TreeReadRow): number => (row.head === null ? 0 : Number(row.head));
+
+/** The hashes of `nodes`, in their order, from a TREE_READ_SQL row; a node it lacks is a broken tree. */
+export function nodeHashesOf(row: TreeReadRow, nodes: readonly TreeNode[]): Uint8Array[] {
   const known = new Map<string, Uint8Array>();
-  for (const row of nodeRows) known.set(`${row.level}/${row.idx}`, row.hash);
-  for (const row of eventRows) {
-    const event = chainEventOf(tupleOfRow(row));
+  for (const [level, index, hash] of row.nodes) known.set(`${level}/${index}`, Buffer.from(hash, 'base64'));
+  for (const tuple of row.events) {
+    const event = chainEventOf(tuple);
     known.set(`0/${event.seq - 1}`, nodeMerkleHasher.leaf(canonicalBytes(event)));
   }
   const resolve = (node: TreeNode): Uint8Array => {
@@ -84,6 +94,13 @@ export async function storedNodeHashes(manager: EntityManager, nodes: readonly T
     );
   };
   return nodes.map(resolve);
+}
+
+/** The hashes of `nodes`, in their order, through the caller's manager (the sealer's transaction). */
+export async function storedNodeHashes(manager: EntityManager, nodes: readonly TreeNode[]): Promise<Uint8Array[]> {
+  if (nodes.length === 0) return [];
+  const [row]: TreeReadRow[] = await manager.query(TREE_READ_SQL, treeReadValues(nodes));
+  return nodeHashesOf(row, nodes);
 }
 
 /**

@@ -230,7 +230,10 @@ async function proofLatency(variant) {
       }
     }
     const consistency = [];
+    // The machine's floor, interleaved with the proofs: one `SELECT 1` round trip on the same pool.
+    const floor = [];
     for (const { from, to } of consistencies) {
+      floor.push((await time(() => db.query('SELECT 1')))[0]);
       const [ms, proof] = await time(() => queries.consistency(from, to));
       consistency.push(ms);
       const ok = audit.verifyConsistency(from, to, await rootOf(from), await rootOf(to), bytes(proof.hashes));
@@ -243,6 +246,7 @@ async function proofLatency(variant) {
       longestInclusionPath: longest,
       inclusion: summary(inclusion),
       consistency: summary(consistency),
+      selectOne: summary(floor),
     };
   });
 }

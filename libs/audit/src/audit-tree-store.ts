@@ -10,7 +10,7 @@ import { hash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { canonicalEventJson, ChainRecord } from './audit-chain';
 import { AuditEventTuple, auditEventTupleJson, chainEventOf } from './audit-rows';
-import { appendLeaves, completeSubtrees, MerkleHasher, TreeNode } from './merkle-tree';
+import { appendLeaves, completeSubtrees, HashedTreeNode, MerkleHasher, TreeNode } from './merkle-tree';
 
 /** The tree's hashes through node:crypto: the same SHA-256 as the browser-safe default, several times faster. */
 export const nodeMerkleHasher = new MerkleHasher((data) => hash('sha256', data, 'buffer'));
@@ -104,28 +104,50 @@ export async function storedNodeHashes(manager: EntityManager, nodes: readonly T
 }
 
 /**
+ * The complete subtrees of the first `size` leaves (completeSubtrees([0, size)), with hashes): all appending needs.
+ * `headHash` is the chain's hash at seq `size`, which fixes every event before it and so the frontier: a frontier
+ * kept from the previous batch is reused only when both match (a rolled-back batch leaves one that never will).
+ */
+export interface TreeFrontier {
+  size: number;
+  headHash: string;
+  nodes: HashedTreeNode[];
+}
+
+/**
  * Appends leaves after the `size` already in the tree (their events sealed already, in this transaction or before),
- * writing the stored complete subtrees they finish and the new size.
+ * writing the stored complete subtrees they finish and the new size in one statement. Returns the new frontier;
+ * `headHash` is the chain's hash at the new size.
  */
 export async function appendToStoredTree(
   manager: EntityManager,
   size: number,
   leafHashes: readonly Uint8Array[],
-): Promise<void> {
-  if (leafHashes.length === 0) return;
-  const frontierNodes = completeSubtrees({ start: 0, end: size });
-  const frontierHashes = await storedNodeHashes(manager, frontierNodes);
-  const frontier = frontierNodes.map((node, i) => ({ ...node, hash: frontierHashes[i] }));
-  const stored = appendLeaves(frontier, size, leafHashes, nodeMerkleHasher).created.filter((n) =>
-    isStoredLevel(n.level),
-  );
-  if (stored.length > 0) {
-    await manager.query(
-      `INSERT INTO audit_tree_nodes (level, idx, hash)
-       SELECT level, idx, decode(hash, 'hex')
-       FROM unnest($1::smallint[], $2::bigint[], $3::text[]) AS v (level, idx, hash)`,
-      [stored.map((n) => n.level), stored.map((n) => n.index), stored.map((n) => Buffer.from(n.hash).toString('hex'))],
-    );
+  headHash: string,
+  kept: TreeFrontier | null = null,
+): Promise<TreeFrontier> {
+  let frontier = kept?.nodes;
+  if (!frontier || kept?.size !== size) {
+    const nodes = completeSubtrees({ start: 0, end: size });
+    const hashes = await storedNodeHashes(manager, nodes);
+    frontier = nodes.map((node, i) => ({ ...node, hash: hashes[i] }));
   }
-  await manager.query(`INSERT INTO audit_tree_heads (tree_size) VALUES ($1)`, [size + leafHashes.length]);
+  const appended = appendLeaves(frontier, size, leafHashes, nodeMerkleHasher);
+  const stored = appended.created.filter((n) => isStoredLevel(n.level));
+  const grown = size + leafHashes.length;
+  await manager.query(
+    `WITH nodes AS (
+       INSERT INTO audit_tree_nodes (level, idx, hash)
+       SELECT level, idx, decode(hash, 'hex')
+       FROM unnest($1::smallint[], $2::bigint[], $3::text[]) AS v (level, idx, hash)
+     )
+     INSERT INTO audit_tree_heads (tree_size) VALUES ($4)`,
+    [
+      stored.map((n) => n.level),
+      stored.map((n) => n.index),
+      stored.map((n) => Buffer.from(n.hash).toString('hex')),
+      grown,
+    ],
+  );
+  return { size: grown, headHash, nodes: appended.frontier };
 }

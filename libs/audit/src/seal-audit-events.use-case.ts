@@ -6,7 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { canonicalEventJson, chainHash, GENESIS_HASH } from './audit-chain';
 import { AUDIT_LOCK_SPACE, SEALER_LOCK } from './audit-locks';
 import { AuditEventRow, auditEventColumns, chainEventOf, tupleOfRow } from './audit-rows';
-import { appendToStoredTree, canonicalBytes, nodeMerkleHasher, storedTreeSize } from './audit-tree-store';
+import { appendToStoredTree, canonicalBytes, nodeMerkleHasher, TreeFrontier } from './audit-tree-store';
 
 export interface SealOutcome {
   /** False when another sealer held the lock: this run did nothing, by design. */
@@ -20,6 +20,8 @@ interface BatchOutcome {
   headSeq: number;
   /** Events sealed earlier (before the tree existed) added to the Merkle tree by this batch instead of sealing. */
   addedToTree: number;
+  /** The tree's frontier after a sealing batch, for the next one. */
+  frontier?: TreeFrontier;
 }
 
 /** One run stops after this long even with a backlog, so a job never outlives its lock or starves other jobs. */
@@ -42,6 +44,8 @@ const RUN_BUDGET_MS = 5_000;
 @Injectable()
 export class SealAuditEvents {
   private readonly logger = new Logger(SealAuditEvents.name);
+  /** The tree's frontier after this process's last committed batch: saves reading it again for the next one. */
+  private frontier: TreeFrontier | null = null;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -55,6 +59,7 @@ export class SealAuditEvents {
     for (;;) {
       const batch = await this.db.transaction((manager) => this.sealBatch(manager));
       if (batch === null) return { ran: sealed > 0, sealed, headSeq };
+      this.frontier = batch.frontier ?? null;
       sealed += batch.sealed;
       headSeq = batch.headSeq;
       if (Date.now() - started > RUN_BUDGET_MS) break;
@@ -74,11 +79,14 @@ export class SealAuditEvents {
     // in `audit_events_unsealed` until vacuum: bitmap scans gathered 40,000 of them to seal 300 rows in the bench.
     await manager.query(WALK_INDEX_IN_ORDER);
     // Read committed: this statement's snapshot already holds whatever the previous lock holder committed.
-    const [head]: { seq: string; hash: string }[] = await manager.query(
-      `SELECT seq, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1`,
+    const [head]: { seq: string | null; hash: string | null; tree_size: string | null }[] = await manager.query(
+      `SELECT h.seq, h.hash, (SELECT tree_size FROM audit_tree_heads ORDER BY tree_size DESC LIMIT 1) AS tree_size
+       FROM (SELECT 1) AS one
+       LEFT JOIN LATERAL (SELECT seq, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1) AS h
+         ON true`,
     );
-    const headSeq = head ? Number(head.seq) : 0;
-    const treeSize = await storedTreeSize(manager);
+    const headSeq = head.seq === null ? 0 : Number(head.seq);
+    const treeSize = head.tree_size === null ? 0 : Number(head.tree_size);
     if (treeSize > headSeq) {
       // Sealed events were removed (the trigger forbids it: someone with superuser rights). Appending would overwrite
       // nothing and prove nothing; `verify` names what is missing.
@@ -96,7 +104,7 @@ export class SealAuditEvents {
       [this.config.auditSealSettleMs / 1000, this.config.auditSealBatchSize],
     );
     let seq = headSeq;
-    let prevHash = head?.hash ?? GENESIS_HASH;
+    let prevHash = head.hash ?? GENESIS_HASH;
     if (rows.length === 0) return { sealed: 0, headSeq, addedToTree: 0 };
 
     const ids: string[] = [];
@@ -127,8 +135,10 @@ export class SealAuditEvents {
       // before it gets here); rolling back keeps the chain as it was.
       throw new Error(`sealed ${updated} of ${rows.length} audit events; rolled back`);
     }
-    await appendToStoredTree(manager, headSeq, leafHashes);
-    return { sealed: rows.length, headSeq: seq, addedToTree: 0 };
+    const kept = this.frontier?.headHash === head.hash ? this.frontier : null;
+    // Kept only once the transaction commits: execute() sets it from the outcome.
+    const frontier = await appendToStoredTree(manager, headSeq, leafHashes, prevHash, kept);
+    return { sealed: rows.length, headSeq: seq, addedToTree: 0, frontier };
   }
 
   /** Adds up to a batch of events sealed before the tree existed, from `treeSize + 1` on; returns how many. */
@@ -147,7 +157,7 @@ export class SealAuditEvents {
     if (leafHashes.length !== last - treeSize) {
       throw new Error(`audit event seq ${treeSize + rows.length + 1} is missing`);
     }
-    await appendToStoredTree(manager, treeSize, leafHashes);
+    await appendToStoredTree(manager, treeSize, leafHashes, rows[rows.length - 1].hash!);
     this.logger.log(`Added sealed audit events ${treeSize + 1}–${last} to the Merkle tree`);
     return leafHashes.length;
   }

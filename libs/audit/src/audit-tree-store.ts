@@ -18,6 +18,15 @@ export const nodeMerkleHasher = new MerkleHasher((data) => hash('sha256', data, 
 /** The bytes a leaf hashes: the event's canonical JSON in UTF-8 (README "Canonical form"). */
 export const canonicalBytes = (record: ChainRecord): Buffer => Buffer.from(canonicalEventJson(record), 'utf8');
 
+/**
+ * `SHA-256(0x00 ‖ UTF-8 of the canonical JSON)`, hashed straight from the string (U+0000 is the byte 0x00 in UTF-8):
+ * the sealer hashes every event this way, without the two copies MerkleHasher.leaf would make.
+ */
+export const leafHashOfCanonical = (canonical: string): Uint8Array => hash('sha256', `\u0000${canonical}`, 'buffer');
+
+/** The leaf hash of a sealed event. */
+export const leafHashOf = (record: ChainRecord): Uint8Array => leafHashOfCanonical(canonicalEventJson(record));
+
 /** Levels kept in `audit_tree_nodes`. */
 export const isStoredLevel = (level: number): boolean => level >= 2 && level % 2 === 0;
 
@@ -80,7 +89,7 @@ export function nodeHashesOf(row: TreeReadRow, nodes: readonly TreeNode[]): Uint
   for (const [level, index, hash] of row.nodes) known.set(`${level}/${index}`, Buffer.from(hash, 'base64'));
   for (const tuple of row.events) {
     const event = chainEventOf(tuple);
-    known.set(`0/${event.seq - 1}`, nodeMerkleHasher.leaf(canonicalBytes(event)));
+    known.set(`0/${event.seq - 1}`, leafHashOf(event));
   }
   const resolve = (node: TreeNode): Uint8Array => {
     const found = known.get(keyOf(node));

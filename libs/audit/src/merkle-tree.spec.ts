@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { hash } from 'node:crypto';
 import { canonicalEventJson, ChainRecord } from './audit-chain';
+import { leafHashOfCanonical } from './audit-tree-store';
 import { equalBytes, verifyConsistency, verifyInclusion } from './merkle-proof-verify';
 import {
   appendLeaves,
@@ -374,6 +375,14 @@ describe('stored-tree proofs equal a naive full recomputation', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it('the sealer’s leaf hash straight from the canonical string equals the leaf hash of its UTF-8 bytes', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        expect(hex(leafHashOfCanonical(text))).toBe(hex(defaultHasher.leaf(new TextEncoder().encode(text))));
+      }),
     );
   });
 

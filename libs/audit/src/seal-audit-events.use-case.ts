@@ -6,7 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { canonicalEventJson, chainHash, GENESIS_HASH } from './audit-chain';
 import { AUDIT_LOCK_SPACE, SEALER_LOCK } from './audit-locks';
 import { AuditEventRow, auditEventColumns, chainEventOf, tupleOfRow } from './audit-rows';
-import { appendToStoredTree, canonicalBytes, nodeMerkleHasher, TreeFrontier } from './audit-tree-store';
+import { appendToStoredTree, leafHashOf, leafHashOfCanonical, TreeFrontier } from './audit-tree-store';
 
 export interface SealOutcome {
   /** False when another sealer held the lock: this run did nothing, by design. */
@@ -116,7 +116,7 @@ export class SealAuditEvents {
       seq++;
       const canonical = canonicalEventJson(chainEventOf(tupleOfRow(row), seq));
       const hash = chainHash(prevHash, canonical);
-      leafHashes.push(nodeMerkleHasher.leaf(Buffer.from(canonical, 'utf8')));
+      leafHashes.push(leafHashOfCanonical(canonical));
       ids.push(row.id);
       seqs.push(seq);
       prevHashes.push(prevHash);
@@ -152,7 +152,7 @@ export class SealAuditEvents {
       const event = chainEventOf(tupleOfRow(row));
       // The chain has a gap: no tree can be built past it, and `verify` names the missing seq.
       if (event.seq !== treeSize + i + 1) throw new Error(`audit event seq ${treeSize + i + 1} is missing`);
-      return nodeMerkleHasher.leaf(canonicalBytes(event));
+      return leafHashOf(event);
     });
     if (leafHashes.length !== last - treeSize) {
       throw new Error(`audit event seq ${treeSize + rows.length + 1} is missing`);

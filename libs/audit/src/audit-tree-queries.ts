@@ -49,7 +49,7 @@ export interface SealedAuditEventView extends AuditEventView {
 const base64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 
 /**
- * Proofs over the stored Merkle tree. Each reads the tree's size and then O(log n) node hashes in one statement;
+ * Proofs over the stored Merkle tree. Each reads the tree's size and its O(log n) node hashes in one statement;
  * nodes never change once written, so no snapshot is needed. Sizes and seqs past the sealed head (the tree's size)
  * or below 1 are the caller's mistake, a 400.
  */

@@ -22,6 +22,8 @@ const ADMIN: readonly Caller[] = ['admin'];
 const AUDITORS: readonly Caller[] = ['admin', 'auditor'];
 /** Trusted flaggers and referral units (API keys) acting on Vigil's takedowns, and admins. */
 const PARTNERS: readonly Caller[] = ['trusted_flagger', 'referral_unit', 'admin'];
+/** Whoever may check the audit log's Merkle tree: auditors, admins and every API key holder. */
+const LOG_CHECKERS: readonly Caller[] = [...AUDITORS, ...API_KEY_ROLES];
 
 /**
  * THE table: for each "METHOD /path", the callers allowed through. A route whose callers include `anonymous` must be
@@ -74,6 +76,11 @@ const ACCESS: Record<string, readonly Caller[]> = {
   'GET /v1/audit/verify': AUDITORS,
   'GET /v1/audit/checkpoints/latest': AUDITORS,
   'POST /v1/audit/checkpoints': ADMIN,
+  'GET /v1/audit/events/:seq': AUDITORS,
+  'GET /v1/audit/tree/checkpoint': LOG_CHECKERS,
+  'GET /v1/audit/tree/verifier-key': LOG_CHECKERS,
+  'GET /v1/audit/tree/inclusion': LOG_CHECKERS,
+  'GET /v1/audit/tree/consistency': LOG_CHECKERS,
 
   'GET /v1/transparency': AUDITORS,
   'GET /v1/exports/statements-of-reasons': AUDITORS,
@@ -105,6 +112,7 @@ const PARAMS: Record<string, () => string> = {
   id: () => randomUUID(),
   linkId: () => randomUUID(),
   pseudonym: () => 'reporter%231a2b3c4d',
+  seq: () => '999999999',
 };
 const HAS_BODY = new Set(['POST', 'PATCH', 'PUT']);
 const ROUTES_WITHOUT_BODY = new Set([

@@ -12,6 +12,7 @@ import { AdminEnforcementsController } from './controllers/admin-enforcements.co
 import { AdminReportsController } from './controllers/admin-reports.controller';
 import { AdminReportersController } from './controllers/admin-reporters.controller';
 import { AdminUsersController } from './controllers/admin-users.controller';
+import { AuditTreeController } from './controllers/audit-tree.controller';
 import { AuditController } from './controllers/audit.controller';
 import { AppealsController } from './controllers/appeals.controller';
 import { ChannelsController } from './controllers/channels.controller';
@@ -62,6 +63,7 @@ export class ApiModule {
         AdminReportsController,
         AdminReportersController,
         AuditController,
+        AuditTreeController,
         TransparencyController,
         FeedsController,
         HealthController,

@@ -1,7 +1,7 @@
-import { AuditService, SealAuditEvents } from '@vigil/audit';
+import { AuditService, SealAuditEvents, verifierKeyText } from '@vigil/audit';
 import type { VigilConfig } from '@vigil/config';
 import { dropDatabase, migrate } from '@vigil/database';
-import { generateKeyPairSync, verify } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -226,6 +226,49 @@ describe('operator CLI: audit commands (real PostgreSQL)', () => {
     expect((await cli(['audit:verify'])).code).toBe(0);
   });
 
+  it('audit:prove bundles an event, its proof and a checkpoint; audit:verify-checkpoint checks offline', async () => {
+    const noDatabase = () => {
+      throw new Error('audit:verify-checkpoint must not need the configuration or the database');
+    };
+    const raw = Buffer.from(createPublicKey(key.publicPem).export({ format: 'jwk' }).x!, 'base64url');
+    const verifierKey = verifierKeyText('vigil.local/audit', raw);
+    const head = await sealedHead();
+    const proved = await cli(['audit:prove', '--seq', '4']);
+    expect(proved).toMatchObject({ code: 0, stderr: '' });
+    const bundle = JSON.parse(proved.stdout);
+    expect(bundle).toMatchObject({ format: 'vigil-audit-inclusion/1', seq: 4, leafIndex: 3, treeSize: head.seq });
+    expect(bundle.checkpoint).toMatch(new RegExp(`^vigil\\.local/audit\\n${head.seq}\\n`));
+
+    const file = join(dir, 'proof.json');
+    writeFileSync(file, proved.stdout);
+    const accepted = await cli(['audit:verify-checkpoint', file, '--key', verifierKey], noDatabase);
+    expect(accepted).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(accepted.stdout)).toMatchObject({ ok: true, origin: 'vigil.local/audit', treeSize: head.seq });
+
+    const noteFile = join(dir, 'checkpoint.txt');
+    writeFileSync(noteFile, bundle.checkpoint);
+    const note = await cli(['audit:verify-checkpoint', noteFile, `--key=${verifierKey}`], noDatabase);
+    expect(JSON.parse(note.stdout)).toMatchObject({ ok: true, treeSize: head.seq });
+
+    // The event changed by one character: it is not the leaf the signed tree holds.
+    const canonical = Buffer.from(bundle.canonical, 'base64').toString('utf8').replace('"n":3', '"n":33');
+    writeFileSync(file, JSON.stringify({ ...bundle, canonical: Buffer.from(canonical).toString('base64') }));
+    const edited = await cli(['audit:verify-checkpoint', file, '--key', verifierKey], noDatabase);
+    expect(edited.code).toBe(1);
+    const notInTree = expect.stringMatching(/not in the signed tree/);
+    expect(JSON.parse(edited.stdout)).toMatchObject({ ok: false, reason: notInTree });
+
+    const otherRaw = Buffer.from(createPublicKey(keyPair().publicPem).export({ format: 'jwk' }).x!, 'base64url');
+    const otherVerifierKey = verifierKeyText('vigil.local/audit', otherRaw);
+    const otherKey = await cli(['audit:verify-checkpoint', noteFile, '--key', otherVerifierKey]);
+    expect(otherKey.code).toBe(1);
+    expect(JSON.parse(otherKey.stdout)).toMatchObject({ ok: false, reason: expect.stringMatching(/no signature of/) });
+
+    const beyond = await cli(['audit:prove', '--seq', String(head.seq + 100)]);
+    expect(beyond.code).toBe(1);
+    expect(beyond.stderr).toMatch(/beyond the sealed head/);
+  });
+
   describe('usage errors', () => {
     const noConfig = () => {
       throw new Error('a usage error must not read the configuration');
@@ -242,6 +285,10 @@ describe('operator CLI: audit commands (real PostgreSQL)', () => {
       [['audit:verify-export', '--public-key', 'key.pem'], 'audit:verify-export needs the export file'],
       [['audit:verify-export', 'export.ndjson'], 'audit:verify-export needs --public-key <pem file>'],
       [['audit:verify-export', 'a.ndjson', 'b.ndjson', '--public-key', 'key.pem'], 'unexpected argument "b.ndjson"'],
+      [['audit:prove'], 'audit:prove needs --seq <a positive integer>'],
+      [['audit:prove', '--seq', '0'], 'audit:prove needs --seq <a positive integer>'],
+      [['audit:verify-checkpoint', '--key', 'k'], 'audit:verify-checkpoint needs the checkpoint file'],
+      [['audit:verify-checkpoint', 'note.txt'], 'audit:verify-checkpoint needs --key <verifier key>'],
     ])('%j exits 2 with the reason and the usage on stderr, touching nothing', async (argv, reason) => {
       const result = await cli(argv, noConfig);
       expect(result.code).toBe(2);

@@ -4,10 +4,14 @@ import { ConsoleLogger, INestApplicationContext, LogLevel } from '@nestjs/common
 import { NestFactory } from '@nestjs/core';
 import {
   ActionContext,
+  AuditInclusionBundle,
   ExportAuditRange,
+  ProveAuditEvent,
   SignAuditCheckpoint,
   verifyAuditExport,
   VerifyAuditChain,
+  verifyCheckpointNote,
+  verifyInclusionBundle,
 } from '@vigil/audit';
 import { enabledLogLevels, VigilConfig } from '@vigil/config';
 import { RunRetention } from '@vigil/moderation';
@@ -32,6 +36,12 @@ export const USAGE = `Usage: npm run cli -- <command>
                                              and the checkpoint that covers them, to stdout
   audit:verify-export <file> --public-key <pem file>
                                              check an export offline against the Ed25519 public key (SPKI PEM)
+  audit:prove --seq N                        the event with that seq, its Merkle inclusion proof and the signed
+                                             tree checkpoint it is proved against (JSON, for audit:verify-checkpoint)
+  audit:verify-checkpoint <file> --key <verifier key>
+                                             check a signed tree checkpoint (the note, or the JSON of audit:prove,
+                                             then the event's inclusion too) offline against the verifier key
+                                             (GET /v1/audit/tree/verifier-key)
   retention:run                              erase now the evidence and reporter contacts no duty keeps any longer
 `;
 
@@ -87,6 +97,29 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const result = await withApp(io, (app) => app.get(RunRetention).execute(cliContext()));
         await write(io.stdout, `${JSON.stringify(result, null, 2)}\n`);
         return 0;
+      }
+      case 'audit:prove': {
+        const { options } = parseArgs(rest, ['seq'], []);
+        const seq = options.get('seq');
+        if (seq === undefined || !/^[1-9][0-9]{0,15}$/.test(seq)) {
+          throw new UsageError('audit:prove needs --seq <a positive integer>');
+        }
+        const bundle = await withApp(io, (app) => app.get(ProveAuditEvent).execute({ seq: Number(seq) }));
+        await write(io.stdout, `${JSON.stringify(bundle, null, 2)}\n`);
+        return 0;
+      }
+      case 'audit:verify-checkpoint': {
+        const { positional, options } = parseArgs(rest, ['key'], [], 1);
+        const file = positional[0];
+        if (!file) throw new UsageError('audit:verify-checkpoint needs the checkpoint file');
+        const key = options.get('key');
+        if (!key) throw new UsageError('audit:verify-checkpoint needs --key <verifier key>');
+        const text = readFileSync(file, 'utf8');
+        const result = text.trimStart().startsWith('{')
+          ? verifyInclusionBundle(parseBundle(text), key)
+          : verifyCheckpointNote(text, key);
+        await write(io.stdout, `${JSON.stringify(result, null, 2)}\n`);
+        return result.ok ? 0 : 1;
       }
       case undefined:
       case 'help':
@@ -161,6 +194,14 @@ function parseArgs(args: string[], valued: string[], booleans: string[], maxPosi
   }
   if (positional.length > maxPositional) throw new UsageError(`unexpected argument "${positional[maxPositional]}"`);
   return { options, flags, positional };
+}
+
+function parseBundle(text: string): AuditInclusionBundle {
+  try {
+    return JSON.parse(text) as AuditInclusionBundle;
+  } catch {
+    throw new UsageError('the file is neither a signed note nor the JSON of audit:prove');
+  }
 }
 
 function isoOption(options: Map<string, string>, name: string): Date {

@@ -6,3 +6,4 @@
 export const AUDIT_LOCK_SPACE = 0x56474c41; // "VGLA"
 export const SEALER_LOCK = 1;
 export const CHECKPOINT_LOCK = 2;
+export const TREE_CHECKPOINT_LOCK = 3;

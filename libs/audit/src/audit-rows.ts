@@ -23,15 +23,11 @@ export const utcMillisecondsSql = (expression: string): string => utcSql(express
 /** `occurred_at` as the chain hashes it: a change to its microseconds must not go unnoticed. */
 export const occurredAtSql = (alias: string): string => utcMicrosecondsSql(`${alias}.occurred_at`);
 
-/**
- * Column order of AuditEventTuple (rowMode 'array' reads: no object per row on the verification path).
- * `occurredAt` replaces the expression for `occurred_at` (the bulk verifier formats it itself).
- */
-export const auditEventColumns = (alias: string, occurredAt = occurredAtSql(alias)): string =>
+const auditEventExpressions = (alias: string, occurredAt: string): string[] =>
   [
     `${alias}.seq`,
     `${alias}.id`,
-    `${occurredAt} AS occurred_at`,
+    occurredAt,
     `${alias}.actor_id`,
     `${alias}.actor_role`,
     `${alias}.action`,
@@ -41,7 +37,18 @@ export const auditEventColumns = (alias: string, occurredAt = occurredAtSql(alia
     `${alias}.request_id`,
     `${alias}.prev_hash`,
     `${alias}.hash`,
-  ].join(', ');
+  ];
+
+/**
+ * Column order of AuditEventTuple (rowMode 'array' reads: no object per row on the verification path).
+ * `occurredAt` replaces the expression for `occurred_at` (the bulk verifier formats it itself).
+ */
+export const auditEventColumns = (alias: string, occurredAt = occurredAtSql(alias)): string =>
+  auditEventExpressions(alias, `${occurredAt} AS occurred_at`).join(', ');
+
+/** One event as a JSON array in AuditEventTuple's order, for a statement that returns events inside another row. */
+export const auditEventTupleJson = (alias: string): string =>
+  `json_build_array(${auditEventExpressions(alias, occurredAtSql(alias)).join(', ')})`;
 
 export type AuditEventTuple = [
   seq: string | null,

@@ -18,6 +18,8 @@ export class AuditSigningKey {
   /** SPKI PEM, as API.md's `publicKey`. */
   readonly publicKeyPem: string;
   readonly keyId: string;
+  /** The 32 bytes of the Ed25519 public key (RFC 8032), as C2SP signed-note verifier keys carry it. */
+  readonly rawPublicKey: Uint8Array;
 
   constructor(@Inject(VIGIL_CONFIG) config: VigilConfig) {
     this.privateKey = config.auditSigningKey
@@ -26,6 +28,7 @@ export class AuditSigningKey {
     this.publicKey = createPublicKey(this.privateKey);
     this.publicKeyPem = this.publicKey.export({ type: 'spki', format: 'pem' }).toString();
     this.keyId = keyIdOf(this.publicKey);
+    this.rawPublicKey = new Uint8Array(Buffer.from(this.publicKey.export({ format: 'jwk' }).x!, 'base64url'));
   }
 
   private developmentKey(file: string): KeyObject {

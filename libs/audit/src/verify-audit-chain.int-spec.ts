@@ -63,6 +63,8 @@ describe('audit trail verification and checkpoints (real PostgreSQL)', () => {
     await u.seal.execute();
     await database.sql(`CREATE TABLE events_backup AS SELECT * FROM audit_events`);
     await database.sql(`CREATE TABLE checkpoints_backup AS SELECT * FROM audit_checkpoints`);
+    await database.sql(`CREATE TABLE tree_backup AS SELECT * FROM audit_tree_nodes`);
+    await database.sql(`CREATE TABLE tree_heads_backup AS SELECT * FROM audit_tree_heads`);
   });
 
   afterEach(async () => {
@@ -71,6 +73,10 @@ describe('audit trail verification and checkpoints (real PostgreSQL)', () => {
       `INSERT INTO audit_events SELECT * FROM events_backup`,
       `DELETE FROM audit_checkpoints`,
       `INSERT INTO audit_checkpoints SELECT * FROM checkpoints_backup`,
+      `DELETE FROM audit_tree_nodes`,
+      `INSERT INTO audit_tree_nodes SELECT * FROM tree_backup`,
+      `DELETE FROM audit_tree_heads`,
+      `INSERT INTO audit_tree_heads SELECT * FROM tree_heads_backup`,
     );
   });
 

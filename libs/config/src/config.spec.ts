@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       outcomeSliceRows: 200,
       outcomeSlicePauseMs: 50,
       workerNice: 5,
+      auditLogOrigin: 'vigil.local/audit',
       sla: { threatToLifeHours: 1, trustedFlaggerHours: 24, publicHours: 72, referralUnitHours: 1, removalOrderHours: 1 },
     });
   });
@@ -49,6 +50,8 @@ describe('loadConfig', () => {
     [{ OUTCOME_SLICE_PAUSE_MS: 'soon' }, 'OUTCOME_SLICE_PAUSE_MS'],
     [{ WORKER_NICE: '20' }, 'WORKER_NICE'],
     [{ WORKER_NICE: '-5' }, 'WORKER_NICE'],
+    [{ AUDIT_LOG_ORIGIN: 'vigil.example.org/audit+1' }, 'AUDIT_LOG_ORIGIN'],
+    [{ AUDIT_LOG_ORIGIN: 'vigil example' }, 'AUDIT_LOG_ORIGIN'],
     [{ BOOTSTRAP_ADMIN_EMAIL: 'a@b.c' }, 'BOOTSTRAP_ADMIN_PASSWORD'],
     [{ BOOTSTRAP_ADMIN_EMAIL: 'a@b.c', BOOTSTRAP_ADMIN_PASSWORD: 'short' }, 'BOOTSTRAP_ADMIN_PASSWORD'],
     [{ ENFORCEMENT_WEBHOOK_URL: 'https://platform.example/hook' }, 'ENFORCEMENT_WEBHOOK_SECRET'],

@@ -29,6 +29,11 @@ export interface VigilConfig {
   auditSealBatchSize: number;
   /** How often a checkpoint is signed while the sealed head moves. */
   auditCheckpointIntervalSeconds: number;
+  /**
+   * The audit Merkle tree's origin: the first line of its C2SP checkpoints and the key name of their signatures,
+   * e.g. `vigil.example.org/audit`. Two deployments must not share one.
+   */
+  auditLogOrigin: string;
   /** Worker threads that verify the chain side by side (0: in the calling thread). Default: the machine's cores. */
   auditVerifyThreads: number;
   /** A thread is started only for at least this many events (below it the start-up costs more than it saves). */
@@ -146,6 +151,20 @@ class EnvReader {
     return fallback;
   }
 
+  /**
+   * A C2SP signed-note key name (a checkpoint origin): non-empty, printable, no whitespace and no `+`, which would
+   * break the verifier key `<name>+<id>+<key>`.
+   */
+  noteKeyName(name: string, fallback: string): string {
+    const raw = this.env[name]?.trim();
+    if (!raw) return fallback;
+    if (!/^[\x21-\x2a\x2c-\x7e]{1,255}$/.test(raw)) {
+      this.problems.push(`${name} must be printable ASCII without spaces or "+", e.g. vigil.example.org/audit`);
+      return fallback;
+    }
+    return raw;
+  }
+
   /** A comma-separated list of exact http(s) origins (`https://app.example.org`); no wildcards, no paths. */
   origins(name: string): string[] {
     const raw = this.env[name]?.trim();
@@ -203,6 +222,7 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     auditSealSettleMs: read.int('AUDIT_SEAL_SETTLE_MS', 250, 0, 60_000),
     auditSealBatchSize: read.int('AUDIT_SEAL_BATCH_SIZE', 2000, 1, 50_000),
     auditCheckpointIntervalSeconds: read.number('AUDIT_CHECKPOINT_INTERVAL_SECONDS', 60, 1, 86_400),
+    auditLogOrigin: read.noteKeyName('AUDIT_LOG_ORIGIN', 'vigil.local/audit'),
     auditVerifyThreads: read.int('AUDIT_VERIFY_THREADS', availableParallelism(), 0, 64),
     auditVerifyThreadMinEvents: read.int('AUDIT_VERIFY_THREAD_MIN_EVENTS', 50_000, 1, 100_000_000),
     bootstrapAdminEmail: read.optional('BOOTSTRAP_ADMIN_EMAIL'),

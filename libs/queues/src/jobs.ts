@@ -86,6 +86,12 @@ export interface SignAuditCheckpointJob {
   data: Record<string, never>;
 }
 
+/** Sign a C2SP checkpoint of the audit Merkle tree, when the tree grew since the last one (repeatable). */
+export interface SignTreeCheckpointJob {
+  name: 'sign-tree-checkpoint';
+  data: Record<string, never>;
+}
+
 /** Jobs each queue carries: a producer cannot send a payload its processor does not expect. */
 export interface QueueJobs {
   [QueueName.Triage]: TriageReportJob;
@@ -93,7 +99,7 @@ export interface QueueJobs {
   [QueueName.Enforcement]: EnforceJob;
   [QueueName.Notifications]: NotifyJob | SlaAlertJob;
   [QueueName.Outcomes]: ApplyDecisionOutcomeJob;
-  [QueueName.Audit]: SealAuditEventsJob | SignAuditCheckpointJob;
+  [QueueName.Audit]: SealAuditEventsJob | SignAuditCheckpointJob | SignTreeCheckpointJob;
 }
 
 export type JobOf<Q extends QueueName> = QueueJobs[Q];
@@ -106,7 +112,7 @@ export const JOB_NAMES: { [Q in QueueName]: readonly JobNameOf<Q>[] } = {
   [QueueName.Enforcement]: ['enforce'],
   [QueueName.Notifications]: ['notify', 'sla-alert'],
   [QueueName.Outcomes]: ['apply-decision-outcome'],
-  [QueueName.Audit]: ['seal-audit-events', 'sign-audit-checkpoint'],
+  [QueueName.Audit]: ['seal-audit-events', 'sign-audit-checkpoint', 'sign-tree-checkpoint'],
 };
 
 /** BullMQ refuses ids containing ':' and plain integers, so ids are `<kind>-<uuid>`. */

@@ -36,7 +36,19 @@ export async function sealingLag(system, windows, { timeoutMs }) {
   };
 }
 
-const INSERT_CHUNK = 100_000;
+export const INSERT_CHUNK = 100_000;
+
+/**
+ * Unsealed synthetic events numbered $1..$2, shaped like report.received events (a report id, a channel key, a
+ * category, a source), labelled synthetic. Shared with test/bench/audit-tree.mjs.
+ */
+export const INSERT_SYNTHETIC_EVENTS = `
+  INSERT INTO audit_events (occurred_at, actor_id, actor_role, action, target_type, target_id, data, request_id)
+  SELECT clock_timestamp(), NULL, 'system', 'bench.synthetic_event', 'report', gen_random_uuid()::text,
+         jsonb_build_object('channelKey', 'telegram:bench_channel_' || (g % 2000), 'category', 'propaganda',
+                            'source', 'public', 'synthetic', true, 'n', g),
+         'bench-' || g
+  FROM generate_series($1::int, $2::int) AS g`;
 
 export async function verifySpeed(system, { minEvents, sealTimeoutMs, log }) {
   const { n: existing } = await system.one(`SELECT count(*)::int AS n FROM audit_events`);
@@ -45,16 +57,7 @@ export async function verifySpeed(system, { minEvents, sealTimeoutMs, log }) {
   const insertStarted = performance.now();
   for (let done = 0; done < synthetic; done += INSERT_CHUNK) {
     const size = Math.min(INSERT_CHUNK, synthetic - done);
-    // Shaped like report.received events (a report id, a channel key, a category, a source), labelled synthetic.
-    await system.sql(
-      `INSERT INTO audit_events (occurred_at, actor_id, actor_role, action, target_type, target_id, data, request_id)
-       SELECT clock_timestamp(), NULL, 'system', 'bench.synthetic_event', 'report', gen_random_uuid()::text,
-              jsonb_build_object('channelKey', 'telegram:bench_channel_' || (g % 2000), 'category', 'propaganda',
-                                 'source', 'public', 'synthetic', true, 'n', g),
-              'bench-' || g
-       FROM generate_series($1::int, $2::int) AS g`,
-      [done + 1, done + size],
-    );
+    await system.sql(INSERT_SYNTHETIC_EVENTS, [done + 1, done + size]);
   }
   const insertSeconds = (performance.now() - insertStarted) / 1000;
   const insertedUntil = await system.dbNow();

@@ -109,3 +109,46 @@ export class CheckpointDto {
   signature: string;
   @ApiProperty({ description: 'SPKI PEM' }) publicKey: string;
 }
+
+const POSITIVE_INTEGER = /^[1-9][0-9]{0,15}$/;
+const positiveInteger = (name: string) => ({ message: `${name} must be a positive integer` });
+
+export class InclusionQueryDto {
+  @ApiProperty({ description: 'the event’s seq (its leaf index is seq − 1)', example: '42' })
+  @Matches(POSITIVE_INTEGER, positiveInteger('seq'))
+  seq: string;
+
+  @ApiProperty({ description: 'the tree size to prove inclusion in, at most the sealed head', example: '1000' })
+  @Matches(POSITIVE_INTEGER, positiveInteger('treeSize'))
+  treeSize: string;
+}
+
+export class ConsistencyQueryDto {
+  @ApiProperty({ description: 'the earlier tree size', example: '1000' })
+  @Matches(POSITIVE_INTEGER, positiveInteger('from'))
+  from: string;
+
+  @ApiProperty({ description: 'the later tree size, at most the sealed head', example: '2000' })
+  @Matches(POSITIVE_INTEGER, positiveInteger('to'))
+  to: string;
+}
+
+export class InclusionProofDto {
+  @ApiProperty({ description: 'seq − 1' }) leafIndex: number;
+  @ApiProperty() treeSize: number;
+  @ApiProperty({ description: 'base64 RFC 9162 root of the tree of treeSize leaves' }) rootHash: string;
+  @ApiProperty({ type: [String], description: 'base64 hashes of the RFC 9162 §2.1.3 inclusion path, leaf up' })
+  hashes: string[];
+}
+
+export class ConsistencyProofDto {
+  @ApiProperty() from: number;
+  @ApiProperty() to: number;
+  @ApiProperty({ type: [String], description: 'base64 hashes of the RFC 9162 §2.1.4 consistency proof' })
+  hashes: string[];
+}
+
+export class SealedAuditEventDto extends AuditEventDto {
+  @ApiProperty({ description: 'base64 of the canonical bytes; the leaf hash is SHA-256(0x00 ‖ these bytes)' })
+  canonical: string;
+}

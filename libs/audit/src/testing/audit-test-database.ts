@@ -7,10 +7,12 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AuditQueries } from '../audit-queries';
 import { AuditSigningKey } from '../audit-signing-key';
+import { AuditTreeQueries } from '../audit-tree-queries';
 import { AuditService } from '../audit.service';
 import { ExportAuditRange } from '../export-audit-range.use-case';
 import { SealAuditEvents } from '../seal-audit-events.use-case';
 import { SignAuditCheckpoint } from '../sign-audit-checkpoint.use-case';
+import { SignTreeCheckpoint } from '../sign-tree-checkpoint.use-case';
 import { VerifyAuditChain } from '../verify-audit-chain.use-case';
 
 export interface AuditUseCases {
@@ -21,6 +23,8 @@ export interface AuditUseCases {
   sign: SignAuditCheckpoint;
   verify: VerifyAuditChain;
   queries: AuditQueries;
+  tree: AuditTreeQueries;
+  signTree: SignTreeCheckpoint;
   exportRange: ExportAuditRange;
 }
 
@@ -64,6 +68,8 @@ export class AuditTestDatabase {
       sign,
       verify: new VerifyAuditChain(db, key, this.config),
       queries: new AuditQueries(db),
+      tree: new AuditTreeQueries(db, key, this.config),
+      signTree: new SignTreeCheckpoint(db, key, this.config),
       exportRange: new ExportAuditRange(db, key, sign),
     };
   }
@@ -83,9 +89,13 @@ export class AuditTestDatabase {
     try {
       await this.sql('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete');
       await this.sql('ALTER TABLE audit_checkpoints DISABLE TRIGGER audit_checkpoints_no_update_delete');
+      await this.sql('ALTER TABLE audit_tree_nodes DISABLE TRIGGER audit_tree_nodes_no_update_delete');
+      await this.sql('ALTER TABLE audit_tree_heads DISABLE TRIGGER audit_tree_heads_no_update_delete');
       for (const statement of statements) await this.sql(statement);
       await this.sql('ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update_delete');
       await this.sql('ALTER TABLE audit_checkpoints ENABLE TRIGGER audit_checkpoints_no_update_delete');
+      await this.sql('ALTER TABLE audit_tree_nodes ENABLE TRIGGER audit_tree_nodes_no_update_delete');
+      await this.sql('ALTER TABLE audit_tree_heads ENABLE TRIGGER audit_tree_heads_no_update_delete');
       await this.sql('COMMIT');
     } catch (error) {
       await this.sql('ROLLBACK');

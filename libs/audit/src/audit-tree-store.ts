@@ -1,0 +1,162 @@
+// The stored Merkle tree: reading complete-subtree hashes and appending leaves. Every function takes the caller's
+// EntityManager, so the sealer appends in its sealing transaction; readers need no snapshot, since nothing written
+// is ever changed.
+//
+// What is stored (docs/decisions.md, 2026-12-07): the leaves are the sealed events themselves (a leaf hash is
+// recomputed from the event's canonical bytes), and `audit_tree_nodes` keeps the complete subtrees of the even levels
+// from 2 up. A node of another level is hashed from its two children on the way, so any node costs at most two
+// stored reads, and the sealer writes a third of a row per event instead of two.
+import { hash } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { canonicalEventJson, ChainRecord } from './audit-chain';
+import { AuditEventTuple, auditEventTupleJson, chainEventOf } from './audit-rows';
+import { appendLeaves, completeSubtrees, HashedTreeNode, MerkleHasher, TreeNode } from './merkle-tree';
+
+/** The tree's hashes through node:crypto: the same SHA-256 as the browser-safe default, several times faster. */
+export const nodeMerkleHasher = new MerkleHasher((data) => hash('sha256', data, 'buffer'));
+
+/** The bytes a leaf hashes: the event's canonical JSON in UTF-8 (README "Canonical form"). */
+export const canonicalBytes = (record: ChainRecord): Buffer => Buffer.from(canonicalEventJson(record), 'utf8');
+
+/**
+ * `SHA-256(0x00 ‖ UTF-8 of the canonical JSON)`, hashed straight from the string (U+0000 is the byte 0x00 in UTF-8):
+ * the sealer hashes every event this way, without the two copies MerkleHasher.leaf would make.
+ */
+export const leafHashOfCanonical = (canonical: string): Uint8Array => hash('sha256', `\u0000${canonical}`, 'buffer');
+
+/** The leaf hash of a sealed event. */
+export const leafHashOf = (record: ChainRecord): Uint8Array => leafHashOfCanonical(canonicalEventJson(record));
+
+/** Levels kept in `audit_tree_nodes`. */
+export const isStoredLevel = (level: number): boolean => level >= 2 && level % 2 === 0;
+
+/** Leaves in the stored tree (the sealed head, once events sealed before the tree existed have been added). */
+export async function storedTreeSize(manager: EntityManager): Promise<number> {
+  const [last]: { tree_size: string }[] = await manager.query(
+    `SELECT tree_size FROM audit_tree_heads ORDER BY tree_size DESC LIMIT 1`,
+  );
+  return last ? Number(last.tree_size) : 0;
+}
+
+/** What reading `nodes` takes: stored nodes, and leaves (indices) read from the events. */
+export function storedReads(nodes: readonly TreeNode[]): { stored: TreeNode[]; leaves: number[] } {
+  const stored = new Map<string, TreeNode>();
+  const leaves = new Set<number>();
+  const visit = (node: TreeNode): void => {
+    if (node.level === 0) leaves.add(node.index);
+    else if (isStoredLevel(node.level)) stored.set(keyOf(node), node);
+    else {
+      visit({ level: node.level - 1, index: node.index * 2 });
+      visit({ level: node.level - 1, index: node.index * 2 + 1 });
+    }
+  };
+  nodes.forEach(visit);
+  return { stored: [...stored.values()], leaves: [...leaves] };
+}
+
+const keyOf = (node: TreeNode): string => `${node.level}/${node.index}`;
+
+/**
+ * One statement reading the tree's size, the stored nodes and the leaves' events that `nodes` need: a proof is one
+ * round trip. Its text never varies, so readers run it prepared.
+ */
+export const TREE_READ_SQL = `
+  SELECT (SELECT tree_size FROM audit_tree_heads ORDER BY tree_size DESC LIMIT 1) AS head,
+         (SELECT coalesce(json_agg(json_build_array(n.level, n.idx, encode(n.hash, 'base64'))), '[]')
+          FROM audit_tree_nodes n
+          JOIN unnest($1::smallint[], $2::bigint[]) AS w (level, idx) ON n.level = w.level AND n.idx = w.idx) AS nodes,
+         (SELECT coalesce(json_agg(${auditEventTupleJson('e')}), '[]')
+          FROM audit_events e WHERE e.seq = ANY($3::bigint[])) AS events`;
+
+export interface TreeReadRow {
+  head: string | null;
+  nodes: [level: number, index: number, hash: string][];
+  events: AuditEventTuple[];
+}
+
+/** TREE_READ_SQL's parameters for `nodes`. */
+export function treeReadValues(nodes: readonly TreeNode[]): unknown[] {
+  const reads = storedReads(nodes);
+  return [reads.stored.map((n) => n.level), reads.stored.map((n) => n.index), reads.leaves.map((i) => i + 1)];
+}
+
+/** The tree's size in a TREE_READ_SQL row. */
+export const headOf = (row: TreeReadRow): number => (row.head === null ? 0 : Number(row.head));
+
+/** The hashes of `nodes`, in their order, from a TREE_READ_SQL row; a node it lacks is a broken tree. */
+export function nodeHashesOf(row: TreeReadRow, nodes: readonly TreeNode[]): Uint8Array[] {
+  const known = new Map<string, Uint8Array>();
+  for (const [level, index, hash] of row.nodes) known.set(`${level}/${index}`, Buffer.from(hash, 'base64'));
+  for (const tuple of row.events) {
+    const event = chainEventOf(tuple);
+    known.set(`0/${event.seq - 1}`, leafHashOf(event));
+  }
+  const resolve = (node: TreeNode): Uint8Array => {
+    const found = known.get(keyOf(node));
+    if (found) return found;
+    if (node.level === 0 || isStoredLevel(node.level)) {
+      throw new Error(`the audit tree has no node at level ${node.level}, index ${node.index}`);
+    }
+    return nodeMerkleHasher.node(
+      resolve({ level: node.level - 1, index: node.index * 2 }),
+      resolve({ level: node.level - 1, index: node.index * 2 + 1 }),
+    );
+  };
+  return nodes.map(resolve);
+}
+
+/** The hashes of `nodes`, in their order, through the caller's manager (the sealer's transaction). */
+export async function storedNodeHashes(manager: EntityManager, nodes: readonly TreeNode[]): Promise<Uint8Array[]> {
+  if (nodes.length === 0) return [];
+  const [row]: TreeReadRow[] = await manager.query(TREE_READ_SQL, treeReadValues(nodes));
+  return nodeHashesOf(row, nodes);
+}
+
+/**
+ * The complete subtrees of the first `size` leaves (completeSubtrees([0, size)), with hashes): all appending needs.
+ * `headHash` is the chain's hash at seq `size`, which fixes every event before it and so the frontier: a frontier
+ * kept from the previous batch is reused only when both match (a rolled-back batch leaves one that never will).
+ */
+export interface TreeFrontier {
+  size: number;
+  headHash: string;
+  nodes: HashedTreeNode[];
+}
+
+/**
+ * Appends leaves after the `size` already in the tree (their events sealed already, in this transaction or before),
+ * writing the stored complete subtrees they finish and the new size in one statement. Returns the new frontier;
+ * `headHash` is the chain's hash at the new size.
+ */
+export async function appendToStoredTree(
+  manager: EntityManager,
+  size: number,
+  leafHashes: readonly Uint8Array[],
+  headHash: string,
+  kept: TreeFrontier | null = null,
+): Promise<TreeFrontier> {
+  let frontier = kept?.nodes;
+  if (!frontier || kept?.size !== size) {
+    const nodes = completeSubtrees({ start: 0, end: size });
+    const hashes = await storedNodeHashes(manager, nodes);
+    frontier = nodes.map((node, i) => ({ ...node, hash: hashes[i] }));
+  }
+  const appended = appendLeaves(frontier, size, leafHashes, nodeMerkleHasher);
+  const stored = appended.created.filter((n) => isStoredLevel(n.level));
+  const grown = size + leafHashes.length;
+  await manager.query(
+    `WITH nodes AS (
+       INSERT INTO audit_tree_nodes (level, idx, hash)
+       SELECT level, idx, decode(hash, 'hex')
+       FROM unnest($1::smallint[], $2::bigint[], $3::text[]) AS v (level, idx, hash)
+     )
+     INSERT INTO audit_tree_heads (tree_size) VALUES ($4)`,
+    [
+      stored.map((n) => n.level),
+      stored.map((n) => n.index),
+      stored.map((n) => Buffer.from(n.hash).toString('hex')),
+      grown,
+    ],
+  );
+  return { size: grown, headHash, nodes: appended.frontier };
+}

@@ -55,6 +55,8 @@ const ACCESS: Record<string, readonly Caller[]> = {
   'POST /v1/channels/:id/links/:linkId/confirm': REVIEWERS,
   'POST /v1/channels/:id/links/:linkId/reject': REVIEWERS,
   'GET /v1/migrations': STAFF,
+  'POST /v1/cases/:id/legal-holds': ADMIN,
+  'DELETE /v1/cases/:id/legal-holds/:holdId': ADMIN,
   'POST /v1/incidents': SENIOR_REVIEWERS,
   'POST /v1/incidents/:id/close': SENIOR_REVIEWERS,
   'GET /v1/incidents': STAFF,
@@ -111,6 +113,7 @@ const BODIES: Record<string, unknown> = {
 const PARAMS: Record<string, () => string> = {
   id: () => randomUUID(),
   linkId: () => randomUUID(),
+  holdId: () => randomUUID(),
   pseudonym: () => 'reporter%231a2b3c4d',
   seq: () => '999999999',
 };

@@ -27,6 +27,7 @@ type BodyKind =
   | 'link'
   | 'reviewLink'
   | 'incident'
+  | 'legalHold'
   | 'claimNext'
   | 'reveal';
 
@@ -72,6 +73,8 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'POST', path: '/v1/incidents', staff: true, body: 'incident', mustReject: true },
   { method: 'GET', path: '/v1/incidents', staff: true, query: [...PAGE, 'status'] },
   { method: 'POST', path: '/v1/incidents/:id/close', staff: true },
+  { method: 'POST', path: '/v1/cases/:id/legal-holds', staff: true, body: 'legalHold' },
+  { method: 'DELETE', path: '/v1/cases/:id/legal-holds/:holdId', staff: true },
   { method: 'GET', path: '/v1/appeals', staff: true, query: [...PAGE, 'status'] },
   { method: 'POST', path: '/v1/appeals/:id/resolve', staff: true, body: 'resolve' },
   { method: 'POST', path: '/v1/admin/users', staff: true, body: 'createUser', mustReject: true },
@@ -300,6 +303,7 @@ const TEMPLATES: Record<BodyKind, Record<string, Field>> = {
     kind: f('enum', 'mirror'),
     note: f('string', 'Same admins, same posts.'),
   },
+  legalHold: { reason: f('string', 'Court order 12/2026'), until: f('string', '2099-01-01T00:00:00Z') },
   reviewLink: { note: f('string', 'Same admins, same posts.', false) },
   incident: {
     title: f('string', 'Attack claimed tonight'),
@@ -769,6 +773,19 @@ function describeRequest(request: HostileRequest): string {
  * as explicit cases: each was a 500 before its fix. All must now be a 400 that changes nothing.
  */
 const REGRESSIONS: { name: string; method: string; path: string; body?: string; staff?: true }[] = [
+  {
+    name: 'a basic-format ISO date the validator passed but Date cannot read (a 500 in the migrations list)',
+    method: 'GET',
+    path: '/v1/migrations?since=20260101',
+    staff: true,
+  },
+  {
+    name: 'a basic-format ISO date as an incident end',
+    method: 'POST',
+    path: '/v1/incidents',
+    body: '{"title":"x","boost":5,"endsAt":"20991231T000000Z"}',
+    staff: true,
+  },
   {
     name: 'a lone surrogate in an email (the email validator threw URIError)',
     method: 'POST',

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ActionContext } from '@vigil/audit';
+import { parseIsoTime } from '@vigil/domain';
 import { Roles } from '@vigil/identity';
 import {
   CloseIncident,
@@ -30,7 +31,8 @@ export class IncidentsController {
   @ApiResponse({ status: 201, type: IncidentDto })
   @ApiResponse({ status: 400, description: 'an unknown platform or category, a boost outside 1–50, endsAt not ahead' })
   create(@Body() body: DeclareIncidentDto, @Ctx() ctx: ActionContext): Promise<IncidentView> {
-    return this.declare.execute({ ...body, endsAt: body.endsAt ? new Date(body.endsAt) : undefined }, ctx);
+    const endsAt = body.endsAt === undefined ? undefined : parseIsoTime(body.endsAt, 'endsAt');
+    return this.declare.execute({ ...body, endsAt }, ctx);
   }
 
   @Post(':id/close')

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ActionContext } from '@vigil/audit';
+import { parseIsoTime } from '@vigil/domain';
 import { Roles } from '@vigil/identity';
 import { LegalHoldView, LiftLegalHold, PlaceLegalHold } from '@vigil/moderation';
 import { LegalHoldDto, PlaceLegalHoldDto } from '../dto/evidence.dto';
@@ -22,7 +23,7 @@ export class LegalHoldsController {
   @ApiResponse({ status: 201, type: LegalHoldDto })
   @ApiResponse({ status: 400, description: 'until is not a time in the future, or the reason is missing' })
   placeHold(@IdParam() id: string, @Body() body: PlaceLegalHoldDto, @Ctx() ctx: ActionContext): Promise<LegalHoldView> {
-    return this.place.execute({ caseId: id, reason: body.reason, until: new Date(body.until) }, ctx);
+    return this.place.execute({ caseId: id, reason: body.reason, until: parseIsoTime(body.until, 'until') }, ctx);
   }
 
   @Delete(':holdId')

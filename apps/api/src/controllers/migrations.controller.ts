@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { parseIsoTime } from '@vigil/domain';
 import { Roles } from '@vigil/identity';
 import { MigrationsQuery, MigrationView } from '@vigil/moderation';
 import type { Page } from '@vigil/moderation';
@@ -20,7 +21,7 @@ export class MigrationsController {
   @ApiResponse({ status: 400, description: 'a filter or the cursor is not valid' })
   list(@Query() query: ListMigrationsQueryDto): Promise<Page<MigrationView>> {
     return this.migrations.page({
-      since: query.since ? new Date(query.since) : null,
+      since: query.since === undefined ? null : parseIsoTime(query.since, 'since'),
       platform: query.platform,
       kind: query.kind,
       limit: query.limit,

@@ -29,6 +29,8 @@ describe('loadConfig', () => {
       outcomeSliceRows: 200,
       outcomeSlicePauseMs: 50,
       workerNice: 5,
+      workerMetricsPort: 9464,
+      scheduledWorkGraceSeconds: 30,
       sla: { threatToLifeHours: 1, trustedFlaggerHours: 24, publicHours: 72, referralUnitHours: 1, removalOrderHours: 1 },
     });
   });
@@ -49,6 +51,8 @@ describe('loadConfig', () => {
     [{ OUTCOME_SLICE_PAUSE_MS: 'soon' }, 'OUTCOME_SLICE_PAUSE_MS'],
     [{ WORKER_NICE: '20' }, 'WORKER_NICE'],
     [{ WORKER_NICE: '-5' }, 'WORKER_NICE'],
+    [{ WORKER_METRICS_PORT: '65536' }, 'WORKER_METRICS_PORT'],
+    [{ SCHEDULED_WORK_GRACE_SECONDS: '0' }, 'SCHEDULED_WORK_GRACE_SECONDS'],
     [{ BOOTSTRAP_ADMIN_EMAIL: 'a@b.c' }, 'BOOTSTRAP_ADMIN_PASSWORD'],
     [{ BOOTSTRAP_ADMIN_EMAIL: 'a@b.c', BOOTSTRAP_ADMIN_PASSWORD: 'short' }, 'BOOTSTRAP_ADMIN_PASSWORD'],
     [{ ENFORCEMENT_WEBHOOK_URL: 'https://platform.example/hook' }, 'ENFORCEMENT_WEBHOOK_SECRET'],

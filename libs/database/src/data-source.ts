@@ -21,6 +21,7 @@ import { ReportsHotOutcome1764000000011 } from './migrations/1764000000011-repor
 import { AuditPartialIndexes1764000000012 } from './migrations/1764000000012-audit-partial-indexes';
 import { AuditSealedIndexes1764000000013 } from './migrations/1764000000013-audit-sealed-indexes';
 import { CaseFirstReports1764000000014 } from './migrations/1764000000014-case-first-reports';
+import { ScheduledRuns1764000000100 } from './migrations/1764000000100-scheduled-runs';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { Review1764000000002 } from './migrations/1764000000002-review';
 import { AppealEntity } from './entities/appeal.entity';
@@ -60,6 +61,7 @@ export const MIGRATIONS = [
   AuditPartialIndexes1764000000012,
   AuditSealedIndexes1764000000013,
   CaseFirstReports1764000000014,
+  ScheduledRuns1764000000100,
 ];
 
 export interface DatabaseSettings {

@@ -3,13 +3,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
 import { JobOf } from './jobs';
 import { QueueName } from './queue-names';
+import { throttledErrorLog } from './throttled-errors';
 
 export interface TypedJob<Q extends QueueName> {
   job: JobOf<Q>;
   opts?: JobsOptions & { jobId: string };
 }
-
-const ERROR_LOG_INTERVAL_MS = 30_000;
 
 /** Typed enqueueing: the job's name and payload must match what the queue's processor handles. */
 @Injectable()
@@ -33,15 +32,8 @@ export class QueueProducer {
       [QueueName.Outcomes]: outcomes,
       [QueueName.Audit]: audit,
     };
-    // Without a listener BullMQ prints every connection error to the console; while Redis is away that is one per
-    // reconnect attempt. Log through Nest instead, at most once per queue every ERROR_LOG_INTERVAL_MS.
     for (const queue of Object.values(this.queues)) {
-      let lastLogged = 0;
-      queue.on('error', (error) => {
-        if (Date.now() - lastLogged < ERROR_LOG_INTERVAL_MS) return;
-        lastLogged = Date.now();
-        this.logger.warn(`Queue ${queue.name}: ${error.message}`);
-      });
+      queue.on('error', throttledErrorLog(this.logger, `Queue ${queue.name}`));
     }
   }
 

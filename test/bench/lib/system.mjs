@@ -100,6 +100,8 @@ export class BenchSystem {
       REPORTER_SECRET: randomBytes(32).toString('hex'),
       AUDIT_SIGNING_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       WORKER_HEARTBEAT_FILE: this.heartbeatFile,
+      // Another instance on this machine may hold the default port; the bench watches the heartbeat file.
+      WORKER_METRICS_PORT: '0',
     };
     // No webhooks: enforcement is recorded as manual and notices as undeliverable, so nothing leaves the machine.
     const env = { ...process.env };

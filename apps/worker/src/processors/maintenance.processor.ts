@@ -1,15 +1,12 @@
-import { InjectQueue, Processor } from '@nestjs/bullmq';
-import { Inject, OnApplicationBootstrap } from '@nestjs/common';
-import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
+import { Processor } from '@nestjs/bullmq';
 import { ExpireLeases, ReconcileReports } from '@vigil/moderation';
 import { systemContext } from '@vigil/audit';
 import { QueueName } from '@vigil/queues';
-import type { Queue } from 'bullmq';
 import { JobHandlers, TypedProcessor } from './typed-processor';
 
-/** Repeatable housekeeping. One job at a time per worker; schedules are upserted, so replicas share one schedule. */
+/** Repeatable housekeeping, one job at a time per worker; its schedules are kept by JobSchedulers. */
 @Processor(QueueName.Maintenance)
-export class MaintenanceProcessor extends TypedProcessor<QueueName.Maintenance> implements OnApplicationBootstrap {
+export class MaintenanceProcessor extends TypedProcessor<QueueName.Maintenance> {
   protected readonly queueName = QueueName.Maintenance;
   protected readonly handlers: JobHandlers<QueueName.Maintenance> = {
     'reconcile-reports': () => this.reconcileReports.execute(),
@@ -19,20 +16,7 @@ export class MaintenanceProcessor extends TypedProcessor<QueueName.Maintenance> 
   constructor(
     private readonly reconcileReports: ReconcileReports,
     private readonly expireLeases: ExpireLeases,
-    @InjectQueue(QueueName.Maintenance) private readonly queue: Queue,
-    @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
   ) {
     super();
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    const every = Math.round(this.config.maintenanceIntervalSeconds * 1000);
-    for (const name of ['reconcile-reports', 'expire-leases'] as const) {
-      await this.queue.upsertJobScheduler(
-        name,
-        { every },
-        { name, data: {}, opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } },
-      );
-    }
   }
 }

@@ -1,6 +1,7 @@
-import { WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnModuleInit } from '@nestjs/common';
-import { JOB_NAMES, JobOf, QueueName } from '@vigil/queues';
+import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, OnModuleInit } from '@nestjs/common';
+import { ScheduledRuns } from '@vigil/database';
+import { JOB_NAMES, JobOf, QueueName, throttledErrorLog } from '@vigil/queues';
 import type { Job } from 'bullmq';
 
 export type JobHandlers<Q extends QueueName> = {
@@ -13,11 +14,16 @@ export const isFinalAttempt = (job: Job): boolean => job.attemptsMade + 1 >= (jo
 /**
  * A WorkerHost that dispatches on the typed job name. The handler table must cover every job name of its queue
  * (checked by the compiler, and again at start-up against JOB_NAMES), and an unknown name fails the job loudly.
+ * A run of a job scheduler's job is recorded (ScheduledRuns) once its handler succeeds, so readiness sees scheduled
+ * work that stopped; the worker's errors (Redis away) go to the log, throttled.
  */
 export abstract class TypedProcessor<Q extends QueueName> extends WorkerHost implements OnModuleInit {
   protected readonly logger = new Logger(this.constructor.name);
   protected abstract readonly queueName: Q;
   protected abstract readonly handlers: JobHandlers<Q>;
+  // A property, so that the processors' constructors need not pass it on.
+  @Inject(ScheduledRuns) private readonly scheduledRuns!: ScheduledRuns;
+  private readonly logError = throttledErrorLog(this.logger, 'Worker');
 
   onModuleInit(): void {
     const expected = [...JOB_NAMES[this.queueName]].sort();
@@ -32,6 +38,13 @@ export abstract class TypedProcessor<Q extends QueueName> extends WorkerHost imp
   async process(job: Job): Promise<unknown> {
     const handler = (this.handlers as Record<string, (data: unknown, job: Job) => Promise<unknown>>)[job.name];
     if (!handler) throw new Error(`Queue ${this.queueName} has no handler for job "${job.name}"`);
-    return handler(job.data, job);
+    const result = await handler(job.data, job);
+    if (job.repeatJobKey) await this.scheduledRuns.record(job.repeatJobKey);
+    return result;
+  }
+
+  @OnWorkerEvent('error')
+  onWorkerError(error: Error): void {
+    this.logError(error);
   }
 }

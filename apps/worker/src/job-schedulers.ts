@@ -1,0 +1,65 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
+import { JobSchedule, jobSchedules, QueueProducer, SCHEDULED_JOB_OPTIONS } from '@vigil/queues';
+
+/** The backstop: how often the schedulers are upserted even when no reconnect was seen. */
+export const SCHEDULERS_BACKSTOP_MS = 5_000;
+
+/**
+ * Keeps every job scheduler of `jobSchedules` in Redis. A Redis that restarts empty (no persistence, a failover to a
+ * fresh replica, a flush) loses them, and with them all scheduled work; so they are upserted at start-up, after each
+ * reconnect of a scheduled queue's connection, and every SCHEDULERS_BACKSTOP_MS (a loss without a reconnect).
+ * Upserting an unchanged scheduler keeps its next run where it was, so replicas doing this at once change nothing.
+ */
+@Injectable()
+export class JobSchedulers implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(JobSchedulers.name);
+  private readonly schedules: JobSchedule[];
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    @Inject(VIGIL_CONFIG) config: VigilConfig,
+    private readonly queues: QueueProducer,
+  ) {
+    this.schedules = jobSchedules(config);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.upsertAll();
+    for (const name of new Set(this.schedules.map((schedule) => schedule.queue))) {
+      // 'ready' comes again after every reconnect; the first one has passed by now.
+      (await this.queues.queue(name).getBackend().client).on('ready', () => void this.ensure());
+    }
+    this.timer = setInterval(() => void this.ensure(), SCHEDULERS_BACKSTOP_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Upserts every scheduler (one pass at a time); failures are logged, the next reconnect or tick tries again. */
+  ensure(): Promise<void> {
+    this.running ??= this.upsertAll()
+      .catch((error: Error) => this.logger.warn(`Could not upsert the job schedulers: ${error.message}`))
+      .finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async upsertAll(): Promise<void> {
+    const present = new Set<string>();
+    for (const name of new Set(this.schedules.map((schedule) => schedule.queue))) {
+      for (const scheduler of await this.queues.queue(name).getJobSchedulers()) present.add(`${name}/${scheduler.key}`);
+    }
+    const missing: string[] = [];
+    for (const { queue, name, everyMs } of this.schedules) {
+      if (!present.has(`${queue}/${name}`)) missing.push(name);
+      await this.queues
+        .queue(queue)
+        .upsertJobScheduler(name, { every: everyMs }, { name, data: {}, opts: SCHEDULED_JOB_OPTIONS });
+    }
+    // At start-up on a new Redis that is every one; later, a sign that Redis lost its data.
+    if (missing.length > 0) this.logger.log(`Created missing job scheduler(s): ${missing.join(', ')}`);
+  }
+}

@@ -1,4 +1,6 @@
+import { Logger } from '@nestjs/common';
 import { QueueName, triageJobId } from '@vigil/queues';
+import { TriageProcessor } from '../../apps/worker/src/processors/triage.processor';
 import { freePort, reportBody, TestSystem, waitFor } from '../support/test-system';
 
 const SCHEDULERS = ['expire-leases', 'reconcile-reports', 'seal-audit-events', 'sign-audit-checkpoint'];
@@ -104,5 +106,23 @@ describe('scheduled work heals itself', () => {
     const unknown = await fetch(`${health}/v1/reports`);
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'Not Found' });
+  });
+
+  it("logs its BullMQ workers' errors through the app's logger, one line per interval, no stack traces", async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const printed = jest.spyOn(console, 'error');
+    try {
+      const { worker } = system.worker!.get(TriageProcessor);
+      const refused = new Error('connect ECONNREFUSED 127.0.0.1:6379');
+      for (let attempt = 0; attempt < 50; attempt++) worker.emit('error', refused);
+      // Other parts of the worker may warn meanwhile (the reconciler); these are the worker's lines.
+      expect(warn.mock.calls.filter(([line]) => String(line).includes('ECONNREFUSED'))).toEqual([
+        ['Worker: connect ECONNREFUSED 127.0.0.1:6379'],
+      ]);
+      expect(printed).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+      printed.mockRestore();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { QueueName, triageJobId } from '@vigil/queues';
 import { TriageProcessor } from '../../apps/worker/src/processors/triage.processor';
+import { RedisEvictionPolicyCheck } from '../../apps/worker/src/redis-eviction-policy';
 import { freePort, reportBody, TestSystem, waitFor } from '../support/test-system';
 
 const SCHEDULERS = ['expire-leases', 'reconcile-reports', 'seal-audit-events', 'sign-audit-checkpoint'];
@@ -124,5 +125,10 @@ describe('scheduled work heals itself', () => {
       warn.mockRestore();
       printed.mockRestore();
     }
+  });
+
+  it("reads Redis's eviction policy as Redis itself reports it", async () => {
+    const [, expected] = (await system.redisClient().config('GET', 'maxmemory-policy')) as string[];
+    expect(await system.worker!.get(RedisEvictionPolicyCheck).policy()).toBe(expected);
   });
 });

@@ -14,6 +14,7 @@ import { WorkerHeartbeat } from './heartbeat';
 import { HealthServer } from './health/health-server';
 import { WorkerHealth } from './health/worker-health';
 import { JobSchedulers } from './job-schedulers';
+import { RedisEvictionPolicyCheck } from './redis-eviction-policy';
 
 @Module({})
 export class WorkerModule {
@@ -37,6 +38,7 @@ export class WorkerModule {
         OutcomesProcessor,
         AuditProcessor,
         JobSchedulers,
+        RedisEvictionPolicyCheck,
         WorkerHealth,
         HealthServer,
         WorkerHeartbeat,

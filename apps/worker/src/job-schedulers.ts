@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
+import { ReconcileReports } from '@vigil/moderation';
 import { JobSchedule, jobSchedules, QueueProducer, SCHEDULED_JOB_OPTIONS } from '@vigil/queues';
 
 /** The backstop: how often the schedulers are upserted even when no reconnect was seen. */
@@ -10,6 +11,10 @@ export const SCHEDULERS_BACKSTOP_MS = 5_000;
  * fresh replica, a flush) loses them, and with them all scheduled work; so they are upserted at start-up, after each
  * reconnect of a scheduled queue's connection, and every SCHEDULERS_BACKSTOP_MS (a loss without a reconnect).
  * Upserting an unchanged scheduler keeps its next run where it was, so replicas doing this at once change nothing.
+ *
+ * After a reconnect, or when a scheduler was missing, Redis may also have lost jobs (all of them, or the last second
+ * of an append-only file): the reconciler runs at once for all waiting work, whatever its age, instead of leaving
+ * it for RECONCILE_AFTER_SECONDS.
  */
 @Injectable()
 export class JobSchedulers implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -21,17 +26,18 @@ export class JobSchedulers implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     @Inject(VIGIL_CONFIG) config: VigilConfig,
     private readonly queues: QueueProducer,
+    private readonly reconcile: ReconcileReports,
   ) {
     this.schedules = jobSchedules(config);
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.upsertAll();
+    if ((await this.upsertAll()).length > 0) void this.recoverLostWork('schedulers were missing');
     for (const name of new Set(this.schedules.map((schedule) => schedule.queue))) {
       // 'ready' comes again after every reconnect; the first one has passed by now.
-      (await this.queues.queue(name).getBackend().client).on('ready', () => void this.ensure());
+      (await this.queues.queue(name).getBackend().client).on('ready', () => void this.ensure('reconnect'));
     }
-    this.timer = setInterval(() => void this.ensure(), SCHEDULERS_BACKSTOP_MS);
+    this.timer = setInterval(() => void this.ensure('timer'), SCHEDULERS_BACKSTOP_MS);
     this.timer.unref();
   }
 
@@ -39,15 +45,32 @@ export class JobSchedulers implements OnApplicationBootstrap, OnApplicationShutd
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** Upserts every scheduler (one pass at a time); failures are logged, the next reconnect or tick tries again. */
-  ensure(): Promise<void> {
-    this.running ??= this.upsertAll()
-      .catch((error: Error) => this.logger.warn(`Could not upsert the job schedulers: ${error.message}`))
+  /**
+   * Upserts every scheduler, and after a reconnect or a loss re-enqueues lost work (one pass at a time); failures
+   * are logged, the next reconnect or tick tries again.
+   */
+  ensure(why: 'reconnect' | 'timer'): Promise<void> {
+    this.running ??= (async () => {
+      const missing = await this.upsertAll();
+      if (why === 'reconnect') await this.recoverLostWork('Redis reconnected');
+      else if (missing.length > 0) await this.recoverLostWork('schedulers were missing');
+    })()
+      .catch((error: Error) => this.logger.warn(`Could not restore the scheduled work: ${error.message}`))
       .finally(() => (this.running = null));
     return this.running;
   }
 
-  private async upsertAll(): Promise<void> {
+  private async recoverLostWork(why: string): Promise<void> {
+    try {
+      const counts = await this.reconcile.execute({ afterSeconds: 0 });
+      this.logger.log(`${why}: reconciled at once ${JSON.stringify(counts)}`);
+    } catch (error) {
+      this.logger.warn(`${why}, and reconciling failed (its schedule retries): ${(error as Error).message}`);
+    }
+  }
+
+  /** Upserts every scheduler; returns the names of those that were missing. */
+  private async upsertAll(): Promise<string[]> {
     const present = new Set<string>();
     for (const name of new Set(this.schedules.map((schedule) => schedule.queue))) {
       for (const scheduler of await this.queues.queue(name).getJobSchedulers()) present.add(`${name}/${scheduler.key}`);
@@ -61,5 +84,6 @@ export class JobSchedulers implements OnApplicationBootstrap, OnApplicationShutd
     }
     // At start-up on a new Redis that is every one; later, a sign that Redis lost its data.
     if (missing.length > 0) this.logger.log(`Created missing job scheduler(s): ${missing.join(', ')}`);
+    return missing;
   }
 }

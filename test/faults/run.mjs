@@ -9,6 +9,7 @@
 //   npm run test:faults                     every scenario
 //   npm run test:faults -- --only=redis     the scenarios whose name contains "redis"
 //   options: --rate=N (reports per second, default 50)  --lead=S (seconds of intake before the fault, 4)
+//            --keep-logs (the apps' logs stay in the temporary directory, whose name is printed)
 //   environment: Vigil's tuning variables pass through to the apps (RECONCILE_AFTER_SECONDS, …)
 import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -91,10 +92,11 @@ const SCENARIOS = [
 ];
 
 function parseArgs(argv) {
-  const args = { rate: 50, lead: 4, only: null };
+  const args = { rate: 50, lead: 4, only: null, keep: false };
   for (const arg of argv) {
     const [key, value] = arg.replace(/^--/, '').split('=');
     if (key === 'rate' || key === 'lead') args[key] = Number(value);
+    else if (key === 'keep-logs') args.keep = true;
     else if (key === 'only') args.only = value.toLowerCase();
     else throw new Error(`unknown option ${arg}`);
   }
@@ -197,7 +199,7 @@ export async function main(argv) {
   }
   printResults(results);
   const failed = results.filter((result) => result.problems.length > 0);
-  if (failed.length === 0) removeDir(dir);
+  if (failed.length === 0 && !args.keep) removeDir(dir);
   else log(`logs kept in ${logDir}`);
   return failed.length === 0 && results.length > 0 ? 0 : 1;
 }

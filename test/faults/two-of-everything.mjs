@@ -3,7 +3,7 @@
 // exactly once, no case handed to two moderators, the chain sealed by one sealer at a time (consecutive seq, verifies),
 // and the scheduled jobs not doubled (one next run per scheduler).
 import { Queue } from 'bullmq';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { HttpClient } from '../bench/lib/http.mjs';
 import { round, sleep } from '../bench/lib/stats.mjs';
 import { BenchSystem, freePort } from '../bench/lib/system.mjs';
@@ -33,10 +33,6 @@ async function doubledSchedules(system) {
   return problems;
 }
 
-async function workerRunning(child) {
-  return readFileSync(child.logFile, 'utf8').includes('Vigil worker running');
-}
-
 export async function twoOfEverything({ root, args, logDir }) {
   mkdirSync(logDir, { recursive: true });
   const system = new BenchSystem({ root, stamp: 'two-of-everything', log: () => undefined, logDir });
@@ -46,11 +42,15 @@ export async function twoOfEverything({ root, args, logDir }) {
     const secondPort = await freePort();
     const secondUrl = `http://127.0.0.1:${secondPort}`;
     system.addApp('api2', 'api', { PORT: String(secondPort) });
-    system.addApp('worker2', 'worker');
+    const healthPort = await freePort();
+    system.addApp('worker2', 'worker', { WORKER_METRICS_PORT: String(healthPort) });
     const secondHttp = new HttpClient(secondUrl);
+    const workerHttp = new HttpClient(`http://127.0.0.1:${healthPort}`);
     system.onCleanup(() => secondHttp.close());
+    system.onCleanup(() => workerHttp.close());
     await waitFor(() => apiReady(secondHttp), 90_000, 'the second API');
-    await waitFor(() => workerRunning(system.children.worker2), 90_000, 'the second worker');
+    // The worker's /health/ready answers as the API's does.
+    await waitFor(() => apiReady(workerHttp), 90_000, 'the second worker');
     const moderators = await createModerators(system, { count: 4 });
 
     const intake = steadyIntake(system, args.rate, [system.baseUrl, secondUrl]);
@@ -67,6 +67,19 @@ export async function twoOfEverything({ root, args, logDir }) {
     const reviewed = await reviews;
     const { acknowledged } = await intake.stop();
     const triaged = await system.waitTriaged({ timeoutMs: DONE_TIMEOUT_MS, intervalMs: 100 });
+    // The decisions' outcomes, enforcements and notices write audit events of their own after the last decision.
+    await waitFor(
+      async () =>
+        (
+          await system.sql(
+            `SELECT 1 FROM decisions WHERE applied_at IS NULL
+             UNION ALL SELECT 1 FROM enforcements WHERE status = 'pending'
+             UNION ALL SELECT 1 FROM notifications WHERE status = 'pending' LIMIT 1`,
+          )
+        ).length === 0,
+      DONE_TIMEOUT_MS,
+      "the decisions' outcomes",
+    );
     const sealed = await system.waitSealed({ until: new Date(), timeoutMs: DONE_TIMEOUT_MS });
     if (!triaged.done || !sealed.done) problems.push('work not done in time');
     else problems.push(...(await integrity(system, acknowledged)));

@@ -17,7 +17,7 @@ export async function waitFor(probe, timeoutMs, what) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** True when the API behind `http` (an HttpClient) answers /health/ready with 200. */
+/** True when the app behind `http` (an HttpClient) answers /health/ready with 200 (the API, or a worker's port). */
 export async function apiReady(http) {
   const response = await http.request('GET', '/health/ready', { timeoutMs: 2000 });
   return response.status === 200;

@@ -8,7 +8,7 @@ import { HttpClient } from '../bench/lib/http.mjs';
 import { round, sleep } from '../bench/lib/stats.mjs';
 import { BenchSystem, freePort } from '../bench/lib/system.mjs';
 import { createModerators, review } from '../bench/scenarios/review.mjs';
-import { apiReady, integrity, steadyIntake, waitFor } from './lib/checks.mjs';
+import { acknowledgedTriaged, apiReady, integrity, steadyIntake, waitFor } from './lib/checks.mjs';
 
 const DONE_TIMEOUT_MS = 180_000;
 const SCHEDULED_QUEUES = ['maintenance', 'audit'];
@@ -66,6 +66,7 @@ export async function twoOfEverything({ root, args, logDir }) {
     const killedAt = Date.now();
     const reviewed = await reviews;
     const { acknowledged } = await intake.stop();
+    const acknowledgedAt = await acknowledgedTriaged(system, acknowledged, DONE_TIMEOUT_MS);
     const triaged = await system.waitTriaged({ timeoutMs: DONE_TIMEOUT_MS, intervalMs: 100 });
     // The decisions' outcomes, enforcements and notices write audit events of their own after the last decision.
     await waitFor(
@@ -104,6 +105,7 @@ export async function twoOfEverything({ root, args, logDir }) {
       name: 'two APIs, two workers, one killed',
       acknowledged: acknowledged.length,
       decisions,
+      acknowledgedSeconds: round(Math.max(0, acknowledgedAt - killedAt) / 1000),
       triagedSeconds: round(Math.max(0, triaged.at - killedAt) / 1000),
       sealedSeconds: round(Math.max(0, sealed.at - killedAt) / 1000),
       problems,

@@ -108,3 +108,18 @@ export async function integrity(system, acknowledged) {
   }
   return problems;
 }
+
+/** Polls until every acknowledged report is triaged; resolves with when that was seen (Date.now()). */
+export async function acknowledgedTriaged(system, acknowledged, timeoutMs) {
+  await waitFor(
+    async () =>
+      (
+        await system.sql(`SELECT 1 FROM reports WHERE id = ANY($1::uuid[]) AND triaged_at IS NULL LIMIT 1`, [
+          acknowledged,
+        ])
+      ).length === 0,
+    timeoutMs,
+    'every acknowledged report to be triaged',
+  );
+  return Date.now();
+}

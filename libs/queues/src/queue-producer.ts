@@ -1,8 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
 import { JobOf } from './jobs';
-import { QueueName } from './queue-names';
+import { ALL_QUEUES, QueueName } from './queue-names';
 import { throttledErrorLog } from './throttled-errors';
 
 export interface TypedJob<Q extends QueueName> {
@@ -10,11 +10,20 @@ export interface TypedJob<Q extends QueueName> {
   opts?: JobsOptions & { jobId: string };
 }
 
+/** Jobs held in memory for Redis's return at most (each a few hundred bytes); the reconciler covers the rest. */
+const HELD_JOBS_MAX = 50_000;
+/** How often held jobs are tried again when no reconnect was seen (a Redis that froze rather than dropped us). */
+const HELD_RETRY_MS = 2_000;
+
 /** Typed enqueueing: the job's name and payload must match what the queue's processor handles. */
 @Injectable()
-export class QueueProducer {
+export class QueueProducer implements OnModuleDestroy {
   private readonly logger = new Logger(QueueProducer.name);
   private readonly queues: Record<QueueName, Queue>;
+  /** Jobs whose enqueue after a commit failed, by job id, per queue (addAfterCommit). */
+  private readonly held: Record<QueueName, Map<string, TypedJob<QueueName>>>;
+  private readonly logEnqueueFailure: Record<QueueName, (error: Error) => void>;
+  private retryTimer: NodeJS.Timeout | null = null;
 
   constructor(
     @InjectQueue(QueueName.Triage) triage: Queue,
@@ -34,7 +43,16 @@ export class QueueProducer {
     };
     for (const queue of Object.values(this.queues)) {
       queue.on('error', throttledErrorLog(this.logger, `Queue ${queue.name}`));
+      // Emitted again after every reconnect.
+      queue.getBackend().on('ready', () => void this.retryHeld(queue.name as QueueName));
     }
+    this.held = Object.fromEntries(ALL_QUEUES.map((name) => [name, new Map()])) as typeof this.held;
+    this.logEnqueueFailure = Object.fromEntries(
+      ALL_QUEUES.map((name) => [
+        name,
+        throttledErrorLog(this.logger, `Could not enqueue ${name} job(s), held until Redis is back`),
+      ]),
+    ) as typeof this.logEnqueueFailure;
   }
 
   queue(name: QueueName): Queue {
@@ -104,8 +122,9 @@ export class QueueProducer {
   }
 
   /**
-   * Enqueues after a commit. A failure (Redis away) is logged, not thrown: the rows are committed, and the
-   * reconciler in the maintenance queue re-enqueues whatever was left behind.
+   * Enqueues after a commit. A failure (Redis away) is logged, not thrown: the rows are committed. The jobs are held
+   * here (up to HELD_JOBS_MAX) and added as soon as the queue's connection is ready again, or at the next
+   * HELD_RETRY_MS tick; beyond that, or if this process dies, the reconciler re-enqueues what was left behind.
    */
   async addAfterCommit<Q extends QueueName>(queue: Q, jobs: TypedJob<Q>[], timeoutMs = 2000): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
@@ -118,12 +137,48 @@ export class QueueProducer {
       ]);
       return true;
     } catch (error) {
-      this.logger.warn(
-        `Could not enqueue ${jobs.length} ${queue} job(s); the reconciler will retry: ${(error as Error).message}`,
-      );
+      this.hold(queue, jobs);
+      this.logEnqueueFailure[queue](error as Error);
       return false;
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /** How many jobs wait here for Redis to come back. */
+  get heldJobs(): number {
+    return Object.values(this.held).reduce((sum, jobs) => sum + jobs.size, 0);
+  }
+
+  onModuleDestroy(): void {
+    if (this.retryTimer) clearInterval(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  private hold(queue: QueueName, jobs: TypedJob<QueueName>[]): void {
+    for (const job of jobs) {
+      if (this.heldJobs >= HELD_JOBS_MAX) break;
+      if (job.opts?.jobId) this.held[queue].set(job.opts.jobId, job);
+    }
+    this.retryTimer ??= setInterval(() => void this.retryHeld(), HELD_RETRY_MS);
+    this.retryTimer.unref();
+  }
+
+  private async retryHeld(only?: QueueName): Promise<void> {
+    for (const queue of only ? [only] : ALL_QUEUES) {
+      const jobs = [...this.held[queue].values()];
+      if (jobs.length === 0) continue;
+      this.held[queue].clear();
+      try {
+        await this.add(queue, jobs);
+        this.logger.log(`Enqueued ${jobs.length} held ${queue} job(s): Redis is back`);
+      } catch {
+        this.hold(queue, jobs);
+      }
+    }
+    if (this.heldJobs === 0 && this.retryTimer) {
+      clearInterval(this.retryTimer);
+      this.retryTimer = null;
     }
   }
 }

@@ -22,6 +22,7 @@ export class JobSchedulers implements OnApplicationBootstrap, OnApplicationShutd
   private readonly schedules: JobSchedule[];
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private reconnected = false;
 
   constructor(
     @Inject(VIGIL_CONFIG) config: VigilConfig,
@@ -50,10 +51,15 @@ export class JobSchedulers implements OnApplicationBootstrap, OnApplicationShutd
    * are logged, the next reconnect or tick tries again.
    */
   ensure(why: 'reconnect' | 'timer'): Promise<void> {
+    // Kept until a pass handles it: a reconnect seen while a pass waits on Redis must not be lost with its call.
+    if (why === 'reconnect') this.reconnected = true;
     this.running ??= (async () => {
       const missing = await this.upsertAll();
-      if (why === 'reconnect') await this.recoverLostWork('Redis reconnected');
-      else if (missing.length > 0) await this.recoverLostWork('schedulers were missing');
+      if (this.reconnected || missing.length > 0) {
+        const reason = this.reconnected ? 'Redis reconnected' : 'schedulers were missing';
+        this.reconnected = false;
+        await this.recoverLostWork(reason);
+      }
     })()
       .catch((error: Error) => this.logger.warn(`Could not restore the scheduled work: ${error.message}`))
       .finally(() => (this.running = null));

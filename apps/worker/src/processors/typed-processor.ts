@@ -8,6 +8,14 @@ export type JobHandlers<Q extends QueueName> = {
   [N in JobOf<Q>['name']]: (data: Extract<JobOf<Q>, { name: N }>['data'], job: Job) => Promise<unknown>;
 };
 
+/**
+ * For the outbox queues (outcomes, enforcement, notifications): a dead worker's job goes back to the queue within
+ * about 20 s instead of BullMQ's 30 s lock plus up to two 30 s checks. Their jobs may run for seconds (an outcome in
+ * slices, a webhook with a 10 s timeout), but the lock is renewed every 5 s while one runs, so only a stalled or dead
+ * process loses it (docs/decisions.md).
+ */
+export const OUTBOX_WORKER_OPTIONS = { lockDuration: 10_000, stalledInterval: 5_000 } as const;
+
 /** True when this run is the job's last attempt, so a failure now is final. */
 export const isFinalAttempt = (job: Job): boolean => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 

@@ -21,7 +21,9 @@ COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 USER node
-# The worker serves no HTTP: it touches a heartbeat file while its queue connections are up.
+# /health/ready on WORKER_METRICS_PORT says why the worker is not ready; the heartbeat file, touched only while it is
+# ready, spares the image an HTTP client for the check.
+EXPOSE 9464
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "const s=require('fs').statSync(process.env.WORKER_HEARTBEAT_FILE);process.exit(Date.now()-s.mtimeMs<45000?0:1)"]
 CMD ["node", "dist/apps/worker/src/main.js"]

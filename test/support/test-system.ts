@@ -10,6 +10,7 @@ import { ALL_QUEUES } from '@vigil/queues';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { randomBytes } from 'node:crypto';
+import { AddressInfo, createServer } from 'node:net';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../apps/api/src/http/create-api-app';
 import { createWorkerApp } from '../../apps/worker/src/create-worker-app';
@@ -36,6 +37,8 @@ export function testConfig(overrides: Record<string, string> = {}): VigilConfig 
     // Tests file many reports from 127.0.0.1; test/e2e/rate-limits.e2e-spec.ts sets tight limits itself.
     RATE_LIMIT_PUBLIC_PER_MINUTE: '100000',
     RATE_LIMIT_KEY_PER_MINUTE: '100000',
+    // Test files run side by side; one that needs the worker's health endpoint picks a free port (freePort).
+    WORKER_METRICS_PORT: '0',
     ...overrides,
   });
 }
@@ -97,15 +100,25 @@ export class TestSystem {
     await this.stopApi();
     await this.db?.destroy();
     await dropDatabase(this.config.databaseUrl);
+    await this.deleteRedisKeys();
+    await this.redis!.quit();
+    this.redis = null;
+  }
+
+  /**
+   * Deletes every Redis key under this run's prefix — what a Redis that restarts empty looks like to this instance,
+   * without touching anyone else's keys on the shared Redis (never FLUSHDB).
+   */
+  async deleteRedisKeys(): Promise<number> {
     const redis = this.redisClient();
     let cursor = '0';
+    let deleted = 0;
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.config.queuePrefix}:*`, 'COUNT', 1000);
       cursor = next;
-      if (keys.length) await redis.del(...keys);
+      if (keys.length) deleted += await redis.del(...keys);
     } while (cursor !== '0');
-    await redis.quit();
-    this.redis = null;
+    return deleted;
   }
 
   /** A direct database connection, for assertions on rows. */
@@ -210,6 +223,18 @@ export class TestSystem {
     if (created.status !== 201) throw new Error(`creating staff failed: ${created.status} ${created.text}`);
     return { id: created.body.id, email, token: await this.login(email, password) };
   }
+}
+
+/** A TCP port free on the loopback interface right now (for a server a test starts with a configured port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** Polls `probe` until it returns a truthy value (or throws after `timeoutMs`). */

@@ -1,16 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { writeFile } from 'node:fs/promises';
-import { DataSource } from 'typeorm';
-import { MaintenanceProcessor } from './processors/maintenance.processor';
-import { TriageProcessor } from './processors/triage.processor';
+import { WorkerHealth } from './health/worker-health';
 
 const EVERY_MS = 15_000;
 
 /**
- * The worker serves no HTTP. When WORKER_HEARTBEAT_FILE is set it touches that file every 15 s while Postgres
- * answers and every BullMQ worker is running; a container health check reads the file's age.
+ * For a container health check without HTTP: when WORKER_HEARTBEAT_FILE is set the worker touches that file every
+ * 15 s while it is ready (WorkerHealth: Postgres and Redis answer, its BullMQ workers run, no scheduled work overdue);
+ * the check reads the file's age.
  */
 @Injectable()
 export class WorkerHeartbeat implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -19,9 +17,7 @@ export class WorkerHeartbeat implements OnApplicationBootstrap, OnApplicationShu
 
   constructor(
     @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly triage: TriageProcessor,
-    private readonly maintenance: MaintenanceProcessor,
+    private readonly health: WorkerHealth,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -29,8 +25,12 @@ export class WorkerHeartbeat implements OnApplicationBootstrap, OnApplicationShu
     if (!file) return;
     const beat = async () => {
       try {
-        await this.db.query('SELECT 1');
-        if (![this.triage, this.maintenance].every((p) => p.worker.isRunning())) return;
+        const readiness = await this.health.readiness();
+        if (readiness.status !== 'ok') {
+          const reasons = Object.entries(readiness.error).map(([name, result]) => `${name}: ${result.message}`);
+          this.logger.warn(`Skipping heartbeat: ${reasons.join('; ')}`);
+          return;
+        }
         await writeFile(file, new Date().toISOString());
       } catch (error) {
         this.logger.warn(`Skipping heartbeat: ${(error as Error).message}`);

@@ -11,6 +11,10 @@ import { NotificationsProcessor } from './processors/notifications.processor';
 import { OutcomesProcessor } from './processors/outcomes.processor';
 import { AuditProcessor } from './processors/audit.processor';
 import { WorkerHeartbeat } from './heartbeat';
+import { HealthServer } from './health/health-server';
+import { WorkerHealth } from './health/worker-health';
+import { JobSchedulers } from './job-schedulers';
+import { RedisEvictionPolicyCheck } from './redis-eviction-policy';
 
 @Module({})
 export class WorkerModule {
@@ -33,6 +37,10 @@ export class WorkerModule {
         NotificationsProcessor,
         OutcomesProcessor,
         AuditProcessor,
+        JobSchedulers,
+        RedisEvictionPolicyCheck,
+        WorkerHealth,
+        HealthServer,
         WorkerHeartbeat,
       ],
     };

@@ -30,6 +30,8 @@ describe('loadConfig', () => {
       outcomeSlicePauseMs: 50,
       workerNice: 5,
       auditLogOrigin: 'vigil.local/audit',
+      workerMetricsPort: 9464,
+      scheduledWorkGraceSeconds: 30,
       sla: { threatToLifeHours: 1, trustedFlaggerHours: 24, publicHours: 72, referralUnitHours: 1, removalOrderHours: 1 },
     });
   });
@@ -52,6 +54,8 @@ describe('loadConfig', () => {
     [{ WORKER_NICE: '-5' }, 'WORKER_NICE'],
     [{ AUDIT_LOG_ORIGIN: 'vigil.example.org/audit+1' }, 'AUDIT_LOG_ORIGIN'],
     [{ AUDIT_LOG_ORIGIN: 'vigil example' }, 'AUDIT_LOG_ORIGIN'],
+    [{ WORKER_METRICS_PORT: '65536' }, 'WORKER_METRICS_PORT'],
+    [{ SCHEDULED_WORK_GRACE_SECONDS: '0' }, 'SCHEDULED_WORK_GRACE_SECONDS'],
     [{ BOOTSTRAP_ADMIN_EMAIL: 'a@b.c' }, 'BOOTSTRAP_ADMIN_PASSWORD'],
     [{ BOOTSTRAP_ADMIN_EMAIL: 'a@b.c', BOOTSTRAP_ADMIN_PASSWORD: 'short' }, 'BOOTSTRAP_ADMIN_PASSWORD'],
     [{ ENFORCEMENT_WEBHOOK_URL: 'https://platform.example/hook' }, 'ENFORCEMENT_WEBHOOK_SECRET'],

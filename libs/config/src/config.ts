@@ -82,6 +82,13 @@ export interface VigilConfig {
   workerHeartbeatFile: string | null;
   /** The worker's scheduling niceness (0 = as the API; higher yields the CPU to the API when they share a host). */
   workerNice: number;
+  /** Where the worker serves /health/live, /health/ready and /metrics (0: no HTTP at all). */
+  workerMetricsPort: number;
+  /**
+   * Scheduled work that must not stop is overdue (the worker's readiness fails) when its last run is older than its
+   * interval plus this.
+   */
+  scheduledWorkGraceSeconds: number;
 }
 
 /** Development defaults that production must override (checked in loadConfig). */
@@ -266,6 +273,8 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     outcomeSlicePauseMs: read.int('OUTCOME_SLICE_PAUSE_MS', 50, 0, 10_000),
     workerHeartbeatFile: read.optional('WORKER_HEARTBEAT_FILE'),
     workerNice: read.int('WORKER_NICE', 5, 0, 19),
+    workerMetricsPort: read.int('WORKER_METRICS_PORT', 9464, 0, 65535),
+    scheduledWorkGraceSeconds: read.number('SCHEDULED_WORK_GRACE_SECONDS', 30, 0.1, 86_400),
   };
 
   if (!/^[A-Za-z0-9_{}-]{1,64}$/.test(config.queuePrefix)) {

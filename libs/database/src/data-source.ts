@@ -27,6 +27,7 @@ import { Evidence1764000000302 } from './migrations/1764000000302-evidence';
 import { LegalHolds1764000000303 } from './migrations/1764000000303-legal-holds';
 import { AuditTree1764000000200 } from './migrations/1764000000200-audit-tree';
 import { AuditTreeCheckpoints1764000000201 } from './migrations/1764000000201-audit-tree-checkpoints';
+import { ScheduledRuns1764000000100 } from './migrations/1764000000100-scheduled-runs';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { Review1764000000002 } from './migrations/1764000000002-review';
 import { AppealEntity } from './entities/appeal.entity';
@@ -66,6 +67,7 @@ export const MIGRATIONS = [
   AuditPartialIndexes1764000000012,
   AuditSealedIndexes1764000000013,
   CaseFirstReports1764000000014,
+  ScheduledRuns1764000000100,
   AuditTree1764000000200,
   AuditTreeCheckpoints1764000000201,
   MigrationIntelligence1764000000300,

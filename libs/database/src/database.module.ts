@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { dataSourceOptions } from './data-source';
+import { ScheduledRuns } from './scheduled-runs';
 
 /** One TypeORM DataSource for the process, from VigilConfig; migrations are applied by `npm run db:migrate`. */
 @Global()
@@ -25,7 +26,8 @@ export class DatabaseModule {
           }),
         }),
       ],
-      exports: [TypeOrmModule],
+      providers: [ScheduledRuns],
+      exports: [TypeOrmModule, ScheduledRuns],
     };
   }
 }

@@ -15,3 +15,4 @@ export * from './entities/channel-link.entity';
 export * from './entities/api-key.entity';
 export * from './index-order';
 export * from './prepared-query';
+export * from './scheduled-runs';

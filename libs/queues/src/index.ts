@@ -3,3 +3,5 @@ export * from './jobs';
 export * from './queues.module';
 export * from './queue-producer';
 export * from './redis-client';
+export * from './job-schedules';
+export * from './throttled-errors';

@@ -25,7 +25,9 @@ const TUNING_VARIABLE = new RegExp(
 
 export const ADMIN_EMAIL = 'bench-admin@example.org';
 
-function freePort() {
+const APP_MAIN = { api: 'dist/apps/api/src/main.js', worker: 'dist/apps/worker/src/main.js' };
+
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -100,6 +102,8 @@ export class BenchSystem {
       REPORTER_SECRET: randomBytes(32).toString('hex'),
       AUDIT_SIGNING_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       WORKER_HEARTBEAT_FILE: this.heartbeatFile,
+      // Another instance on this machine may hold the default port; the bench watches the heartbeat file.
+      WORKER_METRICS_PORT: '0',
     };
     // No webhooks: enforcement is recorded as manual and notices as undeliverable, so nothing leaves the machine.
     const env = { ...process.env };
@@ -131,13 +135,15 @@ export class BenchSystem {
     this.pool = new pg.Pool({ connectionString: this.databaseUrl, max: 4, application_name: 'vigil-bench' });
     this.pool.on('error', () => undefined);
     this.redis = new Redis(this.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+    // Used for the clean-up only; the fault suite takes Redis away meanwhile.
+    this.redis.on('error', () => undefined);
     await this.redis.connect();
 
     this.log(`database ${this.databaseName}, queue prefix ${this.queuePrefix}, API on ${this.baseUrl}`);
     this.databaseCreated = true; // from here on cleanup() drops it (IF EXISTS)
     await this.runNode('migrate', ['dist/libs/database/src/migrate.main.js']);
-    this.children.api = this.spawnApp('api', 'dist/apps/api/src/main.js');
-    this.children.worker = this.spawnApp('worker', 'dist/apps/worker/src/main.js');
+    this.children.api = this.spawnApp('api', APP_MAIN.api);
+    this.children.worker = this.spawnApp('worker', APP_MAIN.worker);
     this.http = new HttpClient(this.baseUrl);
     await this.waitReady();
     this.startMemorySampler();
@@ -157,11 +163,11 @@ export class BenchSystem {
     });
   }
 
-  spawnApp(name, main) {
+  spawnApp(name, main, extraEnv = {}) {
     const logFile = path.join(this.logDir, `${name}.log`);
     const fd = openSync(logFile, 'a');
     const args = [main];
-    let env = this.env;
+    let env = { ...this.env, ...extraEnv };
     if (this.profile) {
       // A CPU profile per app, written when it stops (lib/cpu-profile.cjs); open it in Chrome DevTools.
       args.unshift('--require', fileURLToPath(new URL('./cpu-profile.cjs', import.meta.url)));
@@ -169,14 +175,35 @@ export class BenchSystem {
     }
     const child = spawn(process.execPath, args, { cwd: this.root, env, stdio: ['ignore', fd, fd] });
     child.logFile = logFile;
+    child.relaunch = () => this.spawnApp(name, main, extraEnv);
     child.on('exit', (code, signal) => {
       closeSync(fd);
-      if (!this.stopping) {
+      if (!this.stopping && !child.exitExpected) {
         this.failure ??= `the ${name} exited unexpectedly (code ${code}, signal ${signal}); see ${logFile}`;
         this.log(this.failure);
       }
     });
     return child;
+  }
+
+  /** Sends `signal` to an app (the fault suite's faults) and waits for it to exit: an expected exit, no failure. */
+  async killApp(name, signal = 'SIGKILL') {
+    const child = this.children[name];
+    child.exitExpected = true;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  }
+
+  /** Starts an app again after killApp, as an orchestrator would. */
+  restartApp(name) {
+    this.children[name] = this.children[name].relaunch();
+  }
+
+  /** Starts one more API or worker (`kind`) beside the first, as `name`, with settings of its own (a port). */
+  addApp(name, kind, extraEnv = {}) {
+    this.children[name] = this.spawnApp(name, APP_MAIN[kind], extraEnv);
   }
 
   async waitReady(timeoutMs = 90_000) {

@@ -2,9 +2,9 @@ import { Processor } from '@nestjs/bullmq';
 import { systemContext } from '@vigil/audit';
 import { EnforceDecision } from '@vigil/moderation';
 import { QueueName } from '@vigil/queues';
-import { isFinalAttempt, JobHandlers, TypedProcessor } from './typed-processor';
+import { isFinalAttempt, JobHandlers, OUTBOX_WORKER_OPTIONS, TypedProcessor } from './typed-processor';
 
-@Processor(QueueName.Enforcement)
+@Processor(QueueName.Enforcement, OUTBOX_WORKER_OPTIONS)
 export class EnforcementProcessor extends TypedProcessor<QueueName.Enforcement> {
   protected readonly queueName = QueueName.Enforcement;
   protected readonly handlers: JobHandlers<QueueName.Enforcement> = {

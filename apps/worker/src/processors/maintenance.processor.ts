@@ -1,15 +1,12 @@
-import { InjectQueue, Processor } from '@nestjs/bullmq';
-import { Inject, OnApplicationBootstrap } from '@nestjs/common';
-import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
-import { ExpireLeases, IncidentClocks, ReconcileReports, RunRetention, SlaClocks } from '@vigil/moderation';
+import { Processor } from '@nestjs/bullmq';
 import { systemContext } from '@vigil/audit';
+import { ExpireLeases, IncidentClocks, ReconcileReports, RunRetention, SlaClocks } from '@vigil/moderation';
 import { QueueName } from '@vigil/queues';
-import type { Queue } from 'bullmq';
 import { JobHandlers, TypedProcessor } from './typed-processor';
 
-/** Repeatable housekeeping. One job at a time per worker; schedules are upserted, so replicas share one schedule. */
+/** Repeatable housekeeping, one job at a time per worker; its schedules are kept by JobSchedulers. */
 @Processor(QueueName.Maintenance)
-export class MaintenanceProcessor extends TypedProcessor<QueueName.Maintenance> implements OnApplicationBootstrap {
+export class MaintenanceProcessor extends TypedProcessor<QueueName.Maintenance> {
   protected readonly queueName = QueueName.Maintenance;
   protected readonly handlers: JobHandlers<QueueName.Maintenance> = {
     'reconcile-reports': () => this.reconcileReports.execute(),
@@ -25,25 +22,7 @@ export class MaintenanceProcessor extends TypedProcessor<QueueName.Maintenance> 
     private readonly slaClocks: SlaClocks,
     private readonly incidentClocks: IncidentClocks,
     private readonly retention: RunRetention,
-    @InjectQueue(QueueName.Maintenance) private readonly queue: Queue,
-    @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
   ) {
     super();
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    const every = Math.round(this.config.maintenanceIntervalSeconds * 1000);
-    for (const name of ['reconcile-reports', 'expire-leases', 'sla-clocks', 'incident-clocks'] as const) {
-      await this.queue.upsertJobScheduler(
-        name,
-        { every },
-        { name, data: {}, opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } },
-      );
-    }
-    await this.queue.upsertJobScheduler(
-      'retention',
-      { every: Math.round(this.config.retention.intervalSeconds * 1000) },
-      { name: 'retention', data: {}, opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } },
-    );
   }
 }

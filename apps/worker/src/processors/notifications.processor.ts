@@ -2,9 +2,9 @@ import { Processor } from '@nestjs/bullmq';
 import { systemContext } from '@vigil/audit';
 import { SendNotification, SendSlaAlert } from '@vigil/moderation';
 import { QueueName } from '@vigil/queues';
-import { isFinalAttempt, JobHandlers, TypedProcessor } from './typed-processor';
+import { isFinalAttempt, JobHandlers, OUTBOX_WORKER_OPTIONS, TypedProcessor } from './typed-processor';
 
-@Processor(QueueName.Notifications)
+@Processor(QueueName.Notifications, OUTBOX_WORKER_OPTIONS)
 export class NotificationsProcessor extends TypedProcessor<QueueName.Notifications> {
   protected readonly queueName = QueueName.Notifications;
   protected readonly handlers: JobHandlers<QueueName.Notifications> = {

@@ -2,9 +2,9 @@ import { Processor } from '@nestjs/bullmq';
 import { systemContext } from '@vigil/audit';
 import { ApplyDecisionOutcome } from '@vigil/moderation';
 import { QueueName } from '@vigil/queues';
-import { JobHandlers, TypedProcessor } from './typed-processor';
+import { JobHandlers, OUTBOX_WORKER_OPTIONS, TypedProcessor } from './typed-processor';
 
-@Processor(QueueName.Outcomes)
+@Processor(QueueName.Outcomes, OUTBOX_WORKER_OPTIONS)
 export class OutcomesProcessor extends TypedProcessor<QueueName.Outcomes> {
   protected readonly queueName = QueueName.Outcomes;
   protected readonly handlers: JobHandlers<QueueName.Outcomes> = {

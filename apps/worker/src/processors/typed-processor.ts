@@ -1,11 +1,20 @@
-import { WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnModuleInit } from '@nestjs/common';
-import { JOB_NAMES, JobOf, QueueName } from '@vigil/queues';
+import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, OnModuleInit } from '@nestjs/common';
+import { ScheduledRuns } from '@vigil/database';
+import { JOB_NAMES, JobOf, QueueName, throttledErrorLog } from '@vigil/queues';
 import type { Job } from 'bullmq';
 
 export type JobHandlers<Q extends QueueName> = {
   [N in JobOf<Q>['name']]: (data: Extract<JobOf<Q>, { name: N }>['data'], job: Job) => Promise<unknown>;
 };
+
+/**
+ * For the outbox queues (outcomes, enforcement, notifications): a dead worker's job goes back to the queue within
+ * about 20 s instead of BullMQ's 30 s lock plus up to two 30 s checks. Their jobs may run for seconds (an outcome in
+ * slices, a webhook with a 10 s timeout), but the lock is renewed every 5 s while one runs, so only a stalled or dead
+ * process loses it (docs/decisions.md).
+ */
+export const OUTBOX_WORKER_OPTIONS = { lockDuration: 10_000, stalledInterval: 5_000 } as const;
 
 /** True when this run is the job's last attempt, so a failure now is final. */
 export const isFinalAttempt = (job: Job): boolean => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -13,11 +22,16 @@ export const isFinalAttempt = (job: Job): boolean => job.attemptsMade + 1 >= (jo
 /**
  * A WorkerHost that dispatches on the typed job name. The handler table must cover every job name of its queue
  * (checked by the compiler, and again at start-up against JOB_NAMES), and an unknown name fails the job loudly.
+ * A run of a job scheduler's job is recorded (ScheduledRuns) once its handler succeeds, so readiness sees scheduled
+ * work that stopped; the worker's errors (Redis away) go to the log, throttled.
  */
 export abstract class TypedProcessor<Q extends QueueName> extends WorkerHost implements OnModuleInit {
   protected readonly logger = new Logger(this.constructor.name);
   protected abstract readonly queueName: Q;
   protected abstract readonly handlers: JobHandlers<Q>;
+  // A property, so that the processors' constructors need not pass it on.
+  @Inject(ScheduledRuns) private readonly scheduledRuns!: ScheduledRuns;
+  private readonly logError = throttledErrorLog(this.logger, 'Worker');
 
   onModuleInit(): void {
     const expected = [...JOB_NAMES[this.queueName]].sort();
@@ -32,6 +46,13 @@ export abstract class TypedProcessor<Q extends QueueName> extends WorkerHost imp
   async process(job: Job): Promise<unknown> {
     const handler = (this.handlers as Record<string, (data: unknown, job: Job) => Promise<unknown>>)[job.name];
     if (!handler) throw new Error(`Queue ${this.queueName} has no handler for job "${job.name}"`);
-    return handler(job.data, job);
+    const result = await handler(job.data, job);
+    if (job.repeatJobKey) await this.scheduledRuns.record(job.repeatJobKey);
+    return result;
+  }
+
+  @OnWorkerEvent('error')
+  onWorkerError(error: Error): void {
+    this.logError(error);
   }
 }

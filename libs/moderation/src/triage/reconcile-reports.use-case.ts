@@ -23,9 +23,18 @@ export class ReconcileReports {
     private readonly outbox: OutboxDispatcher,
   ) {}
 
-  async execute(): Promise<{ reports: number; enforcements: number; notifications: number; outcomes: number }> {
+  /**
+   * `afterSeconds`: how old waiting work must be (default `reconcileAfterSeconds`); 0 after Redis lost its data, when
+   * every job may be gone (enqueueing is idempotent, so racing intake's own enqueue costs nothing).
+   */
+  async execute({ afterSeconds = this.config.reconcileAfterSeconds }: { afterSeconds?: number } = {}): Promise<{
+    reports: number;
+    enforcements: number;
+    notifications: number;
+    outcomes: number;
+  }> {
     const waiting = <Row = { id: string }>(sql: string) =>
-      this.db.query(`${sql} LIMIT $2`, [this.config.reconcileAfterSeconds, BATCH]) as Promise<Row[]>;
+      this.db.query(`${sql} LIMIT $2`, [afterSeconds, BATCH]) as Promise<Row[]>;
     const reports = await this.queues.ensure(
       QueueName.Triage,
       (

@@ -954,6 +954,13 @@ export interface components {
             factor: string;
             points: number;
         };
+        ReportedChannelDto: {
+            /** @example telegram:example_channel */
+            key: string;
+            platform: components["schemas"]["Platform"];
+            /** @example https://t.me/example_channel */
+            url: string;
+        };
         ReporterStandingDto: {
             /** @description cases decided (other than escalated) among those this reporter reported */
             decidedCases: number;
@@ -1170,14 +1177,7 @@ export interface components {
             subscribers?: number;
         };
         SubmittedReportDto: {
-            /**
-             * @example {
-             *       "platform": "telegram",
-             *       "key": "telegram:example_channel",
-             *       "url": "https://t.me/example_channel"
-             *     }
-             */
-            channel: Record<string, never>;
+            channel: components["schemas"]["ReportedChannelDto"];
             /** Format: uuid */
             id: string;
             /** @enum {string} */

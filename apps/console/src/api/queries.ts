@@ -117,7 +117,11 @@ export function useResolveAppeal(id: string) {
   return useMutation({
     mutationFn: (body: Schemas['ResolveAppealDto']) =>
       unwrap(api.POST('/v1/appeals/{id}/resolve', { params: { path: { id } }, body })),
-    onSuccess: () => client.invalidateQueries({ queryKey: keys.appeals }),
+    // The resolved appeal replaces the open one in the cached list, so its page can still show the outcome.
+    onSuccess: (resolved) =>
+      client.setQueryData(keys.appeals, (page: Schemas['AppealPageDto'] | undefined) =>
+        page && { ...page, items: page.items.map((item) => (item.id === resolved.id ? resolved : item)) },
+      ),
   });
 }
 

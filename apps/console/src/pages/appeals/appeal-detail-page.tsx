@@ -65,7 +65,8 @@ function AppealView({ appeal }: { appeal: Schemas['AppealDto'] }) {
       <p role="status" className={ownDecision && !resolved ? 'note' : 'status-line'}>
         {resolved || (ownDecision ? t('appeals.fourEyes') : '')}
       </p>
-      {!resolved && (
+      {!resolved && appeal.status !== 'open' && <p>{t('appeals.notOpen', { status: t(`enum.appeal.${appeal.status}`) })}</p>}
+      {!resolved && appeal.status === 'open' && (
         <form className="form" onSubmit={(e) => e.preventDefault()} noValidate>
           <label>
             {t('appeals.reason')}

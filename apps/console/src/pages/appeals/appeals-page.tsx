@@ -6,7 +6,7 @@ import { useI18n } from '../../i18n/i18n';
 export function AppealsPage() {
   const { t, formatTime } = useI18n();
   const appeals = useOpenAppeals();
-  const items = appeals.data?.items ?? [];
+  const items = appeals.data?.items.filter((appeal) => appeal.status === 'open') ?? [];
   return (
     <section>
       <h1>{t('appeals.title')}</h1>

@@ -4,16 +4,16 @@ import { defineConfig } from 'vite';
 // The console is served by the API (apps/api/src/http/console-static.ts) from dist/console; assets carry a content
 // hash, so the API can let browsers cache them for a year.
 export default defineConfig({
-  root: __dirname,
+  root: import.meta.dirname,
   base: '/',
   publicDir: false,
   resolve: {
     // Only the pure files the console needs: libs/domain's index also reaches modules meant for the server.
-    alias: { '@vigil/domain/': `${path.resolve(__dirname, '../../libs/domain/src')}/` },
+    alias: { '@vigil/domain/': `${path.resolve(import.meta.dirname, '../../libs/domain/src')}/` },
   },
   oxc: { jsx: { runtime: 'automatic' } },
   build: {
-    outDir: path.resolve(__dirname, '../../dist/console'),
+    outDir: path.resolve(import.meta.dirname, '../../dist/console'),
     emptyOutDir: true,
     assetsDir: 'assets',
     // No inline module-preload polyfill: the page runs under a CSP without 'unsafe-inline'.

@@ -48,6 +48,8 @@ const swc = [
 
 const moduleNameMapper = {
   '^@vigil/([a-z]+)$': '<rootDir>/libs/$1/src',
+  // The console imports single pure files of libs/domain (apps/console/vite.config.mts says why).
+  '^@vigil/domain/([a-z-]+)$': '<rootDir>/libs/domain/src/$1',
 };
 
 const base = {

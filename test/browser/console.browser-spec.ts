@@ -5,7 +5,7 @@ import {
   watchCsp,
   withScreenshotOnFailure,
 } from '../support/console-browser';
-import { TestSystem, waitFor } from '../support/test-system';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, TestSystem, waitFor } from '../support/test-system';
 
 const STAFF_PASSWORD = 'a long enough password';
 
@@ -254,6 +254,62 @@ describe('the console in a browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL((url) => url.pathname === '/' && url.search === '?status=open');
     await page.getByRole('heading', { name: 'Queue' }).waitFor();
+  });
+
+  browserTest('an admin adds a user, and creates an API key that is shown once, works, and is revoked', async (page) => {
+    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+    await page.getByLabel('Email').fill('new-auditor@vigil.test');
+    await page.getByLabel('Display name').fill('New Auditor');
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('checkbox', { name: 'auditor' }).check();
+    await page.getByRole('checkbox', { name: 'moderator', exact: true }).uncheck();
+    await page.getByRole('button', { name: 'Add user' }).click();
+    await page.locator('#user-password-error').waitFor();
+    await page.getByLabel('Password').fill('a long enough password');
+    await page.getByRole('button', { name: 'Add user' }).click();
+    await page.getByRole('status').filter({ hasText: 'User new-auditor@vigil.test added' }).waitFor();
+    await page.getByRole('row').filter({ hasText: 'new-auditor@vigil.test' }).waitFor();
+    await expectAccessible(page);
+
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByRole('heading', { name: 'API keys' }).waitFor();
+    await page.getByLabel('Name').fill('Browser test flagger');
+    await page.getByLabel('Organisation').fill('Test IRU');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByRole('status').filter({ hasText: 'shown only this once' }).waitFor();
+    const key = await page.getByLabel('New key').inputValue();
+    await expectAccessible(page);
+    const feed = () => system.request('GET', '/v1/feeds/actioned-channels', { headers: { 'x-api-key': key } });
+    expect((await feed()).status).toBe(200);
+    const row = page.getByRole('row').filter({ hasText: 'Browser test flagger' });
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByText('revoked').waitFor();
+    expect((await feed()).status).toBe(401);
+    await page.reload();
+    expect(await page.getByLabel('New key').count()).toBe(0);
+  });
+
+  browserTest('an auditor reads the transparency figures as text and charts and downloads the statements', async (page) => {
+    const auditor = await system.staff(['auditor']);
+    await decidedCase('https://t.me/counted_in_transparency', (await system.staff(['moderator'])).token);
+    await signIn(page, auditor.email);
+    await page.getByRole('link', { name: 'Transparency' }).click();
+    await page.getByRole('heading', { name: 'Transparency', level: 1 }).waitFor();
+    await page.getByLabel('From').waitFor();
+    await page.getByLabel('To').waitFor();
+    await page.getByRole('heading', { name: 'Decisions by action' }).waitFor();
+    const takedowns = page.getByRole('row').filter({ hasText: 'Take down' });
+    expect(Number(await takedowns.locator('td').nth(1).textContent())).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('.chart canvas').count()).toBeGreaterThanOrEqual(4);
+    await expectAccessible(page);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download statements of reasons' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^statements-of-reasons_.*\.ndjson$/);
+    await page.getByRole('link', { name: 'Incidents' }).count().then((links) => expect(links).toBe(0));
   });
 
   it('notices a CSP violation: an inline script on a console page is blocked and reported', async () => {

@@ -1,8 +1,10 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { ApiError } from './api/errors';
 import { PublicLayout, StaffLayout } from './components/layouts';
 import { I18nProvider } from './i18n/i18n';
+import { ApiKeysPage } from './pages/api-keys/api-keys-page';
 import { AppealPage } from './pages/appeal/appeal-page';
 import { AppealDetailPage } from './pages/appeals/appeal-detail-page';
 import { AppealsPage } from './pages/appeals/appeals-page';
@@ -14,6 +16,19 @@ import { PlaceholderPage } from './pages/placeholder-page';
 import { QueuePage } from './pages/queue/queue-page';
 import { ReportPage } from './pages/report/report-page';
 import { TrackPage } from './pages/track/track-page';
+import { UsersPage } from './pages/users/users-page';
+
+// The charts library is loaded only by the page that draws charts.
+const LazyTransparencyPage = lazy(() =>
+  import('./pages/transparency/transparency-page').then((module) => ({ default: module.TransparencyPage })),
+);
+function TransparencyPage() {
+  return (
+    <Suspense>
+      <LazyTransparencyPage />
+    </Suspense>
+  );
+}
 
 // The routes are CONSOLE.md's; the API answers a reload on each with index.html (apps/api/src/http/console-static.ts).
 const router = createBrowserRouter([
@@ -35,9 +50,9 @@ const router = createBrowserRouter([
       { path: '/appeals', element: <AppealsPage /> },
       { path: '/appeals/:id', element: <AppealDetailPage /> },
       { path: '/audit', element: <AuditPage /> },
-      { path: '/transparency', element: <PlaceholderPage title="transparency.title" /> },
-      { path: '/admin/users', element: <PlaceholderPage title="users.title" /> },
-      { path: '/admin/api-keys', element: <PlaceholderPage title="apiKeys.title" /> },
+      { path: '/transparency', element: <TransparencyPage /> },
+      { path: '/admin/users', element: <UsersPage /> },
+      { path: '/admin/api-keys', element: <ApiKeysPage /> },
       { path: '/incidents', element: <PlaceholderPage title="incidents.title" note="incidents.pending" /> },
     ],
   },

@@ -146,3 +146,61 @@ export function useLatestCheckpoint() {
     retry: false,
   });
 }
+
+export function useUsers() {
+  return useQuery({ queryKey: ['users'], queryFn: () => unwrap(api.GET('/v1/admin/users')) });
+}
+
+export function useCreateUser() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schemas['CreateUserDto']) => unwrap(api.POST('/v1/admin/users', { body })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['users'] }),
+  });
+}
+
+export function useUpdateUser() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ...body }: Schemas['UpdateUserDto'] & { id: string }) =>
+      unwrap(api.PATCH('/v1/admin/users/{id}', { params: { path: { id } }, body })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['users'] }),
+  });
+}
+
+export function useApiKeys() {
+  return useQuery({ queryKey: ['api-keys'], queryFn: () => unwrap(api.GET('/v1/admin/api-keys')) });
+}
+
+export function useCreateApiKey() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schemas['CreateApiKeyDto']) => unwrap(api.POST('/v1/admin/api-keys', { body })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['api-keys'] }),
+  });
+}
+
+export function useRevokeApiKey() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => unwrap(api.DELETE('/v1/admin/api-keys/{id}', { params: { path: { id } } })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['api-keys'] }),
+  });
+}
+
+export type TransparencyRange = { from: string; to: string };
+
+export function useTransparency(range: TransparencyRange) {
+  return useQuery({
+    queryKey: ['transparency', range],
+    queryFn: () => unwrap(api.GET('/v1/transparency', { params: { query: range } })),
+  });
+}
+
+/** The NDJSON export as a Blob (it needs the bearer token, so a plain link cannot fetch it). */
+export function useStatementsExport() {
+  return useMutation({
+    mutationFn: (range: TransparencyRange) =>
+      unwrap(api.GET('/v1/exports/statements-of-reasons', { params: { query: range }, parseAs: 'blob' })) as Promise<Blob>,
+  });
+}

@@ -983,7 +983,7 @@ export interface components {
         };
         ReportFiguresDto: {
             /** @description reports by the category the reporter chose; every key present, 0 when none */
-            byCategory?: {
+            byCategory: {
                 attack_claim: number;
                 financing: number;
                 glorification: number;
@@ -994,7 +994,7 @@ export interface components {
                 threat_to_life: number;
             };
             /** @description reports by the platform of the reported channel; every key present, 0 when none */
-            byPlatform?: {
+            byPlatform: {
                 discord: number;
                 facebook: number;
                 instagram: number;
@@ -1009,7 +1009,7 @@ export interface components {
                 youtube: number;
             };
             /** @description reports by source; every key present, 0 when none */
-            bySource?: {
+            bySource: {
                 public: number;
                 referral_unit: number;
                 trusted_flagger: number;
@@ -1202,7 +1202,7 @@ export interface components {
             appeals: components["schemas"]["AppealFiguresDto"];
             cases: components["schemas"]["CaseFiguresDto"];
             /** @description decisions recorded (created_at) in the range by action, bulk ones included; every key present, 0 when none */
-            decisions?: {
+            decisions: {
                 escalate: number;
                 no_violation: number;
                 restrict: number;

@@ -8,13 +8,10 @@ export function ReportList({ reports }: { reports: CaseDetail['reports'] }) {
     <ol className="reports">
       {reports.map((report) => (
         <li key={report.id}>
+          {/* Each piece isolated (bdi), so a Latin pseudonym or a date does not reorder the Arabic line around it. */}
           <p className="muted">
-            {t('case.reportMeta', {
-              category: t(`enum.category.${report.category}`),
-              source: t(`enum.source.${report.source}`),
-              reporter: report.reporter,
-              time: formatTime(report.receivedAt),
-            })}
+            <bdi>{t(`enum.category.${report.category}`)}</bdi> · <bdi>{t(`enum.source.${report.source}`)}</bdi> ·{' '}
+            <bdi>{report.reporter}</bdi> · <bdi>{formatTime(report.receivedAt)}</bdi>
           </p>
           <p dir="auto" lang={report.language ?? undefined} className="user-text">
             {report.description}

@@ -100,7 +100,14 @@ describe('the console in a browser', () => {
     expect(await nav.getByRole('link', { name: 'Queue' }).count()).toBe(1);
     expect(await nav.getByRole('link', { name: 'Audit' }).count()).toBe(0);
     await expectAccessible(page);
-    await page.getByRole('button', { name: 'Claim next case' }).click();
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.waitFor();
+    await expectAccessible(page);
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'hidden' });
+    // `n` claims the next case, as the button does.
+    await page.keyboard.press('n');
     await page.getByRole('status').filter({ hasText: 'Nothing is claimable' }).waitFor();
   });
 
@@ -165,6 +172,8 @@ describe('the console in a browser', () => {
     await page.getByRole('button', { name: 'Claim', exact: true }).click();
     const form = page.getByRole('form', { name: 'Decision' });
     await form.waitFor();
+    await page.keyboard.press('d');
+    expect(await page.evaluate('document.activeElement.id')).toBe('decision-action');
     await expectAccessible(page);
     await form.getByLabel('Action').selectOption('takedown');
     await form.getByLabel('Policy').fill('TVEC-1');

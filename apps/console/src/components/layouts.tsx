@@ -1,22 +1,30 @@
-import { Link, Navigate, NavLink, Outlet, useLocation } from 'react-router';
+import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useI18n } from '../i18n/i18n';
 import { clearSession, hasRole } from '../session/session-store';
 import { useSession } from '../session/use-session';
 import { LanguageSelect } from './language-select';
+import { Shortcuts, useShortcut } from './shortcuts';
 
-function Header({ children }: { children?: React.ReactNode }) {
+/** Every page: skip link, name, the given navigation, the Language select, then the page itself. */
+function Shell({ nav, extra }: { nav: React.ReactNode; extra?: React.ReactNode }) {
   const { t } = useI18n();
   return (
-    <header className="app-header">
-      <a className="skip" href="#main">
-        {t('app.skip')}
-      </a>
-      <Link to="/" className="brand">
-        {t('app.name')}
-      </Link>
-      {children}
-      <LanguageSelect />
-    </header>
+    <>
+      <header className="app-header">
+        <a className="skip" href="#main">
+          {t('app.skip')}
+        </a>
+        <Link to="/" className="brand">
+          {t('app.name')}
+        </Link>
+        {nav}
+        <LanguageSelect />
+      </header>
+      {extra}
+      <main id="main">
+        <Outlet />
+      </main>
+    </>
   );
 }
 
@@ -24,19 +32,16 @@ function Header({ children }: { children?: React.ReactNode }) {
 export function PublicLayout() {
   const { t } = useI18n();
   return (
-    <>
-      <Header>
+    <Shell
+      nav={
         <nav aria-label={t('nav.public')} className="nav">
           <NavLink to="/report">{t('nav.report')}</NavLink>
           <NavLink to="/track">{t('nav.track')}</NavLink>
           <NavLink to="/appeal">{t('nav.appeal')}</NavLink>
           <NavLink to="/login">{t('nav.signIn')}</NavLink>
         </nav>
-      </Header>
-      <main id="main">
-        <Outlet />
-      </main>
-    </>
+      }
+    />
   );
 }
 
@@ -45,6 +50,8 @@ export function StaffLayout() {
   const { t } = useI18n();
   const session = useSession();
   const location = useLocation();
+  const navigate = useNavigate();
+  useShortcut('q', () => navigate('/'));
   if (!session) {
     const next = `${location.pathname}${location.search}`;
     return <Navigate to={`/login?next=${encodeURIComponent(next)}`} replace />;
@@ -54,8 +61,8 @@ export function StaffLayout() {
   const audit = hasRole(session, 'admin', 'auditor');
   const admin = hasRole(session, 'admin');
   return (
-    <>
-      <Header>
+    <Shell
+      nav={
         <nav aria-label={t('nav.label')} className="nav">
           {review && <NavLink to="/" end>{t('nav.queue')}</NavLink>}
           {senior && <NavLink to="/appeals">{t('nav.appeals')}</NavLink>}
@@ -69,10 +76,8 @@ export function StaffLayout() {
             {t('nav.signOut')}
           </button>
         </nav>
-      </Header>
-      <main id="main">
-        <Outlet />
-      </main>
-    </>
+      }
+      extra={<Shortcuts />}
+    />
   );
 }

@@ -2,8 +2,8 @@ import { type FormEvent, useState } from 'react';
 import { API_KEY_ROLES, type ApiKeyRole } from '@vigil/domain/taxonomy';
 import { mapFieldErrors } from '../../api/errors';
 import { useApiKeys, useCreateApiKey, useRevokeApiKey } from '../../api/queries';
-import { ErrorAlert } from '../../components/error-alert';
-import { FieldMessages } from '../../components/field-messages';
+import { ErrorAlert, FormErrorAlert } from '../../components/error-alert';
+import { Field } from '../../components/field';
 import { useI18n } from '../../i18n/i18n';
 
 const FIELDS = ['name', 'role', 'organization'] as const;
@@ -27,30 +27,27 @@ export function ApiKeysPage() {
     <section>
       <h1>{t('apiKeys.title')}</h1>
       <form className="form" onSubmit={submit} noValidate>
-        <label>
-          {t('apiKeys.name')}
-          <input value={name} onChange={(e) => setName(e.target.value)} dir="auto" />
-        </label>
-        <FieldMessages id="key-name-error" messages={errors.fields.name} />
-        <label>
-          {t('apiKeys.role')}
-          <select value={role} onChange={(e) => setRole(e.target.value as ApiKeyRole)}>
-            {API_KEY_ROLES.map((value) => (
-              <option key={value} value={value}>
-                {t(`enum.role.${value}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('apiKeys.organization')}
-          <input value={organization} onChange={(e) => setOrganization(e.target.value)} dir="auto" />
-        </label>
-        <FieldMessages id="key-organization-error" messages={errors.fields.organization} />
+        <Field id="key-name" label={t('apiKeys.name')} errors={errors.fields.name}>
+          {(control) => <input {...control} value={name} onChange={(e) => setName(e.target.value)} dir="auto" />}
+        </Field>
+        <Field id="key-role" label={t('apiKeys.role')} errors={errors.fields.role}>
+          {(control) => (
+            <select {...control} value={role} onChange={(e) => setRole(e.target.value as ApiKeyRole)}>
+              {API_KEY_ROLES.map((value) => (
+                <option key={value} value={value}>
+                  {t(`enum.role.${value}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id="key-organization" label={t('apiKeys.organization')} errors={errors.fields.organization}>
+          {(control) => <input {...control} value={organization} onChange={(e) => setOrganization(e.target.value)} dir="auto" />}
+        </Field>
         <button type="submit" className="primary" disabled={create.isPending}>
           {t('apiKeys.create')}
         </button>
-        {Object.keys(errors.fields).length === 0 && <ErrorAlert error={create.error} />}
+        <FormErrorAlert error={create.error} mapped={errors} />
       </form>
       {/* The key exists only in this mutation's result: once the page is left, nobody can read it again. */}
       {create.data && (

@@ -1,8 +1,8 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError, mapFieldErrors } from '../../api/errors';
 import { useFileAppeal } from '../../api/queries';
-import { ErrorAlert } from '../../components/error-alert';
-import { FieldMessages } from '../../components/field-messages';
+import { FormErrorAlert } from '../../components/error-alert';
+import { Field } from '../../components/field';
 import { useI18n } from '../../i18n/i18n';
 
 const FIELDS = ['decisionId', 'token', 'reason'] as const;
@@ -26,24 +26,17 @@ export function AppealPage() {
         <p role="status">{t('appeal.sent', { id: file.data.id })}</p>
       ) : (
         <form className="form" onSubmit={send} noValidate>
-          <label>
-            {t('appeal.decisionId')}
-            <input value={decisionId} onChange={(e) => setDecisionId(e.target.value)} required dir="ltr" aria-describedby={errors.fields.decisionId ? 'appeal-decisionId-error' : undefined} />
-          </label>
-          <FieldMessages id="appeal-decisionId-error" messages={errors.fields.decisionId} />
-          <label>
-            {t('appeal.token')}
-            <input value={token} onChange={(e) => setToken(e.target.value)} required dir="ltr" aria-describedby="appeal-token-help" />
-          </label>
-          <p id="appeal-token-help" className="help">
-            {t('appeal.tokenHelp')}
-          </p>
-          <FieldMessages id="appeal-token-error" messages={errors.fields.token} />
-          <label>
-            {t('appeal.reason')}
-            <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={5} maxLength={5000} required dir="auto" aria-describedby={errors.fields.reason ? 'appeal-reason-error' : undefined} />
-          </label>
-          <FieldMessages id="appeal-reason-error" messages={errors.fields.reason} />
+          <Field id="appeal-decisionId" label={t('appeal.decisionId')} errors={errors.fields.decisionId}>
+            {(control) => <input {...control} value={decisionId} onChange={(e) => setDecisionId(e.target.value)} required dir="ltr" />}
+          </Field>
+          <Field id="appeal-token" label={t('appeal.token')} help={t('appeal.tokenHelp')} errors={errors.fields.token}>
+            {(control) => <input {...control} value={token} onChange={(e) => setToken(e.target.value)} required dir="ltr" />}
+          </Field>
+          <Field id="appeal-reason" label={t('appeal.reason')} errors={errors.fields.reason}>
+            {(control) => (
+              <textarea {...control} value={reason} onChange={(e) => setReason(e.target.value)} rows={5} maxLength={5000} required dir="auto" />
+            )}
+          </Field>
           <button type="submit" className="primary" disabled={file.isPending}>
             {t('appeal.submit')}
           </button>
@@ -54,7 +47,7 @@ export function AppealPage() {
           {t('appeal.notFound')}
         </p>
       ) : (
-        Object.keys(errors.fields).length === 0 && <ErrorAlert error={file.error} />
+        <FormErrorAlert error={file.error} mapped={errors} />
       )}
     </section>
   );

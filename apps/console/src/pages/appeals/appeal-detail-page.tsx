@@ -2,8 +2,8 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { mapFieldErrors } from '../../api/errors';
 import { type Schemas, useCase, useOpenAppeals, useResolveAppeal } from '../../api/queries';
-import { ErrorAlert } from '../../components/error-alert';
-import { FieldMessages } from '../../components/field-messages';
+import { ErrorAlert, FormErrorAlert } from '../../components/error-alert';
+import { Field } from '../../components/field';
 import { useI18n } from '../../i18n/i18n';
 import { useSession } from '../../session/use-session';
 
@@ -68,11 +68,11 @@ function AppealView({ appeal }: { appeal: Schemas['AppealDto'] }) {
       {!resolved && appeal.status !== 'open' && <p>{t('appeals.notOpen', { status: t(`enum.appeal.${appeal.status}`) })}</p>}
       {!resolved && appeal.status === 'open' && (
         <form className="form" onSubmit={(e) => e.preventDefault()} noValidate>
-          <label>
-            {t('appeals.reason')}
-            <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={4} dir="auto" disabled={ownDecision} />
-          </label>
-          <FieldMessages id="resolve-reason-error" messages={errors.fields.reason} />
+          <Field id="resolve-reason" label={t('appeals.reason')} errors={errors.fields.reason}>
+            {(control) => (
+              <textarea {...control} value={reason} onChange={(e) => setReason(e.target.value)} rows={4} dir="auto" disabled={ownDecision} />
+            )}
+          </Field>
           <div className="buttons">
             <button type="button" className="primary" disabled={ownDecision || resolve.isPending} onClick={() => send('upheld')}>
               {t('appeals.uphold')}
@@ -81,7 +81,7 @@ function AppealView({ appeal }: { appeal: Schemas['AppealDto'] }) {
               {t('appeals.reverse')}
             </button>
           </div>
-          {Object.keys(errors.fields).length === 0 && <ErrorAlert error={resolve.error} />}
+          <FormErrorAlert error={resolve.error} mapped={errors} />
         </form>
       )}
     </article>

@@ -3,6 +3,7 @@ import { useParams } from 'react-router';
 import { ApiError } from '../../api/errors';
 import { type CaseDetail, useCase, useClaimCase, useRenewLease } from '../../api/queries';
 import { ErrorAlert } from '../../components/error-alert';
+import { useShortcut } from '../../components/shortcuts';
 import { SlaCountdown } from '../../components/sla-countdown';
 import { useI18n } from '../../i18n/i18n';
 import { hasRole } from '../../session/session-store';
@@ -33,6 +34,14 @@ function CaseView({ detail, refetch }: { detail: CaseDetail; refetch: () => void
     detail.status === 'in_review' && detail.assigneeId === session?.user.id && !!detail.leaseExpiresAt;
   const claimable =
     detail.status === 'open' || (detail.status === 'escalated' && hasRole(session, 'senior_moderator', 'admin'));
+
+  const claimNow = () => {
+    setDone('');
+    setLeaseLost(false);
+    claim.mutate(undefined, { onError: () => refetch() });
+  };
+  useShortcut('c', () => claimable && claimNow());
+  useShortcut('d', () => document.getElementById('decision-action')?.focus());
 
   useEffect(() => {
     if (!holding) return;
@@ -81,11 +90,7 @@ function CaseView({ detail, refetch }: { detail: CaseDetail; refetch: () => void
           <button
             type="button"
             className="primary"
-            onClick={() => {
-              setDone('');
-              setLeaseLost(false);
-              claim.mutate(undefined, { onError: () => refetch() });
-            }}
+            onClick={claimNow}
             disabled={claim.isPending}
           >
             {t('case.claim')}

@@ -2,8 +2,8 @@ import { type FormEvent, useState } from 'react';
 import { DECISION_ACTIONS } from '@vigil/domain/taxonomy';
 import { mapFieldErrors } from '../../api/errors';
 import { type Decision, useRecordDecision, useReleaseLease } from '../../api/queries';
-import { ErrorAlert } from '../../components/error-alert';
-import { FieldMessages } from '../../components/field-messages';
+import { ErrorAlert, FormErrorAlert } from '../../components/error-alert';
+import { Field } from '../../components/field';
 import { useI18n } from '../../i18n/i18n';
 
 const FIELDS = ['action', 'policy', 'reason', 'legalGround'] as const;
@@ -38,56 +38,32 @@ export function DecisionForm({ caseId, onDone }: { caseId: string; onDone: (mess
     event.preventDefault();
     send(action);
   };
-  const described = (field: (typeof FIELDS)[number]) => (errors.fields[field] ? `decision-${field}-error` : undefined);
   return (
     <form className="form decision" aria-labelledby="decision-heading" onSubmit={submit} noValidate>
       <h2 id="decision-heading">{t('case.decision')}</h2>
-      <label>
-        {t('case.action')}
-        <select value={action} onChange={(e) => setAction(e.target.value as Decision['action'])} aria-describedby={described('action')}>
-          {DECIDING.map((value) => (
-            <option key={value} value={value}>
-              {t(`enum.action.${value}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <FieldMessages id="decision-action-error" messages={errors.fields.action} />
-      <label>
-        {t('case.policy')}
-        <input value={policy} maxLength={100} onChange={(e) => setPolicy(e.target.value)} aria-describedby={described('policy')} />
-      </label>
-      <FieldMessages id="decision-policy-error" messages={errors.fields.policy} />
-      <label>
-        {t('case.reason')}
-        <textarea
-          value={reason}
-          rows={5}
-          maxLength={5000}
-          dir="auto"
-          onChange={(e) => setReason(e.target.value)}
-          aria-describedby={described('reason') ?? 'decision-reason-help'}
-        />
-      </label>
-      <p id="decision-reason-help" className="help">
-        {t('case.reasonHelp')}
-      </p>
-      <FieldMessages id="decision-reason-error" messages={errors.fields.reason} />
-      <label>
-        {t('case.legalGround')}
-        <input
-          value={legalGround}
-          maxLength={500}
-          onChange={(e) => setLegalGround(e.target.value)}
-          aria-describedby={described('legalGround')}
-        />
-      </label>
-      <FieldMessages id="decision-legalGround-error" messages={errors.fields.legalGround} />
-      {Object.keys(errors.fields).length === 0 ? (
-        <ErrorAlert error={record.error} />
-      ) : (
-        <FieldMessages id="decision-general-error" messages={errors.general} />
-      )}
+      <Field id="decision-action" label={t('case.action')} errors={errors.fields.action}>
+        {(control) => (
+          <select {...control} value={action} onChange={(e) => setAction(e.target.value as Decision['action'])}>
+            {DECIDING.map((value) => (
+              <option key={value} value={value}>
+                {t(`enum.action.${value}`)}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field id="decision-policy" label={t('case.policy')} errors={errors.fields.policy}>
+        {(control) => <input {...control} value={policy} maxLength={100} onChange={(e) => setPolicy(e.target.value)} />}
+      </Field>
+      <Field id="decision-reason" label={t('case.reason')} help={t('case.reasonHelp')} errors={errors.fields.reason}>
+        {(control) => (
+          <textarea {...control} value={reason} rows={5} maxLength={5000} dir="auto" onChange={(e) => setReason(e.target.value)} />
+        )}
+      </Field>
+      <Field id="decision-legalGround" label={t('case.legalGround')} errors={errors.fields.legalGround}>
+        {(control) => <input {...control} value={legalGround} maxLength={500} onChange={(e) => setLegalGround(e.target.value)} />}
+      </Field>
+      <FormErrorAlert error={record.error} mapped={errors} />
       <div className="buttons">
         <button type="submit" className="primary" disabled={record.isPending}>
           {t('case.record')}

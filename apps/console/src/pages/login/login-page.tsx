@@ -3,6 +3,7 @@ import { Navigate, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/errors';
 import { useLogin } from '../../api/queries';
 import { ErrorAlert } from '../../components/error-alert';
+import { Field } from '../../components/field';
 import { useI18n } from '../../i18n/i18n';
 import { sessionExpired, setSession } from '../../session/session-store';
 import { useSession } from '../../session/use-session';
@@ -37,20 +38,23 @@ export function LoginPage() {
       <h1>{t('login.title')}</h1>
       {sessionExpired() && !login.error && <p role="status">{t('login.expired')}</p>}
       <form onSubmit={submit} className="form">
-        <label>
-          {t('login.email')}
-          <input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
-        </label>
-        <label>
-          {t('login.password')}
-          <input
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
+        <Field id="login-email" label={t('login.email')}>
+          {(control) => (
+            <input {...control} type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          )}
+        </Field>
+        <Field id="login-password" label={t('login.password')}>
+          {(control) => (
+            <input
+              {...control}
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          )}
+        </Field>
         <button type="submit" disabled={login.isPending}>
           {t('login.submit')}
         </button>

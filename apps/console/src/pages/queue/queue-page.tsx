@@ -3,6 +3,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { CASE_STATUSES, CATEGORIES, PLATFORMS } from '@vigil/domain/taxonomy';
 import { type CaseFilters, useCases, useClaimNext } from '../../api/queries';
 import { ErrorAlert } from '../../components/error-alert';
+import { useShortcut } from '../../components/shortcuts';
 import { SlaCountdown } from '../../components/sla-countdown';
 import { useI18n } from '../../i18n/i18n';
 import { useSession } from '../../session/use-session';
@@ -36,6 +37,7 @@ export function QueuePage() {
       { onSuccess: (claimed) => (claimed ? navigate(`/cases/${claimed.id}`) : setNothing(true)) },
     );
   };
+  useShortcut('n', claim);
   const rows = cases.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <section>
@@ -45,6 +47,7 @@ export function QueuePage() {
           {t('queue.claimNext')}
         </button>
       </div>
+      <p className="help">{t('shortcuts.hint')}</p>
       <p role="status" className="status-line">
         {nothing ? t('queue.nothingToClaim') : ''}
       </p>

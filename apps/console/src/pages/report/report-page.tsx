@@ -3,13 +3,12 @@ import { Link } from 'react-router';
 import { CATEGORIES, type Category, type Platform, PLATFORMS } from '@vigil/domain/taxonomy';
 import { mapFieldErrors } from '../../api/errors';
 import { type ReportInput, useSubmitReport } from '../../api/queries';
-import { ErrorAlert } from '../../components/error-alert';
-import { FieldMessages } from '../../components/field-messages';
+import { FormErrorAlert } from '../../components/error-alert';
+import { Field } from '../../components/field';
 import { useI18n } from '../../i18n/i18n';
 import { recogniseChannel } from './channel-recognition';
 
 const FIELDS = ['channel', 'platform', 'category', 'description', 'evidenceUrls', 'reporterContact'] as const;
-type Field = (typeof FIELDS)[number];
 
 export function ReportPage() {
   const { t } = useI18n();
@@ -23,8 +22,6 @@ export function ReportPage() {
   const recognition = recogniseChannel(channel, platform || undefined);
   // A 400 that names no field is about the channel: the server's canonicaliser refused it.
   const errors = mapFieldErrors(submit.error, FIELDS, 'channel');
-  const describedBy = (field: Field, help?: string) =>
-    [help, errors.fields[field] ? `report-${field}-error` : undefined].filter(Boolean).join(' ') || undefined;
 
   const send = (event: FormEvent) => {
     event.preventDefault();
@@ -82,103 +79,63 @@ export function ReportPage() {
       <h1>{t('report.title')}</h1>
       <p>{t('report.intro')}</p>
       <form className="form" onSubmit={send} noValidate>
-        <label>
-          {t('report.channel')}
-          <input
-            value={channel}
-            onChange={(e) => setChannel(e.target.value)}
-            required
-            dir="ltr"
-            autoComplete="off"
-            spellCheck={false}
-            aria-describedby={describedBy('channel', 'report-channel-help report-channel-recognition')}
-          />
-        </label>
-        <p id="report-channel-help" className="help">
-          {t('report.channelHelp')}
-        </p>
+        <Field
+          id="report-channel"
+          label={t('report.channel')}
+          help={t('report.channelHelp')}
+          errors={errors.fields.channel}
+          describedBy={['report-channel-recognition']}
+        >
+          {(control) => (
+            <input {...control} value={channel} onChange={(e) => setChannel(e.target.value)} required dir="ltr" autoComplete="off" spellCheck={false} />
+          )}
+        </Field>
         <p id="report-channel-recognition" className={recognition.kind === 'unrecognised' ? 'help warning' : 'help ok'} aria-live="polite">
           {recognition.kind === 'recognised' &&
             t('report.recognised', { platform: t(`enum.platform.${recognition.platform}`), key: recognition.key })}
           {recognition.kind === 'unrecognised' && recognition.message}
         </p>
-        <FieldMessages id="report-channel-error" messages={errors.fields.channel} />
-        <label>
-          {t('report.platform')}
-          <select value={platform} onChange={(e) => setPlatform(e.target.value as Platform | '')} aria-describedby={describedBy('platform')}>
-            <option value="">{t('common.any')}</option>
-            {PLATFORMS.map((value) => (
-              <option key={value} value={value}>
-                {t(`enum.platform.${value}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <FieldMessages id="report-platform-error" messages={errors.fields.platform} />
-        <label>
-          {t('report.category')}
-          <select
-            value={category}
-            onChange={(e) => setCategory(e.target.value as Category)}
-            aria-describedby={describedBy('category', 'report-category-help')}
-          >
-            {CATEGORIES.map((value) => (
-              <option key={value} value={value}>
-                {t(`enum.category.${value}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <p id="report-category-help" className="help">
-          {t(`help.category.${category}`)}
-        </p>
-        <FieldMessages id="report-category-error" messages={errors.fields.category} />
-        <label>
-          {t('report.description')}
-          <textarea
-            value={description}
-            onChange={(e) => setDescription(e.target.value)}
-            rows={5}
-            maxLength={5000}
-            required
-            dir="auto"
-            aria-describedby={describedBy('description')}
-          />
-        </label>
-        <FieldMessages id="report-description-error" messages={errors.fields.description} />
-        <label>
-          {t('report.evidence')}
-          <textarea
-            value={evidence}
-            onChange={(e) => setEvidence(e.target.value)}
-            rows={3}
-            dir="ltr"
-            aria-describedby={describedBy('evidenceUrls', 'report-evidence-help')}
-          />
-        </label>
-        <p id="report-evidence-help" className="help">
-          {t('report.evidenceHelp')}
-        </p>
-        <FieldMessages id="report-evidenceUrls-error" messages={errors.fields.evidenceUrls} />
-        <label>
-          {t('report.contact')}
-          <input
-            type="email"
-            value={contact}
-            onChange={(e) => setContact(e.target.value)}
-            autoComplete="email"
-            aria-describedby={describedBy('reporterContact', 'report-contact-help')}
-          />
-        </label>
-        <p id="report-contact-help" className="help">
-          {t('report.contactHelp')}
-        </p>
-        <FieldMessages id="report-reporterContact-error" messages={errors.fields.reporterContact} />
+        <Field id="report-platform" label={t('report.platform')} errors={errors.fields.platform}>
+          {(control) => (
+            <select {...control} value={platform} onChange={(e) => setPlatform(e.target.value as Platform | '')}>
+              <option value="">{t('common.any')}</option>
+              {PLATFORMS.map((value) => (
+                <option key={value} value={value}>
+                  {t(`enum.platform.${value}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id="report-category" label={t('report.category')} help={t(`help.category.${category}`)} errors={errors.fields.category}>
+          {(control) => (
+            <select {...control} value={category} onChange={(e) => setCategory(e.target.value as Category)}>
+              {CATEGORIES.map((value) => (
+                <option key={value} value={value}>
+                  {t(`enum.category.${value}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id="report-description" label={t('report.description')} errors={errors.fields.description}>
+          {(control) => (
+            <textarea {...control} value={description} onChange={(e) => setDescription(e.target.value)} rows={5} maxLength={5000} required dir="auto" />
+          )}
+        </Field>
+        <Field id="report-evidenceUrls" label={t('report.evidence')} help={t('report.evidenceHelp')} errors={errors.fields.evidenceUrls}>
+          {(control) => <textarea {...control} value={evidence} onChange={(e) => setEvidence(e.target.value)} rows={3} dir="ltr" />}
+        </Field>
+        <Field id="report-reporterContact" label={t('report.contact')} help={t('report.contactHelp')} errors={errors.fields.reporterContact}>
+          {(control) => (
+            <input {...control} type="email" value={contact} onChange={(e) => setContact(e.target.value)} autoComplete="email" />
+          )}
+        </Field>
         <button type="submit" className="primary" disabled={submit.isPending}>
           {t('report.submit')}
         </button>
       </form>
-      {Object.keys(errors.fields).length === 0 && <ErrorAlert error={submit.error} />}
+      <FormErrorAlert error={submit.error} mapped={errors} />
     </section>
   );
 }

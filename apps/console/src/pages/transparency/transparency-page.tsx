@@ -74,6 +74,25 @@ export function TransparencyPage() {
   };
   const data = figures.data;
   const none = t('transparency.noValue');
+  const seconds = (value: number | null) => (value === null ? none : t('transparency.seconds', { seconds: value }));
+  const headline: [MessageKey, string | number][] = data
+    ? [
+        ['transparency.reports', data.reports.total],
+        ['transparency.opened', data.cases.opened],
+        ['transparency.decided', data.cases.decided],
+        ['transparency.median', seconds(data.timeToDecision.medianSeconds)],
+        ['transparency.p90', seconds(data.timeToDecision.p90Seconds)],
+        [
+          'transparency.withinHour',
+          data.timeToDecision.withinOneHourPct === null
+            ? none
+            : t('transparency.percent', { value: data.timeToDecision.withinOneHourPct }),
+        ],
+        ['transparency.filed', data.appeals.filed],
+        ['transparency.reversed', data.appeals.reversed],
+        ['transparency.slaBreaches', data.slaBreaches],
+      ]
+    : [];
   return (
     <section>
       <h1>{t('transparency.title')}</h1>
@@ -101,42 +120,12 @@ export function TransparencyPage() {
         <>
           <p>{t('transparency.range', { from: range.from, to: range.to })}</p>
           <dl className="facts">
-            <div>
-              <dt>{t('transparency.reports')}</dt>
-              <dd>{data.reports.total}</dd>
-            </div>
-            <div>
-              <dt>{t('transparency.opened')}</dt>
-              <dd>{data.cases.opened}</dd>
-            </div>
-            <div>
-              <dt>{t('transparency.decided')}</dt>
-              <dd>{data.cases.decided}</dd>
-            </div>
-            <div>
-              <dt>{t('transparency.median')}</dt>
-              <dd>{data.timeToDecision.medianSeconds === null ? none : t('transparency.seconds', { seconds: data.timeToDecision.medianSeconds })}</dd>
-            </div>
-            <div>
-              <dt>{t('transparency.p90')}</dt>
-              <dd>{data.timeToDecision.p90Seconds === null ? none : t('transparency.seconds', { seconds: data.timeToDecision.p90Seconds })}</dd>
-            </div>
-            <div>
-              <dt>{t('transparency.withinHour')}</dt>
-              <dd>{data.timeToDecision.withinOneHourPct === null ? none : t('transparency.percent', { value: data.timeToDecision.withinOneHourPct })}</dd>
-            </div>
-            <div>
-              <dt>{t('transparency.filed')}</dt>
-              <dd>{data.appeals.filed}</dd>
-            </div>
-            <div>
-              <dt>{t('transparency.reversed')}</dt>
-              <dd>{data.appeals.reversed}</dd>
-            </div>
-            <div>
-              <dt>{t('transparency.slaBreaches')}</dt>
-              <dd>{data.slaBreaches}</dd>
-            </div>
+            {headline.map(([label, value]) => (
+              <div key={label}>
+                <dt>{t(label)}</dt>
+                <dd>{value}</dd>
+              </div>
+            ))}
           </dl>
           <div className="chart-grid">
             <Counts title={t('transparency.decisions')} rows={rowsOf(t, DECISION_ACTIONS, 'enum.action.', data.decisions)} />

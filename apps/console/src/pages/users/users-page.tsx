@@ -2,7 +2,8 @@ import { type FormEvent, useState } from 'react';
 import { STAFF_ROLES, type StaffRole } from '@vigil/domain/taxonomy';
 import { mapFieldErrors } from '../../api/errors';
 import { useCreateUser, useUpdateUser, useUsers } from '../../api/queries';
-import { ErrorAlert } from '../../components/error-alert';
+import { ErrorAlert, FormErrorAlert } from '../../components/error-alert';
+import { Field } from '../../components/field';
 import { FieldMessages } from '../../components/field-messages';
 import { useI18n } from '../../i18n/i18n';
 import { useSession } from '../../session/use-session';
@@ -83,24 +84,17 @@ function AddUser() {
   return (
     <form className="form" onSubmit={submit} noValidate aria-labelledby="add-user-heading">
       <h2 id="add-user-heading">{t('users.add')}</h2>
-      <label>
-        {t('users.email')}
-        <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" />
-      </label>
-      <FieldMessages id="user-email-error" messages={errors.fields.email} />
-      <label>
-        {t('users.displayName')}
-        <input value={displayName} onChange={(e) => setDisplayName(e.target.value)} dir="auto" />
-      </label>
-      <FieldMessages id="user-displayName-error" messages={errors.fields.displayName} />
-      <label>
-        {t('users.password')}
-        <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" aria-describedby="user-password-help" />
-      </label>
-      <p id="user-password-help" className="help">
-        {t('users.passwordHelp')}
-      </p>
-      <FieldMessages id="user-password-error" messages={errors.fields.password} />
+      <Field id="user-email" label={t('users.email')} errors={errors.fields.email}>
+        {(control) => <input {...control} type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" />}
+      </Field>
+      <Field id="user-displayName" label={t('users.displayName')} errors={errors.fields.displayName}>
+        {(control) => <input {...control} value={displayName} onChange={(e) => setDisplayName(e.target.value)} dir="auto" />}
+      </Field>
+      <Field id="user-password" label={t('users.password')} help={t('users.passwordHelp')} errors={errors.fields.password}>
+        {(control) => (
+          <input {...control} type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
+        )}
+      </Field>
       <fieldset className="checks">
         <legend>{t('users.roles')}</legend>
         {STAFF_ROLES.map((role) => (
@@ -115,21 +109,16 @@ function AddUser() {
         ))}
       </fieldset>
       <FieldMessages id="user-roles-error" messages={errors.fields.roles} />
-      <label>
-        {t('users.languages')}
-        <input value={languages} onChange={(e) => setLanguages(e.target.value)} dir="ltr" aria-describedby="user-languages-help" />
-      </label>
-      <p id="user-languages-help" className="help">
-        {t('users.languagesHelp')}
-      </p>
-      <FieldMessages id="user-languages-error" messages={errors.fields.languages} />
+      <Field id="user-languages" label={t('users.languages')} help={t('users.languagesHelp')} errors={errors.fields.languages}>
+        {(control) => <input {...control} value={languages} onChange={(e) => setLanguages(e.target.value)} dir="ltr" />}
+      </Field>
       <button type="submit" className="primary" disabled={create.isPending}>
         {t('users.add')}
       </button>
       <p role="status" className="status-line">
         {create.data ? t('users.added', { email: create.data.email }) : ''}
       </p>
-      {Object.keys(errors.fields).length === 0 && <ErrorAlert error={create.error} />}
+      <FormErrorAlert error={create.error} mapped={errors} />
     </form>
   );
 }

@@ -105,11 +105,13 @@ void (async () => {
     await page.getByRole('heading', { name: 'Queue' }).waitFor();
 
     const queueLoads: number[] = [];
+    const queueApi: number[] = [];
     for (let i = 0; i < 5; i++) {
       await page.goto('/');
       await page.getByRole('row').nth(100).waitFor();
       await page.getByRole('button', { name: 'Claim next case' }).isEnabled();
       queueLoads.push((await page.evaluate('performance.now()')) as number);
+      queueApi.push(await apiTime(page, /^\/v1\/cases$/, 0));
     }
 
     const claimOverhead: number[] = [];
@@ -134,7 +136,8 @@ void (async () => {
     for (const asset of assets) console.log(`  initial ${asset.file}: ${round(asset.gzipBytes / 1024)} KB gzipped`);
     console.log(`  initial total: ${round(assets.reduce((s, a) => s + a.gzipBytes, 0) / 1024)} KB gzipped (budget 200)`);
     console.log(`  queue with ${CASES} open cases, navigation → 100 rows shown: ${queueLoads.map(Math.round).join(', ')} ms` +
-      ` (median ${Math.round(median(queueLoads))}; budget 1000)`);
+      ` (median ${Math.round(median(queueLoads))}; budget 1000), of which GET /v1/cases` +
+      ` ${queueApi.map(Math.round).join(', ')} ms`);
     console.log(`  claim: page time minus API time, median ${round(median(claimOverhead))} ms` +
       ` (max ${round(Math.max(...claimOverhead))}; n=${claimOverhead.length})`);
     console.log(`  decision: page time minus API time, median ${round(median(decisionOverhead))} ms` +

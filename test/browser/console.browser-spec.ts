@@ -188,6 +188,26 @@ describe('the console in a browser', () => {
     expect(await page.getByRole('form', { name: 'Decision' }).count()).toBe(0);
   });
 
+  browserTest('a senior decides several selected queue rows at once', async (page) => {
+    const senior = await system.staff(['senior_moderator']);
+    for (const name of ['bulk_one', 'bulk_two']) await system.reportAndTriage({ channel: `https://t.me/${name}` });
+    await signIn(page, senior.email);
+    await page.getByRole('checkbox', { name: 'Select telegram:bulk_one' }).check();
+    await page.getByRole('checkbox', { name: 'Select telegram:bulk_two' }).check();
+    const form = page.getByRole('form', { name: 'Bulk decision' });
+    await form.getByLabel('Action').selectOption('restrict');
+    await form.getByLabel('Policy').fill('TVEC-4');
+    await form.getByLabel('Statement of reasons').fill('Both channels mirror the same designated outlet.');
+    await expectAccessible(page);
+    await form.getByRole('button', { name: 'Decide 2 selected cases' }).click();
+    await page.getByRole('status').filter({ hasText: '2 decided, 0 skipped' }).waitFor();
+    const decided = await system.sql(
+      `SELECT count(*)::int AS n FROM cases c JOIN channels ch ON ch.id = c.channel_id
+       WHERE ch.canonical_key IN ('telegram:bulk_one', 'telegram:bulk_two') AND c.status IN ('decided', 'closed')`,
+    );
+    expect(decided[0].n).toBe(2);
+  });
+
   browserTest('a senior resolves an appeal, and the decision’s author is told a second person must', async (page) => {
     const author = await system.staff(['senior_moderator']);
     const second = await system.staff(['senior_moderator']);

@@ -13,7 +13,7 @@ import {
   RenewLease,
 } from '@vigil/moderation';
 import type { FastifyReply } from 'fastify';
-import { CaseDetailDto, DecisionViewDto, LeaseDto } from '../dto/case-views.dto';
+import { BulkDecisionResultDto, CaseDetailDto, DecisionViewDto, LeaseDto } from '../dto/case-views.dto';
 import { BulkDecisionDto, ClaimNextDto, DecisionDto } from '../dto/review.dto';
 import { Ctx, CurrentPrincipal } from '../http/action-context.decorator';
 import { IdParam } from '../http/id-param';
@@ -88,6 +88,7 @@ export class ReviewController {
   @HttpCode(200)
   @Roles('senior_moderator', 'admin')
   @ApiOperation({ summary: 'One decision for up to 500 cases; each gets its own decision and audit events' })
+  @ApiResponse({ status: 200, type: BulkDecisionResultDto })
   bulk(@Body() body: BulkDecisionDto, @Ctx() ctx: ActionContext): Promise<{ results: BulkCaseResult[] }> {
     return this.bulkDecide.execute(body, ctx);
   }

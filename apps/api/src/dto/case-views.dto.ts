@@ -11,7 +11,15 @@ import {
   SOURCES,
 } from '@vigil/domain';
 import type { CaseStatus, Category, ChannelStatus, DecisionAction, Platform, ReportStatus, Source } from '@vigil/domain';
-import type { AppealView, CaseDetail, CaseSummary, DecisionView, Page, ReportStatusView } from '@vigil/moderation';
+import type {
+  AppealView,
+  BulkCaseResult,
+  CaseDetail,
+  CaseSummary,
+  DecisionView,
+  Page,
+  ReportStatusView,
+} from '@vigil/moderation';
 import { AuditEventDto } from './audit.dto';
 
 const APPEAL_STATUSES = ['open', 'upheld', 'reversed'] as const;
@@ -88,6 +96,17 @@ export class CaseDetailDto extends CaseSummaryDto {
   @ApiProperty({ type: [AuditEventDto], description: 'audit events of this case' }) history: AuditEventDto[];
 }
 
+export class BulkCaseResultDto {
+  @ApiProperty({ format: 'uuid' }) caseId: string;
+  @ApiProperty({ enum: ['decided', 'skipped'] }) result: 'decided' | 'skipped';
+  @ApiPropertyOptional({ format: 'uuid', description: 'when decided' }) decisionId?: string;
+  @ApiPropertyOptional({ description: 'when skipped: why (held by someone else, already decided, …)' }) reason?: string;
+}
+
+export class BulkDecisionResultDto {
+  @ApiProperty({ type: [BulkCaseResultDto] }) results: BulkCaseResultDto[];
+}
+
 export class LeaseDto {
   @ApiProperty({ format: 'date-time' }) leaseExpiresAt: string;
 }
@@ -137,4 +156,5 @@ export const describedViews: [
   Describes<DecisionView, DecisionViewDto>,
   Describes<ReportStatusView, ReportStatusDto>,
   Describes<Page<AppealView>, AppealPageDto>,
-] = [(v) => v, (v) => v, (v) => v, (v) => v, (v) => v];
+  Describes<{ results: BulkCaseResult[] }, BulkDecisionResultDto>,
+] = [(v) => v, (v) => v, (v) => v, (v) => v, (v) => v, (v) => v];

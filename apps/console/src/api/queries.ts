@@ -64,6 +64,14 @@ export function useClaimCase(id: string) {
   });
 }
 
+export function useBulkDecide() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schemas['BulkDecisionDto']) => unwrap(api.POST('/v1/cases/bulk-decisions', { body })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['cases'] }),
+  });
+}
+
 export function useRenewLease(id: string) {
   return useMutation({
     mutationFn: () => unwrap(api.POST('/v1/cases/{id}/lease/renew', { params: { path: { id } } })),

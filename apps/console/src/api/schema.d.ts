@@ -717,6 +717,19 @@ export interface components {
             /** @description 0 (genesis) or the checkpoint seq verification started from */
             startSeq?: number;
         };
+        BulkCaseResultDto: {
+            /** Format: uuid */
+            caseId: string;
+            /**
+             * Format: uuid
+             * @description when decided
+             */
+            decisionId?: string;
+            /** @description when skipped: why (held by someone else, already decided, …) */
+            reason?: string;
+            /** @enum {string} */
+            result: "decided" | "skipped";
+        };
         BulkDecisionDto: {
             /** @enum {string} */
             action: "takedown" | "restrict" | "no_violation" | "escalate";
@@ -727,6 +740,9 @@ export interface components {
             policy: string;
             /** @description statement of reasons, shown to those affected */
             reason: string;
+        };
+        BulkDecisionResultDto: {
+            results: components["schemas"]["BulkCaseResultDto"][];
         };
         CaseChannelDto: {
             /** Format: uuid */
@@ -1995,7 +2011,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BulkDecisionResultDto"];
+                };
             };
         };
     };

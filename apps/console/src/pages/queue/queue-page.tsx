@@ -6,7 +6,9 @@ import { ErrorAlert } from '../../components/error-alert';
 import { useShortcut } from '../../components/shortcuts';
 import { SlaCountdown } from '../../components/sla-countdown';
 import { useI18n } from '../../i18n/i18n';
+import { hasRole } from '../../session/session-store';
 import { useSession } from '../../session/use-session';
+import { BulkDecision } from './bulk-decision';
 
 type FilterName = 'status' | 'platform' | 'category';
 const FILTERS: { name: FilterName; label: 'queue.status' | 'queue.platform' | 'queue.category'; values: readonly string[]; prefix: string }[] = [
@@ -28,14 +30,22 @@ export function QueuePage() {
   }
   const cases = useCases(filters);
   const claimNext = useClaimNext();
-  const [nothing, setNothing] = useState(false);
+  const [message, setMessage] = useState('');
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const senior = hasRole(session, 'senior_moderator', 'admin');
 
   const claim = () => {
-    setNothing(false);
+    setMessage('');
     claimNext.mutate(
       { languages: session?.user.languages.length ? session.user.languages : undefined },
-      { onSuccess: (claimed) => (claimed ? navigate(`/cases/${claimed.id}`) : setNothing(true)) },
+      { onSuccess: (claimed) => (claimed ? navigate(`/cases/${claimed.id}`) : setMessage(t('queue.nothingToClaim'))) },
     );
+  };
+  const toggle = (id: string, on: boolean) => {
+    const next = new Set(selected);
+    if (on) next.add(id);
+    else next.delete(id);
+    setSelected(next);
   };
   useShortcut('n', claim);
   const rows = cases.data?.pages.flatMap((page) => page.items) ?? [];
@@ -49,7 +59,7 @@ export function QueuePage() {
       </div>
       <p className="help">{t('shortcuts.hint')}</p>
       <p role="status" className="status-line">
-        {nothing ? t('queue.nothingToClaim') : ''}
+        {message}
       </p>
       <ErrorAlert error={claimNext.error} />
       <fieldset className="filters">
@@ -76,11 +86,21 @@ export function QueuePage() {
           </label>
         ))}
       </fieldset>
+      {senior && selected.size > 0 && (
+        <BulkDecision
+          caseIds={[...selected]}
+          onDone={(text) => {
+            setSelected(new Set());
+            setMessage(text);
+          }}
+        />
+      )}
       <ErrorAlert error={cases.error} />
       <table className="cases">
         <caption>{t('queue.caption')}</caption>
         <thead>
           <tr>
+            {senior && <th scope="col">{t('queue.select')}</th>}
             <th scope="col">{t('queue.priority')}</th>
             <th scope="col">{t('queue.sla')}</th>
             <th scope="col">{t('queue.channel')}</th>
@@ -93,6 +113,16 @@ export function QueuePage() {
         <tbody>
           {rows.map((row) => (
             <tr key={row.id}>
+              {senior && (
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={t('queue.selectCase', { key: row.channel.key })}
+                    checked={selected.has(row.id)}
+                    onChange={(e) => toggle(row.id, e.target.checked)}
+                  />
+                </td>
+              )}
               <td className="number">{row.priority}</td>
               <td>
                 <SlaCountdown dueAt={row.slaDueAt} />
@@ -108,7 +138,7 @@ export function QueuePage() {
                 {row.reportCount} <span className="muted">({t('queue.reporters', { count: row.distinctReporters })})</span>
               </td>
               <td>{t(`enum.status.${row.status}`)}</td>
-              <td>{row.assigneeId ? (row.assigneeId === session?.user.id ? t('queue.assignedToYou') : '•') : ''}</td>
+              <td>{row.assigneeId ? (row.assigneeId === session?.user.id ? t('queue.assignedToYou') : t('queue.assignedToOther')) : ''}</td>
             </tr>
           ))}
         </tbody>

@@ -42,6 +42,11 @@ export function ReportPage() {
     return (
       <section className="narrow">
         <h1>{t('report.sent')}</h1>
+        {sent.warning && (
+          <p className="warning" dir="auto">
+            {sent.warning}
+          </p>
+        )}
         <p>{t('report.keep')}</p>
         <dl className="facts">
           <div>

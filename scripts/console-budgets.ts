@@ -40,7 +40,12 @@ async function apiTime(page: Page, pattern: RegExp, since: number): Promise<numb
  * Runs `act` (a click) and returns the page's own clock at that click and at the DOM mutation that shows `selector`
  * (containing `text`): measured inside the page, so the test driver's round trips are not counted.
  */
-async function timedInPage(page: Page, selector: string, text: string, act: () => Promise<void>): Promise<[number, number]> {
+async function timedInPage(
+  page: Page,
+  selector: string,
+  text: string,
+  act: () => Promise<void>,
+): Promise<[number, number]> {
   await page.evaluate(`window.__budget = new Promise((resolve) => {
     let start = null;
     document.addEventListener('click', () => { start ??= performance.now(); }, { capture: true, once: true });
@@ -62,7 +67,9 @@ async function seed(system: TestSystem): Promise<string[]> {
   const file = async () => {
     while (next < CASES) {
       const i = next++;
-      const answer = await system.request('POST', '/v1/reports', { body: reportBody({ channel: `https://t.me/budget_${i}` }) });
+      const answer = await system.request('POST', '/v1/reports', {
+        body: reportBody({ channel: `https://t.me/budget_${i}` }),
+      });
       if (answer.status !== 202) throw new Error(`report refused: ${answer.status} ${answer.text}`);
     }
   };
@@ -124,7 +131,9 @@ void (async () => {
       claimOverhead.push(claimEnd - claimStart - (await apiTime(page, /\/claim$/, claimStart)));
 
       await page.getByLabel('Policy').fill('TVEC-1');
-      await page.getByLabel('Statement of reasons').fill('The channel republishes official statements of a designated group.');
+      await page
+        .getByLabel('Statement of reasons')
+        .fill('The channel republishes official statements of a designated group.');
       const record = page.getByRole('button', { name: 'Record decision' });
       const [start, end] = await timedInPage(page, 'dd.status', 'decided', () => record.click());
       // The decision, then the case read again to show it decided: the two calls run one after the other.
@@ -134,14 +143,22 @@ void (async () => {
 
     console.log('\nconsole budgets');
     for (const asset of assets) console.log(`  initial ${asset.file}: ${round(asset.gzipBytes / 1024)} KB gzipped`);
-    console.log(`  initial total: ${round(assets.reduce((s, a) => s + a.gzipBytes, 0) / 1024)} KB gzipped (budget 200)`);
-    console.log(`  queue with ${CASES} open cases, navigation → 100 rows shown: ${queueLoads.map(Math.round).join(', ')} ms` +
-      ` (median ${Math.round(median(queueLoads))}; budget 1000), of which GET /v1/cases` +
-      ` ${queueApi.map(Math.round).join(', ')} ms`);
-    console.log(`  claim: page time minus API time, median ${round(median(claimOverhead))} ms` +
-      ` (max ${round(Math.max(...claimOverhead))}; n=${claimOverhead.length})`);
-    console.log(`  decision: page time minus API time, median ${round(median(decisionOverhead))} ms` +
-      ` (max ${round(Math.max(...decisionOverhead))}; budget for both steps together 100)`);
+    console.log(
+      `  initial total: ${round(assets.reduce((s, a) => s + a.gzipBytes, 0) / 1024)} KB gzipped (budget 200)`,
+    );
+    console.log(
+      `  queue with ${CASES} open cases, navigation → 100 rows shown: ${queueLoads.map(Math.round).join(', ')} ms` +
+        ` (median ${Math.round(median(queueLoads))}; budget 1000), of which GET /v1/cases` +
+        ` ${queueApi.map(Math.round).join(', ')} ms`,
+    );
+    console.log(
+      `  claim: page time minus API time, median ${round(median(claimOverhead))} ms` +
+        ` (max ${round(Math.max(...claimOverhead))}; n=${claimOverhead.length})`,
+    );
+    console.log(
+      `  decision: page time minus API time, median ${round(median(decisionOverhead))} ms` +
+        ` (max ${round(Math.max(...decisionOverhead))}; budget for both steps together 100)`,
+    );
   } finally {
     await browser.close();
     await system.stop();

@@ -1,10 +1,5 @@
 import type { Page } from 'playwright-core';
-import {
-  ConsoleBrowser,
-  seriousA11yViolations,
-  watchCsp,
-  withScreenshotOnFailure,
-} from '../support/console-browser';
+import { ConsoleBrowser, seriousA11yViolations, watchCsp, withScreenshotOnFailure } from '../support/console-browser';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, TestSystem, waitFor } from '../support/test-system';
 
 const STAFF_PASSWORD = 'a long enough password';
@@ -56,7 +51,9 @@ describe('the console in a browser', () => {
 
   async function decidedCase(channel: string, moderatorToken: string) {
     const filed = await system.reportAndTriage({ channel });
-    expect((await system.request('POST', `/v1/cases/${filed.caseId}/claim`, { token: moderatorToken })).status).toBe(200);
+    expect((await system.request('POST', `/v1/cases/${filed.caseId}/claim`, { token: moderatorToken })).status).toBe(
+      200,
+    );
     const decision = await system.request('POST', `/v1/cases/${filed.caseId}/decisions`, {
       token: moderatorToken,
       body: { action: 'takedown', policy: 'TVEC-1', reason: 'Distributes official propaganda of a designated group.' },
@@ -66,7 +63,7 @@ describe('the console in a browser', () => {
     return { ...filed, decisionId: decision.body.id as string };
   }
 
-  it('serves the console’s routes with index.html under a strict CSP, assets for a year, and leaves the API alone', async () => {
+  it('serves the console’s routes with index.html under a strict CSP, assets for a year, the API alone', async () => {
     const page = await system.request('GET', '/cases/6c0e4d2a-5a43-4d1c-9b0e-2b1f3c4d5e6f');
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
@@ -141,7 +138,10 @@ describe('the console in a browser', () => {
     await page.getByRole('link', { name: 'Track this report' }).click();
     expect(await page.getByLabel('Report id').inputValue()).toBe(codes[0]);
     await page.getByRole('button', { name: 'Check' }).click();
-    await page.getByRole('status').filter({ hasText: /Status: (received|in review)/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Status: (received|in review)/ })
+      .waitFor();
     await expectAccessible(page);
   });
 
@@ -180,7 +180,9 @@ describe('the console in a browser', () => {
     await form.getByLabel('Statement of reasons').fill('short');
     await form.getByRole('button', { name: 'Record decision' }).click();
     await page.locator('#decision-reason-error').waitFor();
-    await form.getByLabel('Statement of reasons').fill('The channel republishes official statements of a designated group.');
+    await form
+      .getByLabel('Statement of reasons')
+      .fill('The channel republishes official statements of a designated group.');
     await form.getByLabel('Legal ground').fill('Regulation (EU) 2021/784');
     await form.getByRole('button', { name: 'Record decision' }).click();
     await page.getByRole('status').filter({ hasText: 'Decision recorded' }).waitFor();
@@ -212,16 +214,26 @@ describe('the console in a browser', () => {
     const author = await system.staff(['senior_moderator']);
     const second = await system.staff(['senior_moderator']);
     const decided = await decidedCase('https://t.me/appealed_in_browser', author.token);
-    const appeal = await system.request('POST', '/v1/appeals', {
-      body: { decisionId: decided.decisionId, token: decided.trackingToken, reason: 'The channel is a news outlet reporting on the group.' },
-    });
-    expect(appeal.status).toBe(201);
+    // The reporter appeals through /appeal with the tracking token.
+    await page.goto('/appeal');
+    await page.getByLabel('Decision id').fill(decided.decisionId);
+    await page.getByLabel('Token').fill('not the token');
+    await page.getByLabel('Reason').fill('The channel is a news outlet reporting on the group.');
+    await page.getByRole('button', { name: 'Send appeal' }).click();
+    await page.getByRole('alert').filter({ hasText: 'No decision matches' }).waitFor();
+    await page.getByLabel('Token').fill(decided.trackingToken);
+    await page.getByRole('button', { name: 'Send appeal' }).click();
+    const received = page.getByRole('status').filter({ hasText: 'Appeal received' });
+    await received.waitFor();
+    await expectAccessible(page);
+    const appealId = /\(([0-9a-f-]{36})\)/.exec((await received.textContent()) ?? '')?.[1];
+    expect(appealId).toBeDefined();
 
     await signIn(page, author.email);
     await page.getByRole('link', { name: 'Appeals' }).click();
     await page.getByRole('heading', { name: 'Appeals' }).waitFor();
     await expectAccessible(page);
-    await page.locator(`a[href="/appeals/${appeal.body.id}"]`).click();
+    await page.locator(`a[href="/appeals/${appealId}"]`).click();
     await page.getByRole('status').filter({ hasText: 'second person must resolve' }).waitFor();
     expect(await page.getByRole('button', { name: 'Uphold' }).isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Reverse' }).isDisabled()).toBe(true);
@@ -229,7 +241,7 @@ describe('the console in a browser', () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn(page, second.email);
-    await page.goto(`/appeals/${appeal.body.id}`);
+    await page.goto(`/appeals/${appealId}`);
     await page.getByLabel('Reason').fill('The decision stands: the posts are official statements.');
     await page.getByRole('button', { name: 'Uphold' }).click();
     await page.getByRole('status').filter({ hasText: 'Appeal resolved: upheld' }).waitFor();
@@ -238,9 +250,12 @@ describe('the console in a browser', () => {
   browserTest('an auditor verifies the chain and the latest checkpoint’s signature in the browser', async (page) => {
     const auditor = await system.staff(['auditor']);
     const admin = await system.login();
-    await waitFor(async () => (await system.request('POST', '/v1/audit/checkpoints', { token: admin })).status === 201, {
-      what: 'a checkpoint over sealed events',
-    });
+    await waitFor(
+      async () => (await system.request('POST', '/v1/audit/checkpoints', { token: admin })).status === 201,
+      {
+        what: 'a checkpoint over sealed events',
+      },
+    );
     await signIn(page, auditor.email);
     await page.goto('/audit');
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
@@ -249,7 +264,10 @@ describe('the console in a browser', () => {
     }
     await page.getByText('signature verified in this browser').waitFor();
     await page.getByRole('button', { name: 'Verify chain' }).click();
-    await page.getByRole('status').filter({ hasText: /The chain is intact: \d+ events checked/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /The chain is intact: \d+ events checked/ })
+      .waitFor();
     await expectAccessible(page);
   });
 
@@ -285,61 +303,70 @@ describe('the console in a browser', () => {
     await page.getByRole('heading', { name: 'Queue' }).waitFor();
   });
 
-  browserTest('an admin adds a user, and creates an API key that is shown once, works, and is revoked', async (page) => {
-    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
-    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Users' }).click();
-    await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
-    await page.getByLabel('Email').fill('new-auditor@vigil.test');
-    await page.getByLabel('Display name').fill('New Auditor');
-    await page.getByLabel('Password').fill('short');
-    await page.getByRole('checkbox', { name: 'auditor' }).check();
-    await page.getByRole('checkbox', { name: 'moderator', exact: true }).uncheck();
-    await page.getByRole('button', { name: 'Add user' }).click();
-    await page.locator('#user-password-error').waitFor();
-    await page.getByLabel('Password').fill('a long enough password');
-    await page.getByRole('button', { name: 'Add user' }).click();
-    await page.getByRole('status').filter({ hasText: 'User new-auditor@vigil.test added' }).waitFor();
-    await page.getByRole('row').filter({ hasText: 'new-auditor@vigil.test' }).waitFor();
-    await expectAccessible(page);
+  browserTest(
+    'an admin adds a user, and creates an API key that is shown once, works, and is revoked',
+    async (page) => {
+      await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+      await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Users' }).click();
+      await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+      await page.getByLabel('Email').fill('new-auditor@vigil.test');
+      await page.getByLabel('Display name').fill('New Auditor');
+      await page.getByLabel('Password').fill('short');
+      await page.getByRole('checkbox', { name: 'auditor' }).check();
+      await page.getByRole('checkbox', { name: 'moderator', exact: true }).uncheck();
+      await page.getByRole('button', { name: 'Add user' }).click();
+      await page.locator('#user-password-error').waitFor();
+      await page.getByLabel('Password').fill('a long enough password');
+      await page.getByRole('button', { name: 'Add user' }).click();
+      await page.getByRole('status').filter({ hasText: 'User new-auditor@vigil.test added' }).waitFor();
+      await page.getByRole('row').filter({ hasText: 'new-auditor@vigil.test' }).waitFor();
+      await expectAccessible(page);
 
-    await page.getByRole('link', { name: 'API keys' }).click();
-    await page.getByRole('heading', { name: 'API keys' }).waitFor();
-    await page.getByLabel('Name').fill('Browser test flagger');
-    await page.getByLabel('Organisation').fill('Test IRU');
-    await page.getByRole('button', { name: 'Create key' }).click();
-    await page.getByRole('status').filter({ hasText: 'shown only this once' }).waitFor();
-    const key = await page.getByLabel('New key').inputValue();
-    await expectAccessible(page);
-    const feed = () => system.request('GET', '/v1/feeds/actioned-channels', { headers: { 'x-api-key': key } });
-    expect((await feed()).status).toBe(200);
-    const row = page.getByRole('row').filter({ hasText: 'Browser test flagger' });
-    await row.getByRole('button', { name: 'Revoke' }).click();
-    await row.getByText('revoked').waitFor();
-    expect((await feed()).status).toBe(401);
-    await page.reload();
-    expect(await page.getByLabel('New key').count()).toBe(0);
-  });
+      await page.getByRole('link', { name: 'API keys' }).click();
+      await page.getByRole('heading', { name: 'API keys' }).waitFor();
+      await page.getByLabel('Name').fill('Browser test flagger');
+      await page.getByLabel('Organisation').fill('Test IRU');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      await page.getByRole('status').filter({ hasText: 'shown only this once' }).waitFor();
+      const key = await page.getByLabel('New key').inputValue();
+      await expectAccessible(page);
+      const feed = () => system.request('GET', '/v1/feeds/actioned-channels', { headers: { 'x-api-key': key } });
+      expect((await feed()).status).toBe(200);
+      const row = page.getByRole('row').filter({ hasText: 'Browser test flagger' });
+      await row.getByRole('button', { name: 'Revoke' }).click();
+      await row.getByText('revoked').waitFor();
+      expect((await feed()).status).toBe(401);
+      await page.reload();
+      expect(await page.getByLabel('New key').count()).toBe(0);
+    },
+  );
 
-  browserTest('an auditor reads the transparency figures as text and charts and downloads the statements', async (page) => {
-    const auditor = await system.staff(['auditor']);
-    await decidedCase('https://t.me/counted_in_transparency', (await system.staff(['moderator'])).token);
-    await signIn(page, auditor.email);
-    await page.getByRole('link', { name: 'Transparency' }).click();
-    await page.getByRole('heading', { name: 'Transparency', level: 1 }).waitFor();
-    await page.getByLabel('From').waitFor();
-    await page.getByLabel('To').waitFor();
-    await page.getByRole('heading', { name: 'Decisions by action' }).waitFor();
-    const takedowns = page.getByRole('row').filter({ hasText: 'Take down' });
-    expect(Number(await takedowns.locator('td').nth(1).textContent())).toBeGreaterThanOrEqual(1);
-    expect(await page.locator('.chart canvas').count()).toBeGreaterThanOrEqual(4);
-    await expectAccessible(page);
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('link', { name: 'Download statements of reasons' }).click(),
-    ]);
-    expect(download.suggestedFilename()).toMatch(/^statements-of-reasons_.*\.ndjson$/);
-    await page.getByRole('link', { name: 'Incidents' }).count().then((links) => expect(links).toBe(0));
-  });
+  browserTest(
+    'an auditor reads the transparency figures as text and charts and downloads the statements',
+    async (page) => {
+      const auditor = await system.staff(['auditor']);
+      await decidedCase('https://t.me/counted_in_transparency', (await system.staff(['moderator'])).token);
+      await signIn(page, auditor.email);
+      await page.getByRole('link', { name: 'Transparency' }).click();
+      await page.getByRole('heading', { name: 'Transparency', level: 1 }).waitFor();
+      await page.getByLabel('From').waitFor();
+      await page.getByLabel('To').waitFor();
+      await page.getByRole('heading', { name: 'Decisions by action' }).waitFor();
+      const takedowns = page.getByRole('row').filter({ hasText: 'Take down' });
+      expect(Number(await takedowns.locator('td').nth(1).textContent())).toBeGreaterThanOrEqual(1);
+      expect(await page.locator('.chart canvas').count()).toBeGreaterThanOrEqual(4);
+      await expectAccessible(page);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: 'Download statements of reasons' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toMatch(/^statements-of-reasons_.*\.ndjson$/);
+      await page
+        .getByRole('link', { name: 'Incidents' })
+        .count()
+        .then((links) => expect(links).toBe(0));
+    },
+  );
 
   it('notices a CSP violation: an inline script on a console page is blocked and reported', async () => {
     const context = await browser.context(system.baseUrl);

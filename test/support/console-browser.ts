@@ -54,10 +54,7 @@ export function watchCsp(page: Page): () => Promise<string[]> {
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) fromConsole.push(message.text());
   });
-  return async () => [
-    ...fromConsole,
-    ...((await page.evaluate('window.__cspViolations ?? []')) as string[]),
-  ];
+  return async () => [...fromConsole, ...((await page.evaluate('window.__cspViolations ?? []')) as string[])];
 }
 
 /** axe-core's serious and critical violations on the page as it is now. */
@@ -65,7 +62,10 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).analyze();
   return results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+    .map(
+      (violation) =>
+        `${violation.id}: ${violation.help} (${violation.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+    );
 }
 
 /** Runs `body` and, when it fails, saves a full-page screenshot named after the test before rethrowing. */

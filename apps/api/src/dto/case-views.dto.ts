@@ -10,7 +10,15 @@ import {
   REPORT_STATUSES,
   SOURCES,
 } from '@vigil/domain';
-import type { CaseStatus, Category, ChannelStatus, DecisionAction, Platform, ReportStatus, Source } from '@vigil/domain';
+import type {
+  CaseStatus,
+  Category,
+  ChannelStatus,
+  DecisionAction,
+  Platform,
+  ReportStatus,
+  Source,
+} from '@vigil/domain';
 import type {
   AppealView,
   BulkCaseResult,

@@ -36,28 +36,36 @@ export function isConsolePath(url: string): boolean {
 
 /**
  * Serves the built console (`npm run build` writes it to config.consoleDir): hashed assets cached for a year, the
- * page itself never cached, so a deploy is picked up at the next navigation. Without a build the API runs alone.
+ * page itself never cached, so a deploy is picked up at the next navigation. The page routes exist with or without a
+ * build (the API's routes do not depend on what was built); without one they answer 404 saying so.
  */
 export async function serveConsole(app: NestFastifyApplication, consoleDir: string): Promise<void> {
   const root = path.resolve(consoleDir);
   const indexFile = path.join(root, 'index.html');
-  if (!existsSync(indexFile)) {
-    new Logger('Console').warn(`no console build at ${root} (run npm run build); the API serves no pages`);
-    return;
+  const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
+  const built = existsSync(indexFile);
+  if (built) {
+    // One route per built file (wildcard off): nothing else under /assets/ reaches the file system.
+    await app.register(fastifyStatic, {
+      root: path.join(root, 'assets'),
+      prefix: '/assets/',
+      wildcard: false,
+      immutable: true,
+      maxAge: '365d',
+      index: false,
+    });
+  } else {
+    new Logger('Console').warn(`no console build at ${root} (run npm run build); its pages answer 404`);
   }
   // Vite writes index.html once per build, and the process serves one build: read it once.
-  const index = readFileSync(indexFile);
-  await app.register(fastifyStatic, {
-    root: path.join(root, 'assets'),
-    prefix: '/assets/',
-    immutable: true,
-    maxAge: '365d',
-    index: false,
-  });
-  const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
+  const index = built ? readFileSync(indexFile) : null;
   for (const route of CONSOLE_ROUTES) {
     fastify.get(route, async (_request, reply) =>
-      reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(index),
+      index
+        ? reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(index)
+        : reply
+            .code(404)
+            .send({ statusCode: 404, error: 'Not Found', message: 'the console is not built: npm run build' }),
     );
   }
 }

@@ -21,7 +21,9 @@ describe('mapFieldErrors', () => {
   });
 
   it('gives the messages that name no field to the fallback field when the form has one', () => {
-    const error = new ApiError(400, ['unsupported scheme "ftp:": only http(s) links, tg:// links and @handles are accepted']);
+    const error = new ApiError(400, [
+      'unsupported scheme "ftp:": only http(s) links, tg:// links and @handles are accepted',
+    ]);
     expect(mapFieldErrors(error, fields, 'channel').fields.channel).toHaveLength(1);
   });
 

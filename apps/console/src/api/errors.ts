@@ -41,7 +41,11 @@ export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
   const { data, error, response } = result;
   if (!response.ok) {
     const retryAfter = Number(response.headers.get('retry-after'));
-    throw new ApiError(response.status, errorMessages(error), Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
+    throw new ApiError(
+      response.status,
+      errorMessages(error),
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+    );
   }
   return data as T;
 }
@@ -69,8 +73,17 @@ export function mapFieldErrors<F extends string>(error: unknown, fields: readonl
   return result;
 }
 
-type Translate = (key: 'error.network' | 'error.rateLimited' | 'error.forbidden' | 'error.notFound' |
-  'error.conflict' | 'error.server' | 'common.error', params?: Record<string, string | number>) => string;
+type Translate = (
+  key:
+    | 'error.network'
+    | 'error.rateLimited'
+    | 'error.forbidden'
+    | 'error.notFound'
+    | 'error.conflict'
+    | 'error.server'
+    | 'common.error',
+  params?: Record<string, string | number>,
+) => string;
 
 /** One sentence for an error of any kind, in the page's language (the server's own words where it gave some). */
 export function describeError(error: unknown, t: Translate): string {

@@ -47,8 +47,7 @@ export function useCase(id: string) {
 export function useClaimNext() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: async (body: Schemas['ClaimNextDto']) =>
-      (await unwrap(api.POST('/v1/review/claim', { body }))) ?? null,
+    mutationFn: async (body: Schemas['ClaimNextDto']) => (await unwrap(api.POST('/v1/review/claim', { body }))) ?? null,
     onSuccess: (claimed) => {
       if (claimed) client.setQueryData(keys.case(claimed.id), claimed);
       void client.invalidateQueries({ queryKey: ['cases'] });
@@ -89,8 +88,7 @@ export function useReleaseLease(id: string) {
 export function useRecordDecision(id: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: Decision) =>
-      unwrap(api.POST('/v1/cases/{id}/decisions', { params: { path: { id } }, body })),
+    mutationFn: (body: Decision) => unwrap(api.POST('/v1/cases/{id}/decisions', { params: { path: { id } }, body })),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: keys.case(id) });
       void client.invalidateQueries({ queryKey: ['cases'] });
@@ -127,8 +125,10 @@ export function useResolveAppeal(id: string) {
       unwrap(api.POST('/v1/appeals/{id}/resolve', { params: { path: { id } }, body })),
     // The resolved appeal replaces the open one in the cached list, so its page can still show the outcome.
     onSuccess: (resolved) =>
-      client.setQueryData(keys.appeals, (page: Schemas['AppealPageDto'] | undefined) =>
-        page && { ...page, items: page.items.map((item) => (item.id === resolved.id ? resolved : item)) },
+      client.setQueryData(
+        keys.appeals,
+        (page: Schemas['AppealPageDto'] | undefined) =>
+          page && { ...page, items: page.items.map((item) => (item.id === resolved.id ? resolved : item)) },
       ),
   });
 }
@@ -209,6 +209,8 @@ export function useTransparency(range: TransparencyRange) {
 export function useStatementsExport() {
   return useMutation({
     mutationFn: (range: TransparencyRange) =>
-      unwrap(api.GET('/v1/exports/statements-of-reasons', { params: { query: range }, parseAs: 'blob' })) as Promise<Blob>,
+      unwrap(
+        api.GET('/v1/exports/statements-of-reasons', { params: { query: range }, parseAs: 'blob' }),
+      ) as Promise<Blob>,
   });
 }

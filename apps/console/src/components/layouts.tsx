@@ -64,7 +64,11 @@ export function StaffLayout() {
     <Shell
       nav={
         <nav aria-label={t('nav.label')} className="nav">
-          {review && <NavLink to="/" end>{t('nav.queue')}</NavLink>}
+          {review && (
+            <NavLink to="/" end>
+              {t('nav.queue')}
+            </NavLink>
+          )}
           {senior && <NavLink to="/appeals">{t('nav.appeals')}</NavLink>}
           {audit && <NavLink to="/audit">{t('nav.audit')}</NavLink>}
           {audit && <NavLink to="/transparency">{t('nav.transparency')}</NavLink>}

@@ -29,7 +29,9 @@ export function useShortcut(key: string, handler: Handler): void {
 }
 
 function typingInto(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  return (
+    target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))
+  );
 }
 
 /** The listener and the `?` dialog; mounted once by the staff layout. */

@@ -82,7 +82,8 @@ export const en = {
   'case.reports': 'Reports',
   'case.evidence': 'Evidence links',
   'case.evidenceWarning':
-    'Evidence links lead to the reported content itself, which may be violent or distressing. Open them only when you need to.',
+    'Evidence links lead to the reported content itself, which may be violent or distressing. ' +
+    'Open them only when you need to.',
   'case.showEvidence': 'Show evidence links',
   'case.linked': 'Linked channels',
   'case.linkedNone': 'No linked channels.',
@@ -108,7 +109,8 @@ export const en = {
   'case.released': 'Case released back to the queue.',
   'report.title': 'Report a channel',
   'report.intro':
-    'Tell us about a channel that spreads terrorist content. You do not need an account. Do not send us the content itself.',
+    'Tell us about a channel that spreads terrorist content. You do not need an account. ' +
+    'Do not send us the content itself.',
   'report.channel': 'Channel link',
   'report.channelHelp': 'A link, an invite or post link, or an @handle with its platform.',
   'report.recognised': 'Recognised: {platform} channel {key}',
@@ -156,8 +158,7 @@ export const en = {
   'appeals.you': 'you',
   'appeals.uphold': 'Uphold',
   'appeals.reverse': 'Reverse',
-  'appeals.fourEyes':
-    'You made the decision under appeal, so a second person must resolve this appeal (four eyes).',
+  'appeals.fourEyes': 'You made the decision under appeal, so a second person must resolve this appeal (four eyes).',
   'appeals.resolved': 'Appeal resolved: {outcome}.',
   'appeals.notOpen': 'This appeal is {status}.',
   'audit.title': 'Audit log',

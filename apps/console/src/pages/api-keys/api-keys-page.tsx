@@ -42,7 +42,9 @@ export function ApiKeysPage() {
           )}
         </Field>
         <Field id="key-organization" label={t('apiKeys.organization')} errors={errors.fields.organization}>
-          {(control) => <input {...control} value={organization} onChange={(e) => setOrganization(e.target.value)} dir="auto" />}
+          {(control) => (
+            <input {...control} value={organization} onChange={(e) => setOrganization(e.target.value)} dir="auto" />
+          )}
         </Field>
         <button type="submit" className="primary" disabled={create.isPending}>
           {t('apiKeys.create')}

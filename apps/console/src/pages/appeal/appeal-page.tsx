@@ -27,14 +27,32 @@ export function AppealPage() {
       ) : (
         <form className="form" onSubmit={send} noValidate>
           <Field id="appeal-decisionId" label={t('appeal.decisionId')} errors={errors.fields.decisionId}>
-            {(control) => <input {...control} value={decisionId} onChange={(e) => setDecisionId(e.target.value)} required dir="ltr" />}
+            {(control) => (
+              <input
+                {...control}
+                value={decisionId}
+                onChange={(e) => setDecisionId(e.target.value)}
+                required
+                dir="ltr"
+              />
+            )}
           </Field>
           <Field id="appeal-token" label={t('appeal.token')} help={t('appeal.tokenHelp')} errors={errors.fields.token}>
-            {(control) => <input {...control} value={token} onChange={(e) => setToken(e.target.value)} required dir="ltr" />}
+            {(control) => (
+              <input {...control} value={token} onChange={(e) => setToken(e.target.value)} required dir="ltr" />
+            )}
           </Field>
           <Field id="appeal-reason" label={t('appeal.reason')} errors={errors.fields.reason}>
             {(control) => (
-              <textarea {...control} value={reason} onChange={(e) => setReason(e.target.value)} rows={5} maxLength={5000} required dir="auto" />
+              <textarea
+                {...control}
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+                rows={5}
+                maxLength={5000}
+                required
+                dir="auto"
+              />
             )}
           </Field>
           <button type="submit" className="primary" disabled={file.isPending}>

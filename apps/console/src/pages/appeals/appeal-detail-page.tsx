@@ -30,7 +30,10 @@ function AppealView({ appeal }: { appeal: Schemas['AppealDto'] }) {
   const ownDecision = !!decision && decision.decidedBy === session?.user.id;
   const errors = mapFieldErrors(resolve.error, ['reason'] as const);
   const send = (outcome: 'upheld' | 'reversed') =>
-    resolve.mutate({ outcome, reason }, { onSuccess: (done) => setResolved(t('appeals.resolved', { outcome: t(`enum.appeal.${done.status}`) })) });
+    resolve.mutate(
+      { outcome, reason },
+      { onSuccess: (done) => setResolved(t('appeals.resolved', { outcome: t(`enum.appeal.${done.status}`) })) },
+    );
   return (
     <article>
       <h1>{t('appeals.detailTitle')}</h1>
@@ -65,16 +68,30 @@ function AppealView({ appeal }: { appeal: Schemas['AppealDto'] }) {
       <p role="status" className={ownDecision && !resolved ? 'note' : 'status-line'}>
         {resolved || (ownDecision ? t('appeals.fourEyes') : '')}
       </p>
-      {!resolved && appeal.status !== 'open' && <p>{t('appeals.notOpen', { status: t(`enum.appeal.${appeal.status}`) })}</p>}
+      {!resolved && appeal.status !== 'open' && (
+        <p>{t('appeals.notOpen', { status: t(`enum.appeal.${appeal.status}`) })}</p>
+      )}
       {!resolved && appeal.status === 'open' && (
         <form className="form" onSubmit={(e) => e.preventDefault()} noValidate>
           <Field id="resolve-reason" label={t('appeals.reason')} errors={errors.fields.reason}>
             {(control) => (
-              <textarea {...control} value={reason} onChange={(e) => setReason(e.target.value)} rows={4} dir="auto" disabled={ownDecision} />
+              <textarea
+                {...control}
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+                rows={4}
+                dir="auto"
+                disabled={ownDecision}
+              />
             )}
           </Field>
           <div className="buttons">
-            <button type="button" className="primary" disabled={ownDecision || resolve.isPending} onClick={() => send('upheld')}>
+            <button
+              type="button"
+              className="primary"
+              disabled={ownDecision || resolve.isPending}
+              onClick={() => send('upheld')}
+            >
               {t('appeals.uphold')}
             </button>
             <button type="button" disabled={ownDecision || resolve.isPending} onClick={() => send('reversed')}>

@@ -45,11 +45,20 @@ export function AuditPage() {
       <form className="filters" onSubmit={apply}>
         <label>
           {t('audit.action')}
-          <input value={draft.action} placeholder="case.claimed" onChange={(e) => setDraft({ ...draft, action: e.target.value })} dir="ltr" />
+          <input
+            value={draft.action}
+            placeholder="case.claimed"
+            onChange={(e) => setDraft({ ...draft, action: e.target.value })}
+            dir="ltr"
+          />
         </label>
         <label>
           {t('audit.from')}
-          <input type="datetime-local" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+          <input
+            type="datetime-local"
+            value={draft.from}
+            onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+          />
         </label>
         <label>
           {t('audit.to')}
@@ -120,7 +129,9 @@ function LatestCheckpoint() {
       <h2 id="checkpoint-heading">{t('audit.checkpoint')}</h2>
       {none && <p>{t('audit.checkpointNone')}</p>}
       {!none && <ErrorAlert error={checkpoint.error} />}
-      {data && verified === true && <p className="ok">{t('audit.checkpointOk', { seq: data.seq, time: formatTime(data.signedAt) })}</p>}
+      {data && verified === true && (
+        <p className="ok">{t('audit.checkpointOk', { seq: data.seq, time: formatTime(data.signedAt) })}</p>
+      )}
       {data && verified === false && <p className="error">{t('audit.checkpointBad', { seq: data.seq })}</p>}
       {data && verified === 'unsupported' && <p className="error">{t('audit.checkpointUnsupported')}</p>}
     </section>

@@ -14,6 +14,8 @@ describe('verifyCheckpoint', () => {
 
   it('refuses a checkpoint whose signed fields were changed', async () => {
     await expect(verifyCheckpoint({ ...checkpoint, seq: 43 }, subtle)).resolves.toBe(false);
-    await expect(verifyCheckpoint({ ...checkpoint, signedAt: '2026-12-07T08:00:00.124Z' }, subtle)).resolves.toBe(false);
+    await expect(verifyCheckpoint({ ...checkpoint, signedAt: '2026-12-07T08:00:00.124Z' }, subtle)).resolves.toBe(
+      false,
+    );
   });
 });

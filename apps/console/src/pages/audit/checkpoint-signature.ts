@@ -21,7 +21,10 @@ function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-export async function verifyCheckpoint(checkpoint: SignedCheckpoint, subtle: SubtleCrypto = crypto.subtle): Promise<boolean> {
+export async function verifyCheckpoint(
+  checkpoint: SignedCheckpoint,
+  subtle: SubtleCrypto = crypto.subtle,
+): Promise<boolean> {
   const key = await subtle.importKey('spki', pemToDer(checkpoint.publicKey), { name: 'Ed25519' }, false, ['verify']);
   const message = new TextEncoder().encode(`${checkpoint.seq}.${checkpoint.hash}.${checkpoint.signedAt}`);
   return subtle.verify({ name: 'Ed25519' }, key, base64ToBytes(checkpoint.signature), message);

@@ -30,8 +30,7 @@ function CaseView({ detail, refetch }: { detail: CaseDetail; refetch: () => void
   const renew = useRenewLease(detail.id);
   const [done, setDone] = useState('');
   const [leaseLost, setLeaseLost] = useState(false);
-  const holding =
-    detail.status === 'in_review' && detail.assigneeId === session?.user.id && !!detail.leaseExpiresAt;
+  const holding = detail.status === 'in_review' && detail.assigneeId === session?.user.id && !!detail.leaseExpiresAt;
   const claimable =
     detail.status === 'open' || (detail.status === 'escalated' && hasRole(session, 'senior_moderator', 'admin'));
 
@@ -87,12 +86,7 @@ function CaseView({ detail, refetch }: { detail: CaseDetail; refetch: () => void
       </p>
       {claimable && (
         <div className="buttons">
-          <button
-            type="button"
-            className="primary"
-            onClick={claimNow}
-            disabled={claim.isPending}
-          >
+          <button type="button" className="primary" onClick={claimNow} disabled={claim.isPending}>
             {t('case.claim')}
           </button>
         </div>
@@ -103,7 +97,9 @@ function CaseView({ detail, refetch }: { detail: CaseDetail; refetch: () => void
       )}
       {holding && !leaseLost && (
         <>
-          <p className="note">{t('case.youHold', { time: formatTime(renew.data?.leaseExpiresAt ?? detail.leaseExpiresAt!) })}</p>
+          <p className="note">
+            {t('case.youHold', { time: formatTime(renew.data?.leaseExpiresAt ?? detail.leaseExpiresAt!) })}
+          </p>
           <DecisionForm caseId={detail.id} onDone={setDone} />
         </>
       )}
@@ -186,8 +182,8 @@ function CaseView({ detail, refetch }: { detail: CaseDetail; refetch: () => void
           <ol className="history">
             {detail.history.map((event) => (
               <li key={event.id}>
-                <time dateTime={event.occurredAt}>{formatTime(event.occurredAt)}</time> · <code>{event.action}</code> ·{' '}
-                {event.actor.role}
+                <time dateTime={event.occurredAt}>{formatTime(event.occurredAt)}</time> ·{' '}
+                <code>{event.action}</code> · {event.actor.role}
               </li>
             ))}
           </ol>

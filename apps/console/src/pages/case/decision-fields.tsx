@@ -30,7 +30,11 @@ export function DecisionFields(props: {
     <>
       <Field id={`${idPrefix}-action`} label={t('case.action')} errors={errors.fields.action}>
         {(control) => (
-          <select {...control} value={draft.action} onChange={(e) => onChange({ ...draft, action: e.target.value as Decision['action'] })}>
+          <select
+            {...control}
+            value={draft.action}
+            onChange={(e) => onChange({ ...draft, action: e.target.value as Decision['action'] })}
+          >
             {DECIDING.map((value) => (
               <option key={value} value={value}>
                 {t(`enum.action.${value}`)}
@@ -41,10 +45,20 @@ export function DecisionFields(props: {
       </Field>
       <Field id={`${idPrefix}-policy`} label={t('case.policy')} errors={errors.fields.policy}>
         {(control) => (
-          <input {...control} value={draft.policy} maxLength={100} onChange={(e) => onChange({ ...draft, policy: e.target.value })} />
+          <input
+            {...control}
+            value={draft.policy}
+            maxLength={100}
+            onChange={(e) => onChange({ ...draft, policy: e.target.value })}
+          />
         )}
       </Field>
-      <Field id={`${idPrefix}-reason`} label={t('case.reason')} help={t('case.reasonHelp')} errors={errors.fields.reason}>
+      <Field
+        id={`${idPrefix}-reason`}
+        label={t('case.reason')}
+        help={t('case.reasonHelp')}
+        errors={errors.fields.reason}
+      >
         {(control) => (
           <textarea
             {...control}

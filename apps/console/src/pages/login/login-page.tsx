@@ -28,7 +28,11 @@ export function LoginPage() {
       { email, password },
       {
         onSuccess: (result) =>
-          setSession({ accessToken: result.accessToken, expiresAt: Date.now() + result.expiresIn * 1000, user: result.user }),
+          setSession({
+            accessToken: result.accessToken,
+            expiresAt: Date.now() + result.expiresIn * 1000,
+            user: result.user,
+          }),
       },
     );
   };
@@ -40,7 +44,14 @@ export function LoginPage() {
       <form onSubmit={submit} className="form">
         <Field id="login-email" label={t('login.email')}>
           {(control) => (
-            <input {...control} type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+            <input
+              {...control}
+              type="email"
+              autoComplete="username"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
           )}
         </Field>
         <Field id="login-password" label={t('login.password')}>

@@ -5,7 +5,7 @@ import { FormErrorAlert } from '../../components/error-alert';
 import { useI18n } from '../../i18n/i18n';
 import { DECISION_FIELDS, decisionBody, DecisionFields, EMPTY_DECISION } from '../case/decision-fields';
 
-/** Seniors and admins: one decision for the selected queue rows (the server skips, and says so, what it may not decide). */
+/** Seniors and admins: one decision for the selected rows; the server skips (and says so) what it may not decide. */
 export function BulkDecision({ caseIds, onDone }: { caseIds: string[]; onDone: (message: string) => void }) {
   const { t } = useI18n();
   const bulk = useBulkDecide();

@@ -11,7 +11,12 @@ import { useSession } from '../../session/use-session';
 import { BulkDecision } from './bulk-decision';
 
 type FilterName = 'status' | 'platform' | 'category';
-const FILTERS: { name: FilterName; label: 'queue.status' | 'queue.platform' | 'queue.category'; values: readonly string[]; prefix: string }[] = [
+const FILTERS: {
+  name: FilterName;
+  label: 'queue.status' | 'queue.platform' | 'queue.category';
+  values: readonly string[];
+  prefix: string;
+}[] = [
   { name: 'status', label: 'queue.status', values: CASE_STATUSES, prefix: 'enum.status.' },
   { name: 'platform', label: 'queue.platform', values: PLATFORMS, prefix: 'enum.platform.' },
   { name: 'category', label: 'queue.category', values: CATEGORIES, prefix: 'enum.category.' },
@@ -135,10 +140,17 @@ export function QueuePage() {
               </td>
               <td>{t(`enum.category.${row.topCategory}`)}</td>
               <td className="number">
-                {row.reportCount} <span className="muted">({t('queue.reporters', { count: row.distinctReporters })})</span>
+                {row.reportCount}{' '}
+                <span className="muted">({t('queue.reporters', { count: row.distinctReporters })})</span>
               </td>
               <td>{t(`enum.status.${row.status}`)}</td>
-              <td>{row.assigneeId ? (row.assigneeId === session?.user.id ? t('queue.assignedToYou') : t('queue.assignedToOther')) : ''}</td>
+              <td>
+                {row.assigneeId
+                  ? row.assigneeId === session?.user.id
+                    ? t('queue.assignedToYou')
+                    : t('queue.assignedToOther')
+                  : ''}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -6,8 +6,16 @@ describe('recogniseChannel', () => {
   });
 
   it('gives every link form of one channel the key the server will give it', () => {
-    for (const link of ['https://t.me/s/Example_Channel/42', 't.me/example_channel', 'tg://resolve?domain=example_channel']) {
-      expect(recogniseChannel(link)).toEqual({ kind: 'recognised', platform: 'telegram', key: 'telegram:example_channel' });
+    for (const link of [
+      'https://t.me/s/Example_Channel/42',
+      't.me/example_channel',
+      'tg://resolve?domain=example_channel',
+    ]) {
+      expect(recogniseChannel(link)).toEqual({
+        kind: 'recognised',
+        platform: 'telegram',
+        key: 'telegram:example_channel',
+      });
     }
   });
 

@@ -92,10 +92,22 @@ export function ReportPage() {
           describedBy={['report-channel-recognition']}
         >
           {(control) => (
-            <input {...control} value={channel} onChange={(e) => setChannel(e.target.value)} required dir="ltr" autoComplete="off" spellCheck={false} />
+            <input
+              {...control}
+              value={channel}
+              onChange={(e) => setChannel(e.target.value)}
+              required
+              dir="ltr"
+              autoComplete="off"
+              spellCheck={false}
+            />
           )}
         </Field>
-        <p id="report-channel-recognition" className={recognition.kind === 'unrecognised' ? 'help warning' : 'help ok'} aria-live="polite">
+        <p
+          id="report-channel-recognition"
+          className={recognition.kind === 'unrecognised' ? 'help warning' : 'help ok'}
+          aria-live="polite"
+        >
           {recognition.kind === 'recognised' &&
             t('report.recognised', { platform: t(`enum.platform.${recognition.platform}`), key: recognition.key })}
           {recognition.kind === 'unrecognised' && recognition.message}
@@ -112,7 +124,12 @@ export function ReportPage() {
             </select>
           )}
         </Field>
-        <Field id="report-category" label={t('report.category')} help={t(`help.category.${category}`)} errors={errors.fields.category}>
+        <Field
+          id="report-category"
+          label={t('report.category')}
+          help={t(`help.category.${category}`)}
+          errors={errors.fields.category}
+        >
           {(control) => (
             <select {...control} value={category} onChange={(e) => setCategory(e.target.value as Category)}>
               {CATEGORIES.map((value) => (
@@ -125,15 +142,41 @@ export function ReportPage() {
         </Field>
         <Field id="report-description" label={t('report.description')} errors={errors.fields.description}>
           {(control) => (
-            <textarea {...control} value={description} onChange={(e) => setDescription(e.target.value)} rows={5} maxLength={5000} required dir="auto" />
+            <textarea
+              {...control}
+              value={description}
+              onChange={(e) => setDescription(e.target.value)}
+              rows={5}
+              maxLength={5000}
+              required
+              dir="auto"
+            />
           )}
         </Field>
-        <Field id="report-evidenceUrls" label={t('report.evidence')} help={t('report.evidenceHelp')} errors={errors.fields.evidenceUrls}>
-          {(control) => <textarea {...control} value={evidence} onChange={(e) => setEvidence(e.target.value)} rows={3} dir="ltr" />}
-        </Field>
-        <Field id="report-reporterContact" label={t('report.contact')} help={t('report.contactHelp')} errors={errors.fields.reporterContact}>
+        <Field
+          id="report-evidenceUrls"
+          label={t('report.evidence')}
+          help={t('report.evidenceHelp')}
+          errors={errors.fields.evidenceUrls}
+        >
           {(control) => (
-            <input {...control} type="email" value={contact} onChange={(e) => setContact(e.target.value)} autoComplete="email" />
+            <textarea {...control} value={evidence} onChange={(e) => setEvidence(e.target.value)} rows={3} dir="ltr" />
+          )}
+        </Field>
+        <Field
+          id="report-reporterContact"
+          label={t('report.contact')}
+          help={t('report.contactHelp')}
+          errors={errors.fields.reporterContact}
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="email"
+              value={contact}
+              onChange={(e) => setContact(e.target.value)}
+              autoComplete="email"
+            />
           )}
         </Field>
         <button type="submit" className="primary" disabled={submit.isPending}>

@@ -19,9 +19,18 @@ export function BarChart({ labels, values, width = 520 }: { labels: string[]; va
         height: 220,
         legend: { show: false },
         cursor: { show: false },
-        scales: { x: { time: false, range: [-0.5, labels.length - 0.5] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+        scales: {
+          x: { time: false, range: [-0.5, labels.length - 0.5] },
+          y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
+        },
         axes: [
-          { stroke, values: (_u, splits) => splits.map((i) => labels[i] ?? ''), splits: () => labels.map((_, i) => i), gap: 4, size: 60 },
+          {
+            stroke,
+            values: (_u, splits) => splits.map((i) => labels[i] ?? ''),
+            splits: () => labels.map((_, i) => i),
+            gap: 4,
+            size: 60,
+          },
           { stroke },
         ],
         series: [{}, { fill, stroke: fill, paths: uPlot.paths.bars!({ size: [0.6, 60] }), points: { show: false } }],

@@ -99,11 +99,21 @@ export function TransparencyPage() {
       <form className="filters" onSubmit={show}>
         <label>
           {t('transparency.from')}
-          <input type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} aria-describedby="range-help" />
+          <input
+            type="date"
+            value={draft.from}
+            onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+            aria-describedby="range-help"
+          />
         </label>
         <label>
           {t('transparency.to')}
-          <input type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} aria-describedby="range-help" />
+          <input
+            type="date"
+            value={draft.to}
+            onChange={(e) => setDraft({ ...draft, to: e.target.value })}
+            aria-describedby="range-help"
+          />
         </label>
         <button type="submit">{t('transparency.show')}</button>
         <p id="range-help" className="help">
@@ -128,10 +138,22 @@ export function TransparencyPage() {
             ))}
           </dl>
           <div className="chart-grid">
-            <Counts title={t('transparency.decisions')} rows={rowsOf(t, DECISION_ACTIONS, 'enum.action.', data.decisions)} />
-            <Counts title={t('transparency.byCategory')} rows={rowsOf(t, CATEGORIES, 'enum.category.', data.reports.byCategory)} />
-            <Counts title={t('transparency.bySource')} rows={rowsOf(t, SOURCES, 'enum.source.', data.reports.bySource)} />
-            <Counts title={t('transparency.byPlatform')} rows={rowsOf(t, PLATFORMS, 'enum.platform.', data.reports.byPlatform)} />
+            <Counts
+              title={t('transparency.decisions')}
+              rows={rowsOf(t, DECISION_ACTIONS, 'enum.action.', data.decisions)}
+            />
+            <Counts
+              title={t('transparency.byCategory')}
+              rows={rowsOf(t, CATEGORIES, 'enum.category.', data.reports.byCategory)}
+            />
+            <Counts
+              title={t('transparency.bySource')}
+              rows={rowsOf(t, SOURCES, 'enum.source.', data.reports.bySource)}
+            />
+            <Counts
+              title={t('transparency.byPlatform')}
+              rows={rowsOf(t, PLATFORMS, 'enum.platform.', data.reports.byPlatform)}
+            />
           </div>
         </>
       )}

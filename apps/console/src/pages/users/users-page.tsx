@@ -85,14 +85,35 @@ function AddUser() {
     <form className="form" onSubmit={submit} noValidate aria-labelledby="add-user-heading">
       <h2 id="add-user-heading">{t('users.add')}</h2>
       <Field id="user-email" label={t('users.email')} errors={errors.fields.email}>
-        {(control) => <input {...control} type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" />}
+        {(control) => (
+          <input
+            {...control}
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            autoComplete="off"
+          />
+        )}
       </Field>
       <Field id="user-displayName" label={t('users.displayName')} errors={errors.fields.displayName}>
-        {(control) => <input {...control} value={displayName} onChange={(e) => setDisplayName(e.target.value)} dir="auto" />}
-      </Field>
-      <Field id="user-password" label={t('users.password')} help={t('users.passwordHelp')} errors={errors.fields.password}>
         {(control) => (
-          <input {...control} type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
+          <input {...control} value={displayName} onChange={(e) => setDisplayName(e.target.value)} dir="auto" />
+        )}
+      </Field>
+      <Field
+        id="user-password"
+        label={t('users.password')}
+        help={t('users.passwordHelp')}
+        errors={errors.fields.password}
+      >
+        {(control) => (
+          <input
+            {...control}
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            autoComplete="new-password"
+          />
         )}
       </Field>
       <fieldset className="checks">
@@ -109,7 +130,12 @@ function AddUser() {
         ))}
       </fieldset>
       <FieldMessages id="user-roles-error" messages={errors.fields.roles} />
-      <Field id="user-languages" label={t('users.languages')} help={t('users.languagesHelp')} errors={errors.fields.languages}>
+      <Field
+        id="user-languages"
+        label={t('users.languages')}
+        help={t('users.languagesHelp')}
+        errors={errors.fields.languages}
+      >
         {(control) => <input {...control} value={languages} onChange={(e) => setLanguages(e.target.value)} dir="ltr" />}
       </Field>
       <button type="submit" className="primary" disabled={create.isPending}>

@@ -48,6 +48,8 @@ const swc = [
 
 const moduleNameMapper = {
   '^@vigil/([a-z]+)$': '<rootDir>/libs/$1/src',
+  // The console imports single pure files of libs/domain (apps/console/vite.config.mts says why).
+  '^@vigil/domain/([a-z-]+)$': '<rootDir>/libs/domain/src/$1',
 };
 
 const base = {
@@ -74,5 +76,12 @@ module.exports = {
     },
     { ...base, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+    // The console in Chromium against the whole system; its global setup builds the console first.
+    {
+      ...base,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
+      globalSetup: '<rootDir>/test/browser/build-console.ts',
+    },
   ],
 };

@@ -66,7 +66,7 @@ for (let waited = 0; waited < 60_000 && !stopping; waited += 500) {
   await new Promise((resolve) => setTimeout(resolve, 500));
 }
 if (!stopping) {
-  console.log(`\nVigil is running:\n  API      ${base}\n  API docs ${base}/docs`);
+  console.log(`\nVigil is running:\n  Console  ${base}/\n  API      ${base}\n  API docs ${base}/docs`);
   if (credentials) console.log(`  Admin    ${credentials.email} / ${credentials.password}   (development only; kept in .vigil/dev-admin.json)`);
   else console.log(`  Admin    ${env.BOOTSTRAP_ADMIN_EMAIL ?? '(an admin already exists, or set BOOTSTRAP_ADMIN_EMAIL)'}`);
   console.log('Press Ctrl+C to stop.\n');

@@ -8,5 +8,6 @@ const jestArgs = process.argv.slice(2);
 if (jestArgs.length === 0) {
   console.log('Type-checking…');
   if (run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0) process.exit(1);
+  if (run('npx', ['tsc', '-p', 'apps/console/tsconfig.json']) !== 0) process.exit(1);
 }
 process.exit(run('npx', ['jest', ...jestArgs]));

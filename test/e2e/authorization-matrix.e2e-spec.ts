@@ -9,6 +9,7 @@ import { ACCESS_POLICY, AccessPolicy, Authenticator, Principal } from '@vigil/id
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AccessGuard } from '../../apps/api/src/http/access.guard';
+import { CONSOLE_ROUTES } from '../../apps/api/src/http/console-static';
 import { HttpResponse, reportBody, TestSystem } from '../support/test-system';
 
 type Caller = 'anonymous' | Role;
@@ -97,10 +98,13 @@ const ACCESS: Record<string, readonly Caller[]> = {
   'GET /docs/': EVERYONE,
   'GET /docs-json': EVERYONE,
   'GET /docs-yaml': EVERYONE,
+  // The console's pages (index.html, or a 404 without a build): public files; what they show comes from the routes
+  // above, each guarded.
+  ...Object.fromEntries(CONSOLE_ROUTES.map((route) => [`GET ${route}`, EVERYONE])),
 };
 
-/** Swagger UI's static assets: public files under /docs, not API routes. */
-const SWAGGER_ASSETS = /^GET \/docs\/./;
+/** Swagger UI's and the console's static assets: public files under /docs and /assets, not API routes. */
+const SWAGGER_ASSETS = /^GET \/(docs|assets)\/./;
 
 /**
  * Bodies that get an allowed caller past the guard without changing anything worth mentioning: by default `{}`,

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       port: 3000,
       host: '127.0.0.1',
       trustProxy: false,
+      consoleDir: 'dist/console',
       rateLimitPublicPerMinute: 30,
       rateLimitKeyPerMinute: 600,
       jwtTtlSeconds: 900,

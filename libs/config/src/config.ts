@@ -49,6 +49,8 @@ export interface VigilConfig {
   rateLimitKeyPerMinute: number;
   /** Browser origins allowed to call the API cross-origin (CORS); empty means CORS stays off. */
   corsOrigins: string[];
+  /** The built console (Vite output) the API serves at `/`; relative paths are from the working directory. */
+  consoleDir: string;
   sla: SlaPolicy;
   /** When a reporter whose reports are mostly dismissed is warned, marked down and suspended. */
   reputation: ReputationPolicy;
@@ -241,6 +243,7 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     rateLimitPublicPerMinute: read.int('RATE_LIMIT_PUBLIC_PER_MINUTE', 30, 1, 1_000_000),
     rateLimitKeyPerMinute: read.int('RATE_LIMIT_KEY_PER_MINUTE', 600, 1, 1_000_000),
     corsOrigins: read.origins('CORS_ORIGINS'),
+    consoleDir: read.string('CONSOLE_DIR', 'dist/console'),
     sla: {
       removalOrderHours: read.number('SLA_REMOVAL_ORDER_HOURS', 1, 0.0005, 720),
       threatToLifeHours: read.number('SLA_THREAT_TO_LIFE_HOURS', 1, 0.0005, 720),

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ActionContext } from '@vigil/audit';
 import { Public, Roles } from '@vigil/identity';
 import { AppealQueries, AppealView, FileAppeal, Page, ResolveAppeal } from '@vigil/moderation';
+import { AppealDto, AppealPageDto, FiledAppealDto } from '../dto/case-views.dto';
 import { FileAppealDto, ListAppealsQueryDto, ResolveAppealDto } from '../dto/review.dto';
 import { Ctx } from '../http/action-context.decorator';
 import { IdParam } from '../http/id-param';
@@ -19,6 +20,8 @@ export class AppealsController {
   @Post()
   @Public()
   @ApiOperation({ summary: 'Appeal a decision with a tracking token or the owner’s appeal token' })
+  @ApiResponse({ status: 201, type: FiledAppealDto })
+  @ApiResponse({ status: 404, description: 'unknown decision or wrong token' })
   file(@Body() body: FileAppealDto, @Ctx() ctx: ActionContext): Promise<{ id: string; status: 'open' }> {
     return this.fileAppeal.execute(body, ctx);
   }
@@ -26,6 +29,7 @@ export class AppealsController {
   @Get()
   @Roles('senior_moderator', 'admin')
   @ApiBearerAuth()
+  @ApiResponse({ status: 200, type: AppealPageDto })
   list(@Query() query: ListAppealsQueryDto): Promise<Page<AppealView>> {
     return this.appeals.list(query);
   }
@@ -35,6 +39,8 @@ export class AppealsController {
   @Roles('senior_moderator', 'admin')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Resolve an appeal (not by the person who made the decision)' })
+  @ApiResponse({ status: 200, type: AppealDto })
+  @ApiResponse({ status: 403, description: 'the caller made the decision under appeal' })
   resolve(
     @IdParam() id: string,
     @Body() body: ResolveAppealDto,

@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vigil/identity';
 import { CaseDetail, CaseQueries, CaseSummary, Page } from '@vigil/moderation';
+import { CaseDetailDto, CasePageDto } from '../dto/case-views.dto';
 import { ListCasesQueryDto } from '../dto/list-query.dto';
 import { IdParam } from '../http/id-param';
 
@@ -14,12 +15,14 @@ export class CasesController {
 
   @Get()
   @ApiOperation({ summary: 'Cases, highest priority first, then earliest SLA deadline' })
+  @ApiResponse({ status: 200, type: CasePageDto })
   list(@Query() query: ListCasesQueryDto): Promise<Page<CaseSummary>> {
     return this.cases.list(query);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'A case with its priority breakdown, reports (pseudonymised) and history' })
+  @ApiResponse({ status: 200, type: CaseDetailDto })
   detail(@IdParam() id: string): Promise<CaseDetail> {
     return this.cases.detail(id);
   }

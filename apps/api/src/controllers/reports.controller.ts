@@ -7,6 +7,7 @@ import { ReportStatusQuery, ReportStatusView, SubmitReport, SubmittedReport } fr
 import { Ctx, CurrentPrincipal } from '../http/action-context.decorator';
 import { IntakeRateLimitGuard } from '../http/rate-limit.guard';
 import type { VigilRequest } from '../http/vigil-request';
+import { ReportStatusDto } from '../dto/case-views.dto';
 import { SubmitReportDto, SubmittedReportDto } from '../dto/submit-report.dto';
 import { IdParam } from '../http/id-param';
 
@@ -50,6 +51,8 @@ export class ReportsController {
   @Public()
   @ApiOperation({ summary: 'A report’s status, for the reporter holding its tracking token' })
   @ApiHeader({ name: 'X-Tracking-Token', required: true })
+  @ApiResponse({ status: 200, type: ReportStatusDto })
+  @ApiResponse({ status: 404, description: 'unknown id or wrong token (alike)' })
   get(
     @IdParam() id: string,
     @Headers('x-tracking-token') token: string | undefined,

@@ -13,6 +13,7 @@ import {
   RenewLease,
 } from '@vigil/moderation';
 import type { FastifyReply } from 'fastify';
+import { BulkDecisionResultDto, CaseDetailDto, DecisionViewDto, LeaseDto } from '../dto/case-views.dto';
 import { BulkDecisionDto, ClaimNextDto, DecisionDto } from '../dto/review.dto';
 import { Ctx, CurrentPrincipal } from '../http/action-context.decorator';
 import { IdParam } from '../http/id-param';
@@ -33,6 +34,7 @@ export class ReviewController {
   @Post('review/claim')
   @HttpCode(200)
   @ApiOperation({ summary: 'Lease the next claimable case (204 when there is none)' })
+  @ApiResponse({ status: 200, type: CaseDetailDto, description: 'the case, now leased to the caller' })
   @ApiResponse({ status: 204, description: 'nothing is claimable' })
   async claimNext(
     @Body() body: ClaimNextDto,
@@ -52,24 +54,32 @@ export class ReviewController {
   @Post('cases/:id/claim')
   @HttpCode(200)
   @ApiOperation({ summary: 'Lease a chosen case' })
+  @ApiResponse({ status: 200, type: CaseDetailDto })
+  @ApiResponse({ status: 409, description: 'another person holds its lease, or its state does not allow a claim' })
   claim(@IdParam() id: string, @Ctx() ctx: ActionContext): Promise<CaseDetail> {
     return this.claimCase.chosen({ caseId: id }, ctx);
   }
 
   @Post('cases/:id/lease/renew')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: LeaseDto })
+  @ApiResponse({ status: 409, description: 'the caller does not hold the lease' })
   renew(@IdParam() id: string, @Ctx() ctx: ActionContext): Promise<{ leaseExpiresAt: string }> {
     return this.renewLease.execute({ caseId: id }, ctx);
   }
 
   @Post('cases/:id/lease/release')
   @HttpCode(204)
+  @ApiResponse({ status: 204, description: 'released' })
+  @ApiResponse({ status: 409, description: 'the caller does not hold the lease' })
   async release(@IdParam() id: string, @Ctx() ctx: ActionContext): Promise<void> {
     await this.releaseLease.execute({ caseId: id }, ctx);
   }
 
   @Post('cases/:id/decisions')
   @ApiOperation({ summary: 'Decide a case you hold the lease on' })
+  @ApiResponse({ status: 201, type: DecisionViewDto })
+  @ApiResponse({ status: 409, description: 'the caller does not hold the lease, or the case state does not allow it' })
   decide(@IdParam() id: string, @Body() body: DecisionDto, @Ctx() ctx: ActionContext): Promise<DecisionView> {
     return this.recordDecision.execute({ caseId: id, ...body }, ctx);
   }
@@ -78,6 +88,7 @@ export class ReviewController {
   @HttpCode(200)
   @Roles('senior_moderator', 'admin')
   @ApiOperation({ summary: 'One decision for up to 500 cases; each gets its own decision and audit events' })
+  @ApiResponse({ status: 200, type: BulkDecisionResultDto })
   bulk(@Body() body: BulkDecisionDto, @Ctx() ctx: ActionContext): Promise<{ results: BulkCaseResult[] }> {
     return this.bulkDecide.execute(body, ctx);
   }

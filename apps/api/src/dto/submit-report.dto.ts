@@ -105,12 +105,17 @@ export class SubmitReportDto {
   removalOrder?: boolean;
 }
 
+export class ReportedChannelDto {
+  @ApiProperty({ enum: PLATFORMS, enumName: 'Platform' }) platform: Platform;
+  @ApiProperty({ example: 'telegram:example_channel' }) key: string;
+  @ApiProperty({ example: 'https://t.me/example_channel' }) url: string;
+}
+
 export class SubmittedReportDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['received'] }) status: 'received';
   @ApiProperty({ description: 'shown once; needed to read the report status and to appeal' }) trackingToken: string;
-  @ApiProperty({ example: { platform: 'telegram', key: 'telegram:example_channel', url: 'https://t.me/example_channel' } })
-  channel: { platform: Platform; key: string; url: string };
+  @ApiProperty({ type: ReportedChannelDto }) channel: ReportedChannelDto;
   @ApiPropertyOptional({ description: 'present when the reporter was warned about reports found to show no violation' })
   warning?: string;
 }

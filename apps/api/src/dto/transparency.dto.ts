@@ -38,6 +38,8 @@ const counts = (keys: readonly string[], what: string): ApiPropertyOptions => ({
   description: `${what}; every key present, 0 when none`,
   properties: Object.fromEntries(keys.map((key) => [key, { type: 'integer' as const }])),
   required: [...keys],
+  // `required` above lists the object's keys; this marks the property itself required in its parent.
+  selfRequired: true,
 });
 
 class ReportFiguresDto {

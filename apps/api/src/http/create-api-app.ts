@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApiModule } from '../api.module';
+import { serveConsole } from './console-static';
 import { MetricsRegistry } from './metrics';
 import { errorBody } from './error.filter';
 import { addSecurityHeaders } from './security-headers';
@@ -83,6 +84,7 @@ export async function createApiApp(config: VigilConfig): Promise<NestFastifyAppl
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await serveConsole(app, config.consoleDir);
 
   await app.init();
   await app.get(BootstrapAdmin).run();

@@ -27,6 +27,23 @@ describe('securityHeaders', () => {
     expect(securityHeaders(path, false)['content-security-policy']).not.toContain('script-src');
   });
 
+  it.each(['/', '/login', '/cases/4b1c', '/appeals/9', '/admin/api-keys', '/report?x=1', '/assets/index-Ab12.js'])(
+    'gives the console page or asset %s its own policy: this origin only, nothing inline',
+    (path) => {
+      const csp = securityHeaders(path, false)['content-security-policy'];
+      expect(csp).toMatch(/^default-src 'self';/);
+      expect(csp).not.toContain('unsafe-inline');
+      expect(csp).toContain("frame-ancestors 'none'");
+    },
+  );
+
+  it.each(['/v1/cases', '/health/ready', '/metrics', '/cases', '/cases/a/b', '/loginx', '/admin/queues'])(
+    'keeps the API policy for %s, which is not a console page',
+    (path) => {
+      expect(securityHeaders(path, false)['content-security-policy']).toMatch(/^default-src 'none'/);
+    },
+  );
+
   it('adds HSTS in production only', () => {
     expect(securityHeaders('/v1/me', false)).not.toHaveProperty('strict-transport-security');
     expect(securityHeaders('/v1/me', true)['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');

@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import { isConsolePath } from './console-static';
 
 /** The API answers JSON only: nothing may load, run, frame or submit anything from its responses. */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/**
+ * The console's pages and assets: scripts, styles and calls from this origin only, nothing inline (Vite emits no
+ * inline script or style, and the console sets no style attribute), nothing framed or posted elsewhere.
+ */
+const CONSOLE_CSP =
+  "default-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 /** Swagger UI (/docs) loads its own scripts, styles and inline SVG from this origin and calls the API. */
 const DOCS_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
@@ -18,7 +25,11 @@ export function securityHeaders(path: string, production: boolean): Record<strin
     'referrer-policy': 'no-referrer',
     'cross-origin-opener-policy': 'same-origin',
     'x-permitted-cross-domain-policies': 'none',
-    'content-security-policy': /^\/docs(?:[/?-]|$)/.test(path) ? DOCS_CSP : API_CSP,
+    'content-security-policy': /^\/docs(?:[/?-]|$)/.test(path)
+      ? DOCS_CSP
+      : isConsolePath(path)
+        ? CONSOLE_CSP
+        : API_CSP,
   };
   if (production) headers['strict-transport-security'] = 'max-age=31536000; includeSubDomains';
   return headers;

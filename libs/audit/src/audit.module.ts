@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditQueries } from './audit-queries';
+import { QueryAuditTrail } from './query-audit-trail.use-case';
 import { AuditSigningKey } from './audit-signing-key';
 import { AuditTreeQueries } from './audit-tree-queries';
 import { AuditService } from './audit.service';
@@ -14,6 +15,7 @@ const PROVIDERS = [
   AuditService,
   AuditSigningKey,
   AuditQueries,
+  QueryAuditTrail,
   AuditTreeQueries,
   SealAuditEvents,
   SignAuditCheckpoint,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditEventEntity } from '@vigil/database';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { ActionContext } from './action-context';
 
 /** `noun.verb_past`, e.g. `case.claimed`. */
@@ -45,6 +45,11 @@ export type AuditAction =
   | 'user.created'
   | 'user.updated'
   | 'user.logged_in'
+  | 'auth.login_succeeded'
+  | 'auth.login_failed'
+  | 'case.viewed'
+  | 'audit.queried'
+  | 'export.downloaded'
   | 'apikey.created'
   | 'apikey.revoked'
   | 'checkpoint.signed'
@@ -69,6 +74,14 @@ export interface AuditEventInput {
  */
 @Injectable()
 export class AuditService {
+  /**
+   * A read recorded on its own (API.md: who looked at a case, queried the trail, downloaded an export). One INSERT in
+   * its own transaction, before the answer goes out: a read whose record fails is not answered.
+   */
+  async recordRead(db: DataSource, ctx: ActionContext, event: AuditEventInput): Promise<void> {
+    await this.record(db.manager, ctx, event);
+  }
+
   async record(manager: EntityManager, ctx: ActionContext, ...events: AuditEventInput[]): Promise<void> {
     if (events.length === 0) return;
     const params: unknown[] = [];

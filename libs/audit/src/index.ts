@@ -21,3 +21,4 @@ export * from './sign-audit-checkpoint.use-case';
 export * from './sign-tree-checkpoint.use-case';
 export * from './tree-checkpoint';
 export * from './verify-audit-chain.use-case';
+export * from './query-audit-trail.use-case';

@@ -32,11 +32,13 @@ import {
   RecordDecision,
   ReleaseLease,
   RenewLease,
+  ViewCase,
 } from './review';
 import {
   ActionedChannelsFeed,
   ActionedChannelsQuery,
   FeedSigner,
+  DownloadStatementsOfReasons,
   StatementsOfReasonsQuery,
   TransparencyQuery,
 } from './transparency';
@@ -62,6 +64,7 @@ const PROVIDERS = [
   ReconcileReports,
   ReportStatusQuery,
   CaseQueries,
+  ViewCase,
   ClaimCase,
   RenewLease,
   ReleaseLease,
@@ -86,6 +89,7 @@ const PROVIDERS = [
   RevealReporter,
   TransparencyQuery,
   StatementsOfReasonsQuery,
+  DownloadStatementsOfReasons,
   ActionedChannelsQuery,
   FeedSigner,
   ActionedChannelsFeed,

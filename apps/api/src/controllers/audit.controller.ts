@@ -5,6 +5,7 @@ import {
   AuditEventPage,
   AuditQueries,
   AuditVerification,
+  QueryAuditTrail,
   CheckpointView,
   SignAuditCheckpoint,
   VerifyAuditChain,
@@ -29,18 +30,20 @@ export class AuditController {
     private readonly audit: AuditQueries,
     private readonly verifyChain: VerifyAuditChain,
     private readonly signCheckpoint: SignAuditCheckpoint,
+    private readonly queryTrail: QueryAuditTrail,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Audit events in seq order (unsealed last, with seq null)' })
+  @ApiOperation({ summary: 'Audit events in seq order (unsealed last, with seq null); the query itself is audited' })
   @ApiResponse({ status: 200, type: AuditEventPageDto })
-  list(@Query() query: AuditQueryDto): Promise<AuditEventPage> {
+  list(@Query() query: AuditQueryDto, @Ctx() ctx: ActionContext): Promise<AuditEventPage> {
     const { from, to, ...rest } = query;
-    return this.audit.list({
+    const filter = {
       ...rest,
       from: from === undefined ? undefined : microsecondTime(from, 'from'),
       to: to === undefined ? undefined : microsecondTime(to, 'to'),
-    });
+    };
+    return this.queryTrail.execute(filter, ctx);
   }
 
   @Get('verify')

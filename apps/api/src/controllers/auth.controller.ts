@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { STAFF_ROLES } from '@vigil/domain';
 import { Login, LoginResult, Principal, Public, Roles, UserDirectory, UserView } from '@vigil/identity';
 import { LoginDto, LoginResultDto, UserDto } from '../dto/auth.dto';
-import { CurrentPrincipal } from '../http/action-context.decorator';
+import type { ActionContext } from '@vigil/audit';
+import { Ctx, CurrentPrincipal } from '../http/action-context.decorator';
 import type { VigilRequest } from '../http/vigil-request';
 
 @ApiTags('identity')
@@ -20,8 +21,8 @@ export class AuthController {
   @ApiOperation({ summary: 'Staff login: email and password for a short-lived bearer token' })
   @ApiResponse({ status: 200, type: LoginResultDto })
   @ApiResponse({ status: 429, description: 'too many failed logins for the account or address; see Retry-After' })
-  signIn(@Body() body: LoginDto, @Req() request: VigilRequest): Promise<LoginResult> {
-    return this.login.execute({ ...body, clientAddress: request.ip });
+  signIn(@Body() body: LoginDto, @Req() request: VigilRequest, @Ctx() ctx: ActionContext): Promise<LoginResult> {
+    return this.login.execute({ ...body, clientAddress: request.ip }, ctx);
   }
 
   @Get('me')

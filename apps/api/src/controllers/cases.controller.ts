@@ -1,9 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@vigil/identity';
-import { CaseDetail, CaseQueries, CaseSummary, Page } from '@vigil/moderation';
+import type { ActionContext } from '@vigil/audit';
+import { CaseDetail, CaseQueries, CaseSummary, Page, ViewCase } from '@vigil/moderation';
 import { CaseDetailDto, CasePageDto } from '../dto/case-views.dto';
 import { ListCasesQueryDto } from '../dto/list-query.dto';
+import { Ctx } from '../http/action-context.decorator';
 import { IdParam } from '../http/id-param';
 
 @ApiTags('review')
@@ -11,7 +13,10 @@ import { IdParam } from '../http/id-param';
 @Controller('v1/cases')
 @Roles('moderator', 'senior_moderator', 'admin')
 export class CasesController {
-  constructor(private readonly cases: CaseQueries) {}
+  constructor(
+    private readonly cases: CaseQueries,
+    private readonly viewCase: ViewCase,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Cases, highest priority first, then earliest SLA deadline' })
@@ -21,9 +26,9 @@ export class CasesController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A case with its priority breakdown, reports (pseudonymised) and history' })
+  @ApiOperation({ summary: 'A case with its priority breakdown, reports (pseudonymised) and history (audited)' })
   @ApiResponse({ status: 200, type: CaseDetailDto })
-  detail(@IdParam() id: string): Promise<CaseDetail> {
-    return this.cases.detail(id);
+  detail(@IdParam() id: string, @Ctx() ctx: ActionContext): Promise<CaseDetail> {
+    return this.viewCase.execute({ caseId: id }, ctx);
   }
 }

@@ -2,9 +2,11 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { reportingRange } from '@vigil/domain';
 import { Roles } from '@vigil/identity';
-import { StatementsOfReasonsQuery, TransparencyQuery, TransparencyReport } from '@vigil/moderation';
+import { DownloadStatementsOfReasons, TransparencyQuery, TransparencyReport } from '@vigil/moderation';
+import type { ActionContext } from '@vigil/audit';
 import type { FastifyReply } from 'fastify';
 import { ReportingRangeQueryDto, StatementOfReasonsDto, TransparencyReportDto } from '../dto/transparency.dto';
+import { Ctx } from '../http/action-context.decorator';
 import { ndjsonStream } from '../http/ndjson-stream';
 
 @ApiTags('transparency')
@@ -15,7 +17,7 @@ import { ndjsonStream } from '../http/ndjson-stream';
 export class TransparencyController {
   constructor(
     private readonly figures: TransparencyQuery,
-    private readonly statements: StatementsOfReasonsQuery,
+    private readonly statements: DownloadStatementsOfReasons,
   ) {}
 
   @Get('transparency')
@@ -47,9 +49,13 @@ export class TransparencyController {
     content: { 'application/x-ndjson': { schema: { $ref: getSchemaPath(StatementOfReasonsDto) } } },
   })
   @ApiResponse({ status: 400, description: 'from or to is not an ISO 8601 time with an offset, or from is not before to' })
-  async exportStatements(@Query() query: ReportingRangeQueryDto, @Res() reply: FastifyReply): Promise<void> {
+  async exportStatements(
+    @Query() query: ReportingRangeQueryDto,
+    @Res() reply: FastifyReply,
+    @Ctx() ctx: ActionContext,
+  ): Promise<void> {
     const range = reportingRange(query, new Date());
-    const body = await ndjsonStream(this.statements.stream(range));
+    const body = await ndjsonStream(await this.statements.execute(range, ctx));
     const name = `statements-of-reasons_${fileTime(range.from)}_${fileTime(range.to)}.ndjson`;
     // Not awaited: the reply settles when the stream ends, and a failure then cannot become an error response.
     void reply

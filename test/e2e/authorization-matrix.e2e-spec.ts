@@ -74,6 +74,7 @@ const ACCESS: Record<string, readonly Caller[]> = {
   'POST /v1/admin/reports/:id/reveal-reporter': ADMIN,
   'POST /v1/admin/enforcements/:id/retry': ADMIN,
   'GET /v1/admin/reporters/:pseudonym': ADMIN,
+  'POST /v1/admin/reporters/:pseudonym/reinstate': ADMIN,
 
   'GET /v1/audit': AUDITORS,
   'GET /v1/audit/verify': AUDITORS,

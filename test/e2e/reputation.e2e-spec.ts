@@ -136,6 +136,22 @@ describe('reporter reputation and brigades (DSA Art. 23)', () => {
     // Someone else is not affected.
     const other = await system.request('POST', '/v1/reports', { body: reportBody({ channel: 'https://t.me/rep_g' }), headers: from('192.0.2.11') });
     expect(other.status).toBe(202);
+
+    // An admin lifts the suspension, with a reason; the reporter files again, and a second lift is a conflict.
+    const admin = await system.login();
+    const path = `/v1/admin/reporters/${encodeURIComponent(pseudonym)}/reinstate`;
+    expect((await system.request('POST', path, { token: admin, body: { reason: 'short' } })).status).toBe(400);
+    expect((await system.request('POST', path, { token: senior.token, body: { reason: 'Complaint 9/2026 upheld.' } })).status).toBe(403);
+    const lifted = await system.request('POST', path, { token: admin, body: { reason: 'Complaint 9/2026 upheld on review.' } });
+    expect(lifted.status).toBe(200);
+    expect(lifted.body).toMatchObject({ pseudonym, status: 'warned', suspendedUntil: null, suspensions: 1 });
+    const [event] = await system.sql(`SELECT data FROM audit_events WHERE action = 'reporter.reinstated' AND target_id = $1`, [pseudonym]);
+    expect(event.data).toMatchObject({ reason: 'Complaint 9/2026 upheld on review.', suspendedUntil: expect.any(String) });
+    const again = await system.request('POST', '/v1/reports', { body: reportBody({ channel: 'https://t.me/rep_g2' }), headers: from(serial) });
+    expect(again.status).toBe(202);
+    expect((await system.request('POST', path, { token: admin, body: { reason: 'Complaint 9/2026 upheld on review.' } })).status).toBe(409);
+    const nobody = '/v1/admin/reporters/reporter%2300000000/reinstate';
+    expect((await system.request('POST', nobody, { token: admin, body: { reason: 'Complaint 9/2026 upheld on review.' } })).status).toBe(404);
   });
 
   it('does not count actioned cases against a reporter', async () => {

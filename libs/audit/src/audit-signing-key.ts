@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
+import { developmentSecret, VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { keyIdOf } from './checkpoint-signature';
 
 /**
@@ -32,26 +31,11 @@ export class AuditSigningKey {
   }
 
   private developmentKey(file: string): KeyObject {
-    try {
-      return parseKey(readFileSync(file, 'utf8'), `the development key in ${file}`);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    mkdirSync(dirname(file), { recursive: true });
-    // The API, the worker and the CLI may start at once: write a private temporary file, then link it into place,
-    // which fails if another process got there first — then everyone uses the winner's complete key.
-    const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-    writeFileSync(temporary, pem, { mode: 0o600 });
-    try {
-      linkSync(temporary, file);
-      this.logger.warn(`AUDIT_SIGNING_KEY is not set: generated a development signing key in ${file}`);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    } finally {
-      unlinkSync(temporary);
-    }
-    return parseKey(readFileSync(file, 'utf8'), `the development key in ${file}`);
+    const { text, created } = developmentSecret(file, () =>
+      generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    );
+    if (created) this.logger.warn(`AUDIT_SIGNING_KEY is not set: generated a development signing key in ${file}`);
+    return parseKey(text, `the development key in ${file}`);
   }
 }
 

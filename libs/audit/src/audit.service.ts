@@ -55,7 +55,8 @@ export type AuditAction =
   | 'checkpoint.signed'
   | 'reporter.revealed'
   | 'reporter.warned'
-  | 'reporter.suspended';
+  | 'reporter.suspended'
+  | 'reporter.reinstated';
 
 /** The columns every event is written with (the sealer hashes them); seq and hash come at sealing. */
 const INSERT_EVENTS =

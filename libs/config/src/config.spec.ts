@@ -60,6 +60,9 @@ describe('loadConfig', () => {
     [{ BOOTSTRAP_ADMIN_EMAIL: 'a@b.c' }, 'BOOTSTRAP_ADMIN_PASSWORD'],
     [{ BOOTSTRAP_ADMIN_EMAIL: 'a@b.c', BOOTSTRAP_ADMIN_PASSWORD: 'short' }, 'BOOTSTRAP_ADMIN_PASSWORD'],
     [{ ENFORCEMENT_WEBHOOK_URL: 'https://platform.example/hook' }, 'ENFORCEMENT_WEBHOOK_SECRET'],
+    [{ DATA_ENCRYPTION_KEY: 'too-short' }, 'DATA_ENCRYPTION_KEY'],
+    [{ DATA_ENCRYPTION_KEY: 'ab'.repeat(31) }, 'DATA_ENCRYPTION_KEY'],
+    [{ DATA_ENCRYPTION_KEY: Buffer.alloc(33, 1).toString('base64') }, 'DATA_ENCRYPTION_KEY'],
   ])('names the bad variable in %j', (env, variable) => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);
@@ -71,6 +74,14 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/JWT_SECRET/);
     expect(problems.join('\n')).toMatch(/REPORTER_SECRET/);
     expect(problems.join('\n')).toMatch(/AUDIT_SIGNING_KEY/);
+    expect(problems.join('\n')).toMatch(/DATA_ENCRYPTION_KEY/);
+  });
+
+  it('reads a data encryption key as 64 hex digits or base64 of 32 bytes', () => {
+    const key = Buffer.alloc(32, 7);
+    expect(loadConfig({ DATA_ENCRYPTION_KEY: key.toString('hex') }).dataEncryptionKey).toEqual(key);
+    expect(loadConfig({ DATA_ENCRYPTION_KEY: key.toString('base64') }).dataEncryptionKey).toEqual(key);
+    expect(loadConfig({}).dataEncryptionKey).toBeNull();
   });
 
   it('accepts production with real secrets', () => {
@@ -79,6 +90,7 @@ describe('loadConfig', () => {
       JWT_SECRET: 'x'.repeat(40),
       REPORTER_SECRET: 'y'.repeat(40),
       AUDIT_SIGNING_KEY: '-----BEGIN PRIVATE KEY-----\n…\n-----END PRIVATE KEY-----',
+      DATA_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
     });
     expect(config.nodeEnv).toBe('production');
   });

@@ -22,6 +22,12 @@ export interface VigilConfig {
   auditSigningKey: string | null;
   /** Where development keeps the Ed25519 key it generates when AUDIT_SIGNING_KEY is unset (git-ignored `.vigil/`). */
   auditSigningKeyFile: string;
+  /**
+   * 32 bytes (base64 or hex) that encrypt reporter contacts at rest (AES-256-GCM); null in development, which keeps a
+   * generated key in `dataEncryptionKeyFile`. Production refuses to start without it.
+   */
+  dataEncryptionKey: Buffer | null;
+  dataEncryptionKeyFile: string;
   /** How often the audit sealer runs; events are sealed within about interval + settle. */
   auditSealIntervalMs: number;
   /** Events younger than this are left for the next run, so short transactions commit in occurred_at order. */
@@ -152,6 +158,18 @@ class EnvReader {
     return fallback;
   }
 
+  /** 32 bytes as 64 hex digits or base64 (44 characters); null when unset. */
+  encryptionKey(name: string): Buffer | null {
+    const raw = this.optional(name);
+    if (raw === null) return null;
+    const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+    if (key.length !== 32 || (!/^[0-9a-fA-F]{64}$/.test(raw) && key.toString('base64') !== raw)) {
+      this.problems.push(`${name} must be 32 bytes, as 64 hex digits or base64 (e.g. \`openssl rand -base64 32\`)`);
+      return null;
+    }
+    return key;
+  }
+
   oneOf<T extends string>(name: string, values: readonly T[], fallback: T): T {
     const raw = this.env[name]?.trim();
     if (!raw) return fallback;
@@ -227,6 +245,8 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     // A PEM in one environment line may carry its line breaks as the two characters "\n".
     auditSigningKey: read.optional('AUDIT_SIGNING_KEY')?.replace(/\\n/g, '\n') ?? null,
     auditSigningKeyFile: read.string('AUDIT_SIGNING_KEY_FILE', '.vigil/audit-signing-key.pem'),
+    dataEncryptionKey: read.encryptionKey('DATA_ENCRYPTION_KEY'),
+    dataEncryptionKeyFile: read.string('DATA_ENCRYPTION_KEY_FILE', '.vigil/data-encryption-key'),
     auditSealIntervalMs: read.int('AUDIT_SEAL_INTERVAL_MS', 500, 50, 60_000),
     auditSealSettleMs: read.int('AUDIT_SEAL_SETTLE_MS', 250, 0, 60_000),
     auditSealBatchSize: read.int('AUDIT_SEAL_BATCH_SIZE', 2000, 1, 50_000),
@@ -305,6 +325,9 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     }
     if (!config.auditSigningKey) {
       read.problems.push('AUDIT_SIGNING_KEY (Ed25519 private key, PEM) is required in production');
+    }
+    if (!config.dataEncryptionKey) {
+      read.problems.push('DATA_ENCRYPTION_KEY (32 bytes, base64 or hex) is required in production');
     }
   }
   if (read.problems.length > 0) throw new ConfigError(read.problems);

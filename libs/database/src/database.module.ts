@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
+import { ContactCipher } from './contact-cipher';
 import { dataSourceOptions } from './data-source';
 import { ScheduledRuns } from './scheduled-runs';
 
@@ -26,8 +27,11 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: [ScheduledRuns],
-      exports: [TypeOrmModule, ScheduledRuns],
+      providers: [
+        ScheduledRuns,
+        { provide: ContactCipher, inject: [VIGIL_CONFIG], useFactory: ContactCipher.fromConfig },
+      ],
+      exports: [TypeOrmModule, ScheduledRuns, ContactCipher],
     };
   }
 }

@@ -16,3 +16,5 @@ export * from './entities/api-key.entity';
 export * from './index-order';
 export * from './prepared-query';
 export * from './scheduled-runs';
+export * from './contact-cipher';
+export { encryptClearContacts } from './migrate';

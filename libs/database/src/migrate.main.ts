@@ -1,10 +1,11 @@
 // `npm run db:migrate`: create the database if absent, then apply pending migrations.
 import { loadConfig } from '@vigil/config';
+import { ContactCipher } from './contact-cipher';
 import { migrate } from './migrate';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const applied = await migrate(config);
+  const applied = await migrate(config, { contactCipher: ContactCipher.fromConfig(config) });
   const where = new URL(config.databaseUrl);
   where.password = '';
   process.stdout.write(

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { ContactCipher } from './contact-cipher';
 import { createDataSource, DatabaseSettings } from './data-source';
 
 /** Creates the database named in the URL when it does not exist yet (connecting to the `postgres` database). */
@@ -24,16 +26,49 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   }
 }
 
-/** Creates the database if needed and applies every pending migration; returns the names applied. */
-export async function migrate(settings: DatabaseSettings): Promise<string[]> {
+/**
+ * Creates the database if needed and applies every pending migration; returns the names applied. With a
+ * `contactCipher`, then encrypts the reporter contacts stored in clear before contacts were encrypted (a data step a
+ * SQL migration cannot do: the key is the app's, not the database's).
+ */
+export async function migrate(
+  settings: DatabaseSettings,
+  options: { contactCipher?: ContactCipher } = {},
+): Promise<string[]> {
   await ensureDatabase(settings.databaseUrl);
   const dataSource = createDataSource({ ...settings, databasePoolSize: 1 });
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
+    if (options.contactCipher) await encryptClearContacts(dataSource, options.contactCipher);
     return applied.map((m) => m.name);
   } finally {
     await dataSource.destroy();
+  }
+}
+
+/** Encrypts, 500 rows per transaction, every reporter contact still in clear; returns how many. Idempotent. */
+export async function encryptClearContacts(db: DataSource, cipher: ContactCipher): Promise<number> {
+  let done = 0;
+  for (;;) {
+    const n = await db.transaction(async (manager) => {
+      const rows: { id: string; reporter_contact: string }[] = await manager.query(
+        `SELECT id, reporter_contact FROM reports
+         WHERE reporter_contact IS NOT NULL
+           AND reporter_contact !~ '^v1\\.[A-Za-z0-9_-]{16}\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{22}$'
+         LIMIT 500 FOR UPDATE SKIP LOCKED`,
+      );
+      for (const row of rows) {
+        if (ContactCipher.isStored(row.reporter_contact)) continue;
+        await manager.query(`UPDATE reports SET reporter_contact = $2 WHERE id = $1`, [
+          row.id,
+          cipher.encrypt(row.reporter_contact, row.id),
+        ]);
+      }
+      return rows.length;
+    });
+    done += n;
+    if (n < 500) return done;
   }
 }
 

@@ -22,7 +22,7 @@ import {
   SendNotification,
   WebhookSender,
 } from './outcomes';
-import { ReporterStandings, RevealReporter } from './reporters';
+import { ReinstateReporter, ReporterStandings, RevealReporter } from './reporters';
 import {
   BulkDecide,
   CaseQueries,
@@ -87,6 +87,7 @@ const PROVIDERS = [
   ReviewLink,
   MigrationsQuery,
   RevealReporter,
+  ReinstateReporter,
   TransparencyQuery,
   StatementsOfReasonsQuery,
   DownloadStatementsOfReasons,

@@ -1,9 +1,11 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '@vigil/domain';
 import { Roles } from '@vigil/identity';
-import { ReporterStandings, ReporterStandingView } from '@vigil/moderation';
-import { ReporterStandingDto } from '../dto/admin-reporters.dto';
+import type { ActionContext } from '@vigil/audit';
+import { ReinstateReporter, ReporterStandings, ReporterStandingView } from '@vigil/moderation';
+import { ReinstateReporterDto, ReporterStandingDto } from '../dto/admin-reporters.dto';
+import { Ctx } from '../http/action-context.decorator';
 
 /** `reporter#1a2b3c4d` (with `#` sent as `%23`), or just its 8 hex digits. */
 const PSEUDONYM = /^(?:reporter#)?([0-9a-f]{8})$/;
@@ -13,16 +15,41 @@ const PSEUDONYM = /^(?:reporter#)?([0-9a-f]{8})$/;
 @Controller('v1/admin/reporters')
 @Roles('admin')
 export class AdminReportersController {
-  constructor(private readonly standings: ReporterStandings) {}
+  constructor(
+    private readonly standings: ReporterStandings,
+    private readonly reinstateReporter: ReinstateReporter,
+  ) {}
 
   @Get(':pseudonym')
   @ApiOperation({ summary: 'A reporter’s record: decided and dismissed cases, warning, suspension (never the contact)' })
   @ApiParam({ name: 'pseudonym', example: 'reporter%231a2b3c4d', description: 'reporter#<8 hex>, or the 8 hex digits' })
   @ApiResponse({ status: 200, type: ReporterStandingDto })
   async show(@Param('pseudonym') pseudonym: string): Promise<ReporterStandingView> {
-    const match = PSEUDONYM.exec(pseudonym.toLowerCase());
-    const view = match ? await this.standings.view(`reporter#${match[1]}`) : null;
+    const view = await this.standings.view(pseudonymOf(pseudonym));
     if (!view) throw new DomainError('NOT_FOUND', 'no reporter with this pseudonym');
     return view;
   }
+
+  @Post(':pseudonym/reinstate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Lift a reporter’s suspension now, with a reason (audited reporter.reinstated)' })
+  @ApiParam({ name: 'pseudonym', example: 'reporter%231a2b3c4d' })
+  @ApiResponse({ status: 200, type: ReporterStandingDto, description: 'the record after the suspension was lifted' })
+  @ApiResponse({ status: 409, description: 'the reporter is not suspended' })
+  async reinstate(
+    @Param('pseudonym') pseudonym: string,
+    @Body() body: ReinstateReporterDto,
+    @Ctx() ctx: ActionContext,
+  ): Promise<ReporterStandingView> {
+    const name = pseudonymOf(pseudonym);
+    await this.reinstateReporter.execute({ pseudonym: name, reason: body.reason }, ctx);
+    return (await this.standings.view(name))!;
+  }
+}
+
+/** The canonical pseudonym; anything else names no reporter (404). */
+function pseudonymOf(raw: string): string {
+  const match = PSEUDONYM.exec(raw.toLowerCase());
+  if (!match) throw new DomainError('NOT_FOUND', 'no reporter with this pseudonym');
+  return `reporter#${match[1]}`;
 }

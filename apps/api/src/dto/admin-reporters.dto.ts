@@ -1,4 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
+import { Trim } from './trim';
 
 export class ReporterStandingDto {
   @ApiProperty({ example: 'reporter#1a2b3c4d' }) pseudonym: string;
@@ -13,4 +15,12 @@ export class ReporterStandingDto {
   @ApiProperty({ nullable: true, type: String }) warnedAt: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'set while suspended' }) suspendedUntil: string | null;
   @ApiProperty() suspensions: number;
+}
+
+export class ReinstateReporterDto {
+  @ApiProperty({ minLength: 10, maxLength: 1000, example: 'Reports re-examined on complaint 12/2026: made in good faith' })
+  @Trim()
+  @IsString()
+  @Length(10, 1000)
+  reason: string;
 }

@@ -15,6 +15,7 @@ import {
 import type { Principal } from '@vigil/identity';
 import canonicalize from 'canonicalize';
 import { createHash, randomUUID } from 'node:crypto';
+import { ContactCipher } from '@vigil/database';
 import { DataSource } from 'typeorm';
 import { IntakeGroupCommit, IntakeRow } from './intake-group-commit';
 import { ReporterIdentity } from '../reporters';
@@ -68,6 +69,7 @@ export class SubmitReport {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(VIGIL_CONFIG) config: VigilConfig,
     private readonly intake: IntakeGroupCommit,
+    private readonly contacts: ContactCipher,
   ) {
     this.identity = new ReporterIdentity(config.reporterSecret);
   }
@@ -97,7 +99,8 @@ export class SubmitReport {
       apiKeyId: apiKey?.apiKeyId ?? null,
       reporterRef,
       reporterPseudonym: ReporterIdentity.pseudonymOf(reporterRef),
-      reporterContact: report.reporterContact ?? null,
+      // Encrypted before it leaves this function: the clear address is never written anywhere.
+      reporterContact: report.reporterContact ? this.contacts.encrypt(report.reporterContact, id) : null,
       channelInput: report.channel,
       postId: channel.postId,
       category: report.category,

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ActionContext, AuditService } from '@vigil/audit';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
-import { NotificationEntity } from '@vigil/database';
+import { ContactCipher, NotificationEntity } from '@vigil/database';
 import { appealDeadline, DomainError } from '@vigil/domain';
 import { DataSource } from 'typeorm';
 import { CaseCloser } from './close-case';
@@ -45,6 +45,7 @@ export class SendNotification {
     private readonly audit: AuditService,
     private readonly closer: CaseCloser,
     private readonly sender: WebhookSender,
+    private readonly contacts: ContactCipher,
   ) {
     this.identity = new ReporterIdentity(config.reporterSecret);
   }
@@ -97,7 +98,7 @@ export class SendNotification {
     };
     switch (row.kind) {
       case 'reporter_outcome':
-        return { ...common, reportId: row.report_id, statement: row.reason, contact: row.contact };
+        return { ...common, reportId: row.report_id, statement: row.reason, contact: this.clear(row.contact, row.report_id) };
       case 'owner_notice':
         return {
           ...common,
@@ -111,10 +112,15 @@ export class SendNotification {
           statement: row.resolution_reason,
           appealOutcome: row.appeal_status,
           ...(row.appeal_report_id
-            ? { reportId: row.appeal_report_id, contact: row.appeal_report_contact ?? undefined }
+            ? { reportId: row.appeal_report_id, contact: this.clear(row.appeal_report_contact, row.appeal_report_id) }
             : {}),
         };
     }
+  }
+
+  /** The reporter's address, decrypted for this one notice and held nowhere else; absent once erased. */
+  private clear(stored: string | null, reportId: string | null): string | undefined {
+    return stored && reportId ? this.contacts.decrypt(stored, reportId) : undefined;
   }
 
   private async finish(

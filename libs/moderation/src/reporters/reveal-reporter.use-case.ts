@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ActionContext, AuditService } from '@vigil/audit';
 import { DomainError } from '@vigil/domain';
+import { ContactCipher } from '@vigil/database';
 import { DataSource } from 'typeorm';
 
 export interface RevealReporterInput {
@@ -26,6 +27,7 @@ export class RevealReporter {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly contacts: ContactCipher,
   ) {}
 
   async execute(input: RevealReporterInput, ctx: ActionContext): Promise<RevealedReporter> {
@@ -47,7 +49,8 @@ export class RevealReporter {
         target: { type: 'report', id: report.id },
         data: { reason, pseudonym: report.reporter_pseudonym, contactOnFile: report.reporter_contact !== null },
       });
-      return { reportId: report.id, pseudonym: report.reporter_pseudonym, contact: report.reporter_contact };
+      const contact = report.reporter_contact ? this.contacts.decrypt(report.reporter_contact, report.id) : null;
+      return { reportId: report.id, pseudonym: report.reporter_pseudonym, contact };
     });
   }
 }

@@ -107,6 +107,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/reporters/{pseudonym}/reinstate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lift a reporter’s suspension now, with a reason (audited reporter.reinstated) */
+        post: operations["AdminReportersController_reinstate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/reports/{id}/reveal-reporter": {
         parameters: {
             query?: never;
@@ -199,7 +216,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Audit events in seq order (unsealed last, with seq null) */
+        /** Audit events in seq order (unsealed last, with seq null); the query itself is audited */
         get: operations["AuditController_list"];
         put?: never;
         post?: never;
@@ -392,7 +409,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A case with its priority breakdown, reports (pseudonymised) and history */
+        /** A case with its priority breakdown, reports (pseudonymised) and history (audited) */
         get: operations["CasesController_detail"];
         put?: never;
         post?: never;
@@ -1456,6 +1473,10 @@ export interface components {
             factor: string;
             points: number;
         };
+        ReinstateReporterDto: {
+            /** @example Reports re-examined on complaint 12/2026: made in good faith */
+            reason: string;
+        };
         ReportedChannelDto: {
             /** @example telegram:example_channel */
             key: string;
@@ -2050,6 +2071,39 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ReporterStandingDto"];
                 };
+            };
+        };
+    };
+    AdminReportersController_reinstate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pseudonym: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReinstateReporterDto"];
+            };
+        };
+        responses: {
+            /** @description the record after the suspension was lifted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReporterStandingDto"];
+                };
+            };
+            /** @description the reporter is not suspended */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -101,6 +101,7 @@ export class BenchSystem {
       JWT_SECRET: randomBytes(32).toString('hex'),
       REPORTER_SECRET: randomBytes(32).toString('hex'),
       AUDIT_SIGNING_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       WORKER_HEARTBEAT_FILE: this.heartbeatFile,
       // Another instance on this machine may hold the default port; the bench watches the heartbeat file.
       WORKER_METRICS_PORT: '0',

@@ -7,6 +7,7 @@ import {
   mostSevereCategory,
   type PriorityInput,
   SOURCE_POINTS,
+  strongestLinkedChannel,
   strongestSource,
   withFactor,
 } from './priority';
@@ -335,5 +336,15 @@ describe('withFactor', () => {
     expect(withFactor(breakdown, 'linked_actioned_channel', null)).toEqual({ priority: 20, breakdown: [breakdown[0]] });
     const added = withFactor([breakdown[0]], 'incident', { factor: 'incident', points: 5, detail: 'x' });
     expect(added.priority).toBe(25);
+  });
+});
+
+describe('strongestLinkedChannel', () => {
+  it('takes the highest score, a confirmed link counting as 1, and none of nothing', () => {
+    const suspected = { key: 'telegram:a_outlet', score: 0.8, confirmed: false };
+    const confirmed = { key: 'telegram:b_outlet', score: 0.3, confirmed: true };
+    expect(strongestLinkedChannel([suspected, confirmed])).toEqual({ ...confirmed, score: 1 });
+    expect(strongestLinkedChannel([suspected, { ...suspected, key: 'telegram:c_outlet', score: 0.5 }])).toEqual(suspected);
+    expect(strongestLinkedChannel([])).toBeNull();
   });
 });

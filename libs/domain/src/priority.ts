@@ -225,6 +225,16 @@ export function computePriority(input: PriorityInput): Priority {
   return { priority: earned + reputation + (clock?.points ?? 0), breakdown };
 }
 
+/** Of a channel's links to actioned channels, the one its case's factor names: a confirmed one counts as score 1. */
+export function strongestLinkedChannel(links: readonly LinkedActionedChannel[]): LinkedActionedChannel | null {
+  let best: LinkedActionedChannel | null = null;
+  for (const link of links) {
+    const scored = { ...link, score: link.confirmed ? 1 : link.score };
+    if (!best || scored.score > best.score) best = scored;
+  }
+  return best;
+}
+
 /** The `linked_actioned_channel` factor of a case whose channel may succeed (or, confirmed, succeeds) `link.key`. */
 export function linkedActionedChannelFactor(link: LinkedActionedChannel): PriorityFactor {
   const score = link.confirmed ? 1 : Math.min(1, Math.max(0, link.score));

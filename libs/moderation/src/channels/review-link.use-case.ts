@@ -5,6 +5,7 @@ import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import {
   DomainError,
   LinkedActionedChannel,
+  strongestLinkedChannel,
   linkedActionedChannelFactor,
   PriorityFactor,
   UNRESOLVED_CASE_STATUSES,
@@ -84,9 +85,7 @@ export class ReviewLink {
          AND ch.status = 'actioned'`,
       [channelId],
     );
-    const strongest = links
-      .map((l) => ({ ...l, score: l.confirmed ? 1 : l.score }))
-      .reduce<LinkedActionedChannel | null>((best, l) => (!best || l.score > best.score ? l : best), null);
+    const strongest = strongestLinkedChannel(links);
     const { priority, breakdown } = withFactor(
       theCase.priority_breakdown,
       'linked_actioned_channel',

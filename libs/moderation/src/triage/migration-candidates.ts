@@ -4,6 +4,7 @@ import type { ActionContext, AuditService } from '@vigil/audit';
 import {
   assessMigration,
   LinkedActionedChannel,
+  strongestLinkedChannel,
   MIGRATION_TIMING_DAYS,
   MigrationReason,
   OrganisationMatch,
@@ -133,11 +134,10 @@ export function assessCandidates(
     });
   }
 
-  const links = [
+  const strongest = strongestLinkedChannel([
     ...read.migration_links,
     ...suggested.map((s) => ({ key: s.toKey, score: s.score, confirmed: false })),
-  ].map((l) => ({ ...l, score: l.confirmed ? 1 : l.score }));
-  const strongest = links.reduce<LinkedActionedChannel | null>((best, l) => (!best || l.score > best.score ? l : best), null);
+  ]);
   return { newNames, suggested, strongest };
 }
 

@@ -313,7 +313,8 @@ export function loadConfig(env: Env = process.env): VigilConfig {
   if (webhooks.some((url) => url !== null) && !config.enforcementWebhookSecret) {
     // Every outgoing webhook is signed with this secret (API.md "Outgoing webhooks").
     read.problems.push(
-      'ENFORCEMENT_WEBHOOK_SECRET is required when ENFORCEMENT_WEBHOOK_URL, NOTIFY_WEBHOOK_URL or ALERT_WEBHOOK_URL is set',
+      'ENFORCEMENT_WEBHOOK_SECRET is required when ENFORCEMENT_WEBHOOK_URL, NOTIFY_WEBHOOK_URL or ALERT_WEBHOOK_URL ' +
+        'is set',
     );
   }
   if (nodeEnv === 'production') {

@@ -30,7 +30,8 @@ export class ContactCipher {
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(reportId, 'utf8'));
     const body = Buffer.concat([cipher.update(contact, 'utf8'), cipher.final()]);
-    return ['v1', iv, body, cipher.getAuthTag()].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+    const tag = cipher.getAuthTag();
+    return ['v1', iv.toString('base64url'), body.toString('base64url'), tag.toString('base64url')].join('.');
   }
 
   /** The clear contact; throws when the value was not made by this key for this report. */

@@ -36,7 +36,10 @@ export function incidentMatches(incident: IncidentScope, subject: IncidentSubjec
 }
 
 /** The incident a case carries: of those that match, the largest boost, then the earliest declared. */
-export function strongestIncident<I extends IncidentScope>(incidents: readonly I[], subject: IncidentSubject): I | null {
+export function strongestIncident<I extends IncidentScope>(
+  incidents: readonly I[],
+  subject: IncidentSubject,
+): I | null {
   let best: I | null = null;
   for (const incident of incidents) {
     if (!incidentMatches(incident, subject)) continue;

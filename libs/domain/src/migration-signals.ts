@@ -160,7 +160,12 @@ export interface MigrationReason {
 }
 
 /** The signals that may suggest a link on their own; the rest only add to the score. */
-export const SUGGESTING_SIGNALS: readonly MigrationSignal[] = ['reported_successor', 'handle', 'title', 'shared_evidence'];
+export const SUGGESTING_SIGNALS: readonly MigrationSignal[] = [
+  'reported_successor',
+  'handle',
+  'title',
+  'shared_evidence',
+];
 
 /**
  * Each signal's weight; the score combines them as independent evidence, 1 − Π(1 − w), so it stays in [0, 1],

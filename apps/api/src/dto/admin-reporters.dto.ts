@@ -18,7 +18,7 @@ export class ReporterStandingDto {
 }
 
 export class ReinstateReporterDto {
-  @ApiProperty({ minLength: 10, maxLength: 1000, example: 'Reports re-examined on complaint 12/2026: made in good faith' })
+  @ApiProperty({ minLength: 10, maxLength: 1000, example: 'Complaint 12/2026 upheld: the reports were in good faith' })
   @Trim()
   @IsString()
   @Length(10, 1000)

@@ -5,7 +5,7 @@ import { IsIn, IsISO8601, IsOptional } from 'class-validator';
 import { PageQueryDto } from './list-query.dto';
 
 export class ListMigrationsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ example: '2026-11-24T00:00:00Z', description: 'links created at or after this time (ISO 8601)' })
+  @ApiPropertyOptional({ example: '2026-11-24T00:00:00Z', description: 'links created at or after this time' })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'since must be an ISO 8601 time' })
   since?: string;

@@ -43,7 +43,7 @@ export class SubmitReportDto {
 
   @ApiPropertyOptional({
     example: 'https://t.me/nashir_news',
-    description: 'the channel this one replaces, when the reporter knows: any link form, or an @handle (then on `platform`)',
+    description: 'the channel this one replaces, when known: any link form, or an @handle (then on `platform`)',
   })
   @IsOptional()
   @Trim()

@@ -55,10 +55,13 @@ export class MigrationIntelligence1764000000300 implements MigrationInterface {
          DROP COLUMN reviewed_at,
          DROP COLUMN reviewed_by,
          DROP CONSTRAINT channel_links_kind_check,
-         ADD CONSTRAINT channel_links_kind_check CHECK (kind IN ('suspected_migration', 'confirmed_migration', 'mirror'))`,
+         ADD CONSTRAINT channel_links_kind_check
+           CHECK (kind IN ('suspected_migration', 'confirmed_migration', 'mirror'))`,
     );
     await db.query(`DROP INDEX channels_actioned_recent`);
     await db.query(`DROP TABLE channel_names`);
-    await db.query(`ALTER TABLE reports DROP COLUMN match_keys, DROP COLUMN previous_channel_key, DROP COLUMN channel_title`);
+    await db.query(
+      `ALTER TABLE reports DROP COLUMN match_keys, DROP COLUMN previous_channel_key, DROP COLUMN channel_title`,
+    );
   }
 }

@@ -65,6 +65,8 @@ export class SlaClocksAndIncidents1764000000301 implements MigrationInterface {
     await db.query(`ALTER TABLE cases DROP COLUMN incident_id`);
     await db.query(`DROP TABLE incidents`);
     await db.query(`DROP INDEX cases_sla_next_check`);
-    await db.query(`ALTER TABLE cases DROP COLUMN sla_next_check_at, DROP COLUMN sla_state, DROP COLUMN sla_started_at`);
+    await db.query(
+      `ALTER TABLE cases DROP COLUMN sla_next_check_at, DROP COLUMN sla_state, DROP COLUMN sla_started_at`,
+    );
   }
 }

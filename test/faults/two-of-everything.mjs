@@ -4,6 +4,8 @@
 // and the scheduled jobs not doubled (one next run per scheduler).
 import { Queue } from 'bullmq';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { HttpClient } from '../bench/lib/http.mjs';
 import { round, sleep } from '../bench/lib/stats.mjs';
 import { BenchSystem, freePort } from '../bench/lib/system.mjs';
@@ -13,14 +15,27 @@ import { acknowledgedTriaged, apiReady, integrity, steadyIntake, waitFor } from 
 const DONE_TIMEOUT_MS = 180_000;
 const SCHEDULED_QUEUES = ['maintenance', 'audit'];
 
+/** How many job schedulers each queue should hold: libs/queues' one list, from the built apps and their settings. */
+function expectedSchedulers(root, env) {
+  const require = createRequire(import.meta.url);
+  const { loadConfig } = require(path.join(root, 'dist/libs/config/src/index.js'));
+  const { jobSchedules } = require(path.join(root, 'dist/libs/queues/src/index.js'));
+  const counts = {};
+  for (const schedule of jobSchedules(loadConfig(env))) counts[schedule.queue] = (counts[schedule.queue] ?? 0) + 1;
+  return counts;
+}
+
 /** Scheduled work doubled: a scheduler with more than one next run waiting, or a scheduler missing. */
-async function doubledSchedules(system) {
+async function doubledSchedules(system, root) {
   const problems = [];
+  const expected = expectedSchedulers(root, system.env);
   for (const name of SCHEDULED_QUEUES) {
     const queue = new Queue(name, { connection: { url: system.redisUrl }, prefix: system.queuePrefix });
     try {
       const schedulers = await queue.getJobSchedulers();
-      if (schedulers.length !== 2) problems.push(`queue ${name} has ${schedulers.length} job schedulers, not 2`);
+      if (schedulers.length !== expected[name]) {
+        problems.push(`queue ${name} has ${schedulers.length} job schedulers, not ${expected[name]}`);
+      }
       const next = await queue.getJobs(['waiting', 'delayed', 'prioritized']);
       for (const scheduler of schedulers) {
         const runs = next.filter((job) => job.repeatJobKey === scheduler.key).length;
@@ -99,7 +114,7 @@ export async function twoOfEverything({ root, args, logDir }) {
     if (chain.n !== chain.distinct || chain.n !== chain.head) {
       problems.push(`the chain is not one run of seq: ${JSON.stringify(chain)}`);
     }
-    problems.push(...(await doubledSchedules(system)));
+    problems.push(...(await doubledSchedules(system, root)));
     system.assertAlive();
     return {
       name: 'two APIs, two workers, one killed',

@@ -190,6 +190,57 @@ describe('the console in a browser', () => {
     expect(await page.getByRole('form', { name: 'Decision' }).count()).toBe(0);
   });
 
+  browserTest('a moderator confirms a suggested migration, and a link reviewed meanwhile is explained', async (page) => {
+    const moderator = await system.staff(['moderator']);
+    const telegram = await decidedCase('https://t.me/xyz_outlet', moderator.token);
+    const vk = await decidedCase('https://vk.com/xyz_outlet', moderator.token);
+    // The successor reappears on another platform under the same handle plus `_new`: triage suggests both links.
+    const successor = await system.reportAndTriage({ channel: 'https://tamtam.chat/xyz_outlet_new' });
+    const detail = await system.request('GET', `/v1/cases/${successor.caseId}`, { token: moderator.token });
+    const links = detail.body.linkedChannels as { id: string; kind: string; channel: { key: string } }[];
+    expect(links.map((link) => [link.channel.key, link.kind]).sort()).toEqual([
+      [telegram.channelKey, 'suspected_migration'],
+      [vk.channelKey, 'suspected_migration'],
+    ]);
+
+    await signIn(page, moderator.email);
+    await page.goto(`/cases/${successor.caseId}`);
+    await page.getByRole('heading', { name: successor.channelKey, level: 1 }).waitFor();
+    const item = (key: string) =>
+      page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: key, exact: true }) });
+    const telegramItem = item(telegram.channelKey);
+    await telegramItem.getByText('suspected_migration').waitFor();
+    await telegramItem.getByText('taken down', { exact: true }).waitFor();
+    await telegramItem.getByText('handle', { exact: true }).waitFor();
+    expect(await telegramItem.getByRole('button', { name: 'Reject link' }).count()).toBe(1);
+    await expectAccessible(page);
+
+    // Someone else rejects the vk link while the page still offers it: the 409 is explained, the new kind shown.
+    const vkLink = links.find((link) => link.channel.key === vk.channelKey)!;
+    const other = await system.staff(['moderator']);
+    const rejected = await system.request(
+      'POST',
+      `/v1/channels/${detail.body.channel.id}/links/${vkLink.id}/reject`,
+      { token: other.token, body: { note: 'Same handle, different outlet.' } },
+    );
+    expect(rejected.status).toBe(200);
+    await item(vk.channelKey).getByRole('button', { name: 'Confirm link' }).click();
+    await item(vk.channelKey).getByRole('alert').filter({ hasText: 'someone else confirmed or rejected it' }).waitFor();
+    await item(vk.channelKey).getByText('rejected', { exact: true }).waitFor();
+    expect(await item(vk.channelKey).getByRole('button', { name: 'Confirm link' }).count()).toBe(0);
+
+    await telegramItem.getByLabel('Note (optional)').fill('Announced the move in its last post.');
+    await telegramItem.getByRole('button', { name: 'Confirm link' }).click();
+    await telegramItem.getByRole('status').filter({ hasText: 'Link confirmed' }).waitFor();
+    await telegramItem.getByText('confirmed_migration').waitFor();
+    expect(await telegramItem.getByRole('button', { name: 'Confirm link' }).count()).toBe(0);
+    const stored = await system.sql(`SELECT kind, evidence->>'note' AS note FROM channel_links WHERE id = $1`, [
+      links.find((link) => link.channel.key === telegram.channelKey)!.id,
+    ]);
+    expect(stored).toEqual([{ kind: 'confirmed_migration', note: 'Announced the move in its last post.' }]);
+    await expectAccessible(page);
+  });
+
   browserTest('a senior decides several selected queue rows at once', async (page) => {
     const senior = await system.staff(['senior_moderator']);
     for (const name of ['bulk_one', 'bulk_two']) await system.reportAndTriage({ channel: `https://t.me/${name}` });

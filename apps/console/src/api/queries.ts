@@ -9,6 +9,7 @@ export type CaseSummary = Schemas['CaseSummaryDto'];
 export type CaseDetail = Schemas['CaseDetailDto'];
 export type CaseFilters = NonNullable<operations['CasesController_list']['parameters']['query']>;
 export type Decision = Schemas['DecisionDto'];
+export type LinkedChannel = Schemas['LinkedChannelDto'];
 export type ReportInput = Schemas['SubmitReportDto'];
 export type AuditFilters = NonNullable<operations['AuditController_list']['parameters']['query']>;
 
@@ -68,6 +69,32 @@ export function useBulkDecide() {
   return useMutation({
     mutationFn: (body: Schemas['BulkDecisionDto']) => unwrap(api.POST('/v1/cases/bulk-decisions', { body })),
     onSuccess: () => client.invalidateQueries({ queryKey: ['cases'] }),
+  });
+}
+
+/**
+ * Confirms or rejects a link that triage suggested, through the case's channel (`channelId`). The answer replaces the
+ * link in the cached case at once; the case is read again after either outcome, since a confirmation moves its
+ * priority and SLA and a 409 means the link changed under the moderator.
+ */
+export function useReviewLink(caseId: string, channelId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ linkId, verdict, note }: { linkId: string; verdict: 'confirm' | 'reject'; note: string }) => {
+      const options = { params: { path: { id: channelId, linkId } }, body: note.trim() ? { note } : {} };
+      return unwrap(
+        verdict === 'confirm'
+          ? api.POST('/v1/channels/{id}/links/{linkId}/confirm', options)
+          : api.POST('/v1/channels/{id}/links/{linkId}/reject', options),
+      );
+    },
+    onSuccess: (link) =>
+      client.setQueryData(
+        keys.case(caseId),
+        (detail: CaseDetail | undefined) =>
+          detail && { ...detail, linkedChannels: detail.linkedChannels.map((old) => (old.id === link.id ? link : old)) },
+      ),
+    onSettled: () => client.invalidateQueries({ queryKey: keys.case(caseId) }),
   });
 }
 

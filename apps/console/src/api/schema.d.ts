@@ -2794,7 +2794,17 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the link, seen from this channel */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkedChannelDto"];
+                };
+            };
+            /** @description the link is not a suspected migration (already reviewed) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2818,7 +2828,17 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the link, seen from this channel */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkedChannelDto"];
+                };
+            };
+            /** @description the link is not a suspected migration (already reviewed) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -190,7 +190,7 @@ describe('the console in a browser', () => {
     expect(await page.getByRole('form', { name: 'Decision' }).count()).toBe(0);
   });
 
-  browserTest('a moderator confirms a suggested migration, and a link reviewed meanwhile is explained', async (page) => {
+  browserTest('a moderator confirms a suggested migration; a link reviewed meanwhile is explained', async (page) => {
     const moderator = await system.staff(['moderator']);
     const telegram = await decidedCase('https://t.me/xyz_outlet', moderator.token);
     const vk = await decidedCase('https://vk.com/xyz_outlet', moderator.token);
@@ -225,9 +225,10 @@ describe('the console in a browser', () => {
     );
     expect(rejected.status).toBe(200);
     await item(vk.channelKey).getByRole('button', { name: 'Confirm link' }).click();
-    await item(vk.channelKey).getByRole('alert').filter({ hasText: 'someone else confirmed or rejected it' }).waitFor();
-    await item(vk.channelKey).getByText('rejected', { exact: true }).waitFor();
-    expect(await item(vk.channelKey).getByRole('button', { name: 'Confirm link' }).count()).toBe(0);
+    const vkItem = item(vk.channelKey);
+    await vkItem.getByRole('alert').filter({ hasText: 'someone else confirmed or rejected it' }).waitFor();
+    await vkItem.getByText('rejected', { exact: true }).waitFor();
+    expect(await vkItem.getByRole('button', { name: 'Confirm link' }).count()).toBe(0);
 
     await telegramItem.getByLabel('Note (optional)').fill('Announced the move in its last post.');
     await telegramItem.getByRole('button', { name: 'Confirm link' }).click();
@@ -389,12 +390,6 @@ describe('the console in a browser', () => {
       expect((await feed()).status).toBe(401);
       await page.reload();
       expect(await page.getByLabel('New key').count()).toBe(0);
-
-      // Incidents: the page exists and says its API is still to come (issue 24).
-      await page.getByRole('link', { name: 'Incidents' }).click();
-      await page.getByRole('heading', { name: 'Incidents' }).waitFor();
-      await page.getByText('incidents API').waitFor();
-      await expectAccessible(page);
     },
   );
 
@@ -418,12 +413,61 @@ describe('the console in a browser', () => {
         page.getByRole('link', { name: 'Download statements of reasons' }).click(),
       ]);
       expect(download.suggestedFilename()).toMatch(/^statements-of-reasons_.*\.ndjson$/);
-      await page
-        .getByRole('link', { name: 'Incidents' })
-        .count()
-        .then((links) => expect(links).toBe(0));
     },
   );
+
+  browserTest('a senior declares an incident, follows its live figures and closes it; an auditor reads', async (page) => {
+    const senior = await system.staff(['senior_moderator']);
+    await signIn(page, senior.email);
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Incidents' }).click();
+    await page.getByRole('heading', { name: 'Incidents', level: 1 }).waitFor();
+    const form = page.getByRole('form', { name: 'Declare an incident' });
+    await form.getByLabel('Title').fill('Fundraising wave on TamTam');
+    await form.getByRole('checkbox', { name: 'TamTam' }).check();
+    await form.getByRole('checkbox', { name: 'Financing' }).check();
+    await form.getByLabel('Boost').fill('80');
+    await form.getByLabel('SLA hours').fill('0.1');
+    await form.getByRole('button', { name: 'Declare incident' }).click();
+    // The server's messages, each under its own field; nothing was declared.
+    await page.locator('#incident-boost-error').filter({ hasText: 'boost must not be greater than 50' }).waitFor();
+    await page.locator('#incident-slaHours-error').filter({ hasText: 'slaHours must not be less than 0.25' }).waitFor();
+    expect(await form.getByLabel('Boost').getAttribute('aria-describedby')).toContain('incident-boost-error');
+    await expectAccessible(page);
+    await form.getByLabel('Boost').fill('20');
+    await form.getByLabel('SLA hours').fill('2');
+    await form.getByLabel('Organisation').fill('Nobody We Know Front');
+    await form.getByRole('button', { name: 'Declare incident' }).click();
+    await page.locator('#incident-organization-error').filter({ hasText: 'no designated organisation' }).waitFor();
+    expect(await page.locator('#incident-boost-error').count()).toBe(0);
+    expect(await system.sql(`SELECT id FROM incidents`)).toEqual([]);
+
+    await form.getByLabel('Organisation').fill('');
+    await form.getByRole('button', { name: 'Declare incident' }).click();
+    await page.getByRole('status').filter({ hasText: 'Incident declared: Fundraising wave on TamTam' }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'Fundraising wave on TamTam' });
+    await row.getByText('active', { exact: true }).waitFor();
+    // A matching report: triage boosts its case, and the list's figures follow without a reload.
+    await system.reportAndTriage({ channel: 'https://tamtam.chat/incident_fundraiser', category: 'financing' });
+    const cells = row.getByRole('cell');
+    await waitFor(async () => (await cells.nth(7).textContent()) === '1', { what: 'the incident to count the case' });
+    expect(await cells.nth(6).textContent()).toBe('1');
+    await expectAccessible(page);
+
+    await row.getByRole('button', { name: 'Close' }).click();
+    await row.getByText('closed', { exact: true }).waitFor();
+    expect(await row.getByRole('button', { name: 'Close' }).count()).toBe(0);
+    await page.getByLabel('Status').selectOption({ label: 'active' });
+    await page.getByText('No incidents.').waitFor();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    const auditor = await system.staff(['auditor']);
+    await signIn(page, auditor.email);
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Incidents' }).click();
+    await row.waitFor();
+    expect(await page.getByRole('form', { name: 'Declare an incident' }).count()).toBe(0);
+    expect(await row.getByRole('button').count()).toBe(0);
+    await expectAccessible(page);
+  });
 
   it('notices a CSP violation: an inline script on a console page is blocked and reported', async () => {
     const context = await browser.context(system.baseUrl);

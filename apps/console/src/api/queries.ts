@@ -12,12 +12,14 @@ export type Decision = Schemas['DecisionDto'];
 export type LinkedChannel = Schemas['LinkedChannelDto'];
 export type ReportInput = Schemas['SubmitReportDto'];
 export type AuditFilters = NonNullable<operations['AuditController_list']['parameters']['query']>;
+export type IncidentStatus = Schemas['IncidentDto']['status'];
 
 const keys = {
   cases: (filters: CaseFilters) => ['cases', filters] as const,
   case: (id: string) => ['case', id] as const,
   appeals: ['appeals'] as const,
   audit: (filters: AuditFilters) => ['audit', filters] as const,
+  incidents: ['incidents'] as const,
 };
 
 export function useLogin() {
@@ -92,7 +94,10 @@ export function useReviewLink(caseId: string, channelId: string) {
       client.setQueryData(
         keys.case(caseId),
         (detail: CaseDetail | undefined) =>
-          detail && { ...detail, linkedChannels: detail.linkedChannels.map((old) => (old.id === link.id ? link : old)) },
+          detail && {
+            ...detail,
+            linkedChannels: detail.linkedChannels.map((old) => (old.id === link.id ? link : old)),
+          },
       ),
     onSettled: () => client.invalidateQueries({ queryKey: keys.case(caseId) }),
   });
@@ -220,6 +225,34 @@ export function useRevokeApiKey() {
   return useMutation({
     mutationFn: (id: string) => unwrap(api.DELETE('/v1/admin/api-keys/{id}', { params: { path: { id } } })),
     onSuccess: () => client.invalidateQueries({ queryKey: ['api-keys'] }),
+  });
+}
+
+/** Incidents, newest first; their figures (reports, cases, decided) are live, so the list is read again often. */
+export function useIncidents(status: IncidentStatus | undefined) {
+  return useInfiniteQuery({
+    queryKey: [...keys.incidents, status],
+    queryFn: ({ pageParam }) =>
+      unwrap(api.GET('/v1/incidents', { params: { query: { status, limit: 100, cursor: pageParam } } })),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+    refetchInterval: 5_000,
+  });
+}
+
+export function useDeclareIncident() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schemas['DeclareIncidentDto']) => unwrap(api.POST('/v1/incidents', { body })),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.incidents }),
+  });
+}
+
+export function useCloseIncident() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => unwrap(api.POST('/v1/incidents/{id}/close', { params: { path: { id } } })),
+    onSettled: () => client.invalidateQueries({ queryKey: keys.incidents }),
   });
 }
 

@@ -32,7 +32,8 @@ function LinkItem({ caseId, channelId, link }: { caseId: string; channelId: stri
     <li>
       <h3 dir="auto">{link.channel.key}</h3>
       <p>
-        <bdi>{t(`enum.platform.${link.channel.platform}`)}</bdi> · <bdi>{t(`enum.channelStatus.${link.channel.status}`)}</bdi>
+        <bdi>{t(`enum.platform.${link.channel.platform}`)}</bdi> ·{' '}
+        <bdi>{t(`enum.channelStatus.${link.channel.status}`)}</bdi>
         {link.channel.actionedAt && (
           <>
             {' '}

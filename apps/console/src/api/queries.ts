@@ -10,6 +10,7 @@ export type CaseDetail = Schemas['CaseDetailDto'];
 export type CaseFilters = NonNullable<operations['CasesController_list']['parameters']['query']>;
 export type Decision = Schemas['DecisionDto'];
 export type LinkedChannel = Schemas['LinkedChannelDto'];
+export type Evidence = Schemas['EvidenceViewDto'];
 export type ReportInput = Schemas['SubmitReportDto'];
 export type AuditFilters = NonNullable<operations['AuditController_list']['parameters']['query']>;
 export type IncidentStatus = Schemas['IncidentDto']['status'];
@@ -20,6 +21,7 @@ const keys = {
   appeals: ['appeals'] as const,
   audit: (filters: AuditFilters) => ['audit', filters] as const,
   incidents: ['incidents'] as const,
+  evidence: (id: string) => ['evidence', id] as const,
 };
 
 export function useLogin() {
@@ -101,6 +103,26 @@ export function useReviewLink(caseId: string, channelId: string) {
       ),
     onSettled: () => client.invalidateQueries({ queryKey: keys.case(caseId) }),
   });
+}
+
+// An evidence file's bytes (they need the bearer token, so no plain <img src> or link can fetch them). Every fetch is
+// audited evidence.viewed, so a file is fetched once per page and kept while the page shows it.
+const evidenceFile = (id: string) => ({
+  queryKey: keys.evidence(id),
+  queryFn: () =>
+    unwrap(api.GET('/v1/evidence/{id}', { params: { path: { id } }, parseAs: 'blob' })) as Promise<Blob>,
+  staleTime: Infinity,
+});
+
+/** An evidence image's bytes, to show from an object URL. */
+export function useEvidenceFile(id: string) {
+  return useQuery(evidenceFile(id));
+}
+
+/** An evidence file's bytes on demand (the Download button). */
+export function useEvidenceDownload() {
+  const client = useQueryClient();
+  return useMutation({ mutationFn: (id: string) => client.fetchQuery(evidenceFile(id)) });
 }
 
 export function useRenewLease(id: string) {

@@ -83,6 +83,27 @@ export const en = {
   'case.evidenceWarning':
     'Evidence links lead to the reported content itself, which may be violent or distressing. ' +
     'Open them only when you need to.',
+  'case.evidenceFiles': 'Evidence',
+  'case.evidenceNone': 'No files were attached to the reports.',
+  'case.evidenceFilesWarning':
+    'These files are the reported content itself and may be violent or distressing. ' +
+    'Images stay blurred and grey until you reveal one; other files are only downloaded.',
+  'case.evidenceType': 'Type',
+  'case.evidenceSize': 'Size',
+  'case.evidenceSha256': 'SHA-256',
+  'case.evidenceAdded': 'Added',
+  'case.evidenceFile': 'File',
+  'case.evidenceBytes': '{size} B',
+  'case.evidenceKib': '{size} KiB',
+  'case.evidenceMib': '{size} MiB',
+  'case.evidenceImage': 'Evidence image {number}',
+  'case.evidenceImageConcealed': 'Evidence image {number}, blurred',
+  'case.evidenceReveal': 'Reveal',
+  'case.evidenceDownload': 'Download',
+  'case.evidenceErased': 'Erased {time} under the retention policy.',
+  'case.preservedUntil': 'Reports and evidence preserved until {time} (Regulation (EU) 2021/784, Art. 6).',
+  'case.legalHolds': 'Legal holds',
+  'case.legalHoldUntil': 'Legal hold until {time}:',
   'case.showEvidence': 'Show evidence links',
   'case.linked': 'Linked channels',
   'case.linkedNone': 'No linked channels.',

@@ -9,6 +9,7 @@ import { useI18n } from '../../i18n/i18n';
 import { hasRole } from '../../session/session-store';
 import { useSession } from '../../session/use-session';
 import { DecisionForm } from './decision-form';
+import { EvidenceFiles } from './evidence-files';
 import { LinkedChannels } from './linked-channels';
 import { ReportList } from './report-list';
 
@@ -136,6 +137,11 @@ function CaseView({ detail, refetch }: { detail: CaseDetail; refetch: () => void
       <section aria-labelledby="reports-heading">
         <h2 id="reports-heading">{t('case.reports')}</h2>
         <ReportList reports={detail.reports} />
+      </section>
+
+      <section aria-labelledby="evidence-heading">
+        <h2 id="evidence-heading">{t('case.evidenceFiles')}</h2>
+        <EvidenceFiles detail={detail} />
       </section>
 
       <section aria-labelledby="linked-heading">

@@ -219,11 +219,10 @@ describe('the console in a browser', () => {
     // Someone else rejects the vk link while the page still offers it: the 409 is explained, the new kind shown.
     const vkLink = links.find((link) => link.channel.key === vk.channelKey)!;
     const other = await system.staff(['moderator']);
-    const rejected = await system.request(
-      'POST',
-      `/v1/channels/${detail.body.channel.id}/links/${vkLink.id}/reject`,
-      { token: other.token, body: { note: 'Same handle, different outlet.' } },
-    );
+    const rejected = await system.request('POST', `/v1/channels/${detail.body.channel.id}/links/${vkLink.id}/reject`, {
+      token: other.token,
+      body: { note: 'Same handle, different outlet.' },
+    });
     expect(rejected.status).toBe(200);
     await item(vk.channelKey).getByRole('button', { name: 'Confirm link' }).click();
     const vkItem = item(vk.channelKey);

@@ -109,8 +109,7 @@ export function useReviewLink(caseId: string, channelId: string) {
 // audited evidence.viewed, so a file is fetched once per page and kept while the page shows it.
 const evidenceFile = (id: string) => ({
   queryKey: keys.evidence(id),
-  queryFn: () =>
-    unwrap(api.GET('/v1/evidence/{id}', { params: { path: { id } }, parseAs: 'blob' })) as Promise<Blob>,
+  queryFn: () => unwrap(api.GET('/v1/evidence/{id}', { params: { path: { id } }, parseAs: 'blob' })) as Promise<Blob>,
   staleTime: Infinity,
 });
 

@@ -25,10 +25,7 @@ export function IncidentsPage() {
       <div className="filters">
         <label>
           {t('incidents.status')}
-          <select
-            value={status ?? ''}
-            onChange={(e) => setStatus(STATUSES.find((value) => value === e.target.value))}
-          >
+          <select value={status ?? ''} onChange={(e) => setStatus(STATUSES.find((value) => value === e.target.value))}>
             <option value="">{t('common.any')}</option>
             {STATUSES.map((value) => (
               <option key={value} value={value}>

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { ConsoleBrowser, seriousA11yViolations, watchCsp, withScreenshotOnFailure } from '../support/console-browser';
+import { EVIDENCE_FILES, uploadEvidence } from '../support/evidence-files';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, TestSystem, waitFor } from '../support/test-system';
 
 const STAFF_PASSWORD = 'a long enough password';
@@ -190,6 +191,109 @@ describe('the console in a browser', () => {
     expect(await page.getByRole('form', { name: 'Decision' }).count()).toBe(0);
   });
 
+  browserTest('a moderator confirms a suggested migration; a link reviewed meanwhile is explained', async (page) => {
+    const moderator = await system.staff(['moderator']);
+    const telegram = await decidedCase('https://t.me/xyz_outlet', moderator.token);
+    const vk = await decidedCase('https://vk.com/xyz_outlet', moderator.token);
+    // The successor reappears on another platform under the same handle plus `_new`: triage suggests both links.
+    const successor = await system.reportAndTriage({ channel: 'https://tamtam.chat/xyz_outlet_new' });
+    const detail = await system.request('GET', `/v1/cases/${successor.caseId}`, { token: moderator.token });
+    const links = detail.body.linkedChannels as { id: string; kind: string; channel: { key: string } }[];
+    expect(links.map((link) => [link.channel.key, link.kind]).sort()).toEqual([
+      [telegram.channelKey, 'suspected_migration'],
+      [vk.channelKey, 'suspected_migration'],
+    ]);
+
+    await signIn(page, moderator.email);
+    await page.goto(`/cases/${successor.caseId}`);
+    await page.getByRole('heading', { name: successor.channelKey, level: 1 }).waitFor();
+    const item = (key: string) =>
+      page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: key, exact: true }) });
+    const telegramItem = item(telegram.channelKey);
+    await telegramItem.getByText('suspected_migration').waitFor();
+    await telegramItem.getByText('taken down', { exact: true }).waitFor();
+    await telegramItem.getByText('handle', { exact: true }).waitFor();
+    expect(await telegramItem.getByRole('button', { name: 'Reject link' }).count()).toBe(1);
+    await expectAccessible(page);
+
+    // Someone else rejects the vk link while the page still offers it: the 409 is explained, the new kind shown.
+    const vkLink = links.find((link) => link.channel.key === vk.channelKey)!;
+    const other = await system.staff(['moderator']);
+    const rejected = await system.request('POST', `/v1/channels/${detail.body.channel.id}/links/${vkLink.id}/reject`, {
+      token: other.token,
+      body: { note: 'Same handle, different outlet.' },
+    });
+    expect(rejected.status).toBe(200);
+    await item(vk.channelKey).getByRole('button', { name: 'Confirm link' }).click();
+    const vkItem = item(vk.channelKey);
+    await vkItem.getByRole('alert').filter({ hasText: 'someone else confirmed or rejected it' }).waitFor();
+    await vkItem.getByText('rejected', { exact: true }).waitFor();
+    expect(await vkItem.getByRole('button', { name: 'Confirm link' }).count()).toBe(0);
+
+    await telegramItem.getByLabel('Note (optional)').fill('Announced the move in its last post.');
+    await telegramItem.getByRole('button', { name: 'Confirm link' }).click();
+    await telegramItem.getByRole('status').filter({ hasText: 'Link confirmed' }).waitFor();
+    await telegramItem.getByText('confirmed_migration').waitFor();
+    expect(await telegramItem.getByRole('button', { name: 'Confirm link' }).count()).toBe(0);
+    const stored = await system.sql(`SELECT kind, evidence->>'note' AS note FROM channel_links WHERE id = $1`, [
+      links.find((link) => link.channel.key === telegram.channelKey)!.id,
+    ]);
+    expect(stored).toEqual([{ kind: 'confirmed_migration', note: 'Announced the move in its last post.' }]);
+    await expectAccessible(page);
+  });
+
+  browserTest('evidence images stay blurred and grey until revealed; other files are downloaded', async (page) => {
+    const moderator = await system.staff(['moderator']);
+    const filed = await system.reportAndTriage({ channel: 'https://t.me/evidence_in_browser' });
+    const reporter = { 'x-tracking-token': filed.trackingToken };
+    const image = await uploadEvidence(system.baseUrl, filed.reportId, EVIDENCE_FILES.png, reporter);
+    const pdf = await uploadEvidence(system.baseUrl, filed.reportId, EVIDENCE_FILES.pdf, reporter, 'notes.pdf');
+    expect([image.status, pdf.status]).toEqual([201, 201]);
+    // A takedown preserves the case's reports and evidence for six months.
+    const claimed = await system.request('POST', `/v1/cases/${filed.caseId}/claim`, { token: moderator.token });
+    expect(claimed.status).toBe(200);
+    const decision = await system.request('POST', `/v1/cases/${filed.caseId}/decisions`, {
+      token: moderator.token,
+      body: { action: 'takedown', policy: 'TVEC-1', reason: 'Distributes official propaganda of a designated group.' },
+    });
+    expect(decision.status).toBe(201);
+
+    await signIn(page, moderator.email);
+    await page.goto(`/cases/${filed.caseId}`);
+    await page.getByRole('heading', { name: 'Evidence', exact: true }).waitFor();
+    await page.getByText(/^Reports and evidence preserved until /).waitFor();
+    const imageRow = page.getByRole('row').filter({ hasText: image.body.sha256 });
+    await imageRow.getByRole('cell', { name: 'image/png' }).waitFor();
+    const img = imageRow.getByRole('img');
+    // Fetched with the bearer token and shown from an object URL (the CSP allows blob: images), blurred and grey.
+    // Page code with `any`: this program has no DOM types.
+    await waitFor(async () => (await img.evaluate((el: any) => el.complete && el.naturalWidth)) === 1, {
+      what: 'the evidence image to load',
+    });
+    const looks = () =>
+      img.evaluate((el: any) => [el.currentSrc.slice(0, 5), (globalThis as any).getComputedStyle(el).filter]);
+    expect(await looks()).toEqual(['blob:', 'blur(24px) grayscale(1)']);
+    expect(await img.getAttribute('alt')).toBe('Evidence image 1, blurred');
+    await expectAccessible(page);
+    const reveal = imageRow.getByRole('button', { name: 'Reveal' });
+    await reveal.click();
+    expect(await reveal.getAttribute('aria-pressed')).toBe('true');
+    expect(await looks()).toEqual(['blob:', 'none']);
+
+    const pdfRow = page.getByRole('row').filter({ hasText: pdf.body.sha256 });
+    expect(await pdfRow.getByRole('img').count()).toBe(0);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      pdfRow.getByRole('button', { name: 'Download' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`evidence-${pdf.body.id}.pdf`);
+    // Each file was fetched once, and each fetch is in the audit trail.
+    const viewed = await system.sql(
+      `SELECT data->>'sha256' AS sha256 FROM audit_events WHERE action = 'evidence.viewed' ORDER BY seq`,
+    );
+    expect(viewed.map((row) => row.sha256)).toEqual([image.body.sha256, pdf.body.sha256]);
+  });
+
   browserTest('a senior decides several selected queue rows at once', async (page) => {
     const senior = await system.staff(['senior_moderator']);
     for (const name of ['bulk_one', 'bulk_two']) await system.reportAndTriage({ channel: `https://t.me/${name}` });
@@ -338,12 +442,6 @@ describe('the console in a browser', () => {
       expect((await feed()).status).toBe(401);
       await page.reload();
       expect(await page.getByLabel('New key').count()).toBe(0);
-
-      // Incidents: the page exists and says its API is still to come (issue 24).
-      await page.getByRole('link', { name: 'Incidents' }).click();
-      await page.getByRole('heading', { name: 'Incidents' }).waitFor();
-      await page.getByText('incidents API').waitFor();
-      await expectAccessible(page);
     },
   );
 
@@ -367,12 +465,61 @@ describe('the console in a browser', () => {
         page.getByRole('link', { name: 'Download statements of reasons' }).click(),
       ]);
       expect(download.suggestedFilename()).toMatch(/^statements-of-reasons_.*\.ndjson$/);
-      await page
-        .getByRole('link', { name: 'Incidents' })
-        .count()
-        .then((links) => expect(links).toBe(0));
     },
   );
+
+  browserTest('a senior declares an incident, follows its figures and closes it; an auditor reads', async (page) => {
+    const senior = await system.staff(['senior_moderator']);
+    await signIn(page, senior.email);
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Incidents' }).click();
+    await page.getByRole('heading', { name: 'Incidents', level: 1 }).waitFor();
+    const form = page.getByRole('form', { name: 'Declare an incident' });
+    await form.getByLabel('Title').fill('Fundraising wave on TamTam');
+    await form.getByRole('checkbox', { name: 'TamTam' }).check();
+    await form.getByRole('checkbox', { name: 'Financing' }).check();
+    await form.getByLabel('Boost').fill('80');
+    await form.getByLabel('SLA hours').fill('0.1');
+    await form.getByRole('button', { name: 'Declare incident' }).click();
+    // The server's messages, each under its own field; nothing was declared.
+    await page.locator('#incident-boost-error').filter({ hasText: 'boost must not be greater than 50' }).waitFor();
+    await page.locator('#incident-slaHours-error').filter({ hasText: 'slaHours must not be less than 0.25' }).waitFor();
+    expect(await form.getByLabel('Boost').getAttribute('aria-describedby')).toContain('incident-boost-error');
+    await expectAccessible(page);
+    await form.getByLabel('Boost').fill('20');
+    await form.getByLabel('SLA hours').fill('2');
+    await form.getByLabel('Organisation').fill('Nobody We Know Front');
+    await form.getByRole('button', { name: 'Declare incident' }).click();
+    await page.locator('#incident-organization-error').filter({ hasText: 'no designated organisation' }).waitFor();
+    expect(await page.locator('#incident-boost-error').count()).toBe(0);
+    expect(await system.sql(`SELECT id FROM incidents`)).toEqual([]);
+
+    await form.getByLabel('Organisation').fill('');
+    await form.getByRole('button', { name: 'Declare incident' }).click();
+    await page.getByRole('status').filter({ hasText: 'Incident declared: Fundraising wave on TamTam' }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'Fundraising wave on TamTam' });
+    await row.getByText('active', { exact: true }).waitFor();
+    // A matching report: triage boosts its case, and the list's figures follow without a reload.
+    await system.reportAndTriage({ channel: 'https://tamtam.chat/incident_fundraiser', category: 'financing' });
+    const cells = row.getByRole('cell');
+    await waitFor(async () => (await cells.nth(7).textContent()) === '1', { what: 'the incident to count the case' });
+    expect(await cells.nth(6).textContent()).toBe('1');
+    await expectAccessible(page);
+
+    await row.getByRole('button', { name: 'Close' }).click();
+    await row.getByText('closed', { exact: true }).waitFor();
+    expect(await row.getByRole('button', { name: 'Close' }).count()).toBe(0);
+    await page.getByLabel('Status').selectOption({ label: 'active' });
+    await page.getByText('No incidents.').waitFor();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    const auditor = await system.staff(['auditor']);
+    await signIn(page, auditor.email);
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Incidents' }).click();
+    await row.waitFor();
+    expect(await page.getByRole('form', { name: 'Declare an incident' }).count()).toBe(0);
+    expect(await row.getByRole('button').count()).toBe(0);
+    await expectAccessible(page);
+  });
 
   it('notices a CSP violation: an inline script on a console page is blocked and reported', async () => {
     const context = await browser.context(system.baseUrl);

@@ -10,9 +10,9 @@ import { AppealDetailPage } from './pages/appeals/appeal-detail-page';
 import { AppealsPage } from './pages/appeals/appeals-page';
 import { AuditPage } from './pages/audit/audit-page';
 import { CasePage } from './pages/case/case-page';
+import { IncidentsPage } from './pages/incidents/incidents-page';
 import { LoginPage } from './pages/login/login-page';
 import { NotFoundPage } from './pages/not-found-page';
-import { PlaceholderPage } from './pages/placeholder-page';
 import { QueuePage } from './pages/queue/queue-page';
 import { ReportPage } from './pages/report/report-page';
 import { TrackPage } from './pages/track/track-page';
@@ -53,7 +53,7 @@ const router = createBrowserRouter([
       { path: '/transparency', element: <TransparencyPage /> },
       { path: '/admin/users', element: <UsersPage /> },
       { path: '/admin/api-keys', element: <ApiKeysPage /> },
-      { path: '/incidents', element: <PlaceholderPage title="incidents.title" note="incidents.pending" /> },
+      { path: '/incidents', element: <IncidentsPage /> },
     ],
   },
 ]);

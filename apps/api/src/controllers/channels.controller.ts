@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ActionContext } from '@vigil/audit';
 import { Roles } from '@vigil/identity';
 import { ChannelLinkView, ChannelQueries, ChannelView, LinkChannels, LinkVerdict, ReviewLink } from '@vigil/moderation';
+import { LinkedChannelDto } from '../dto/case-views.dto';
 import { LinkChannelDto, ReviewLinkDto } from '../dto/review.dto';
 import { Ctx } from '../http/action-context.decorator';
 import { IdParam, UuidParam } from '../http/id-param';
@@ -35,6 +36,8 @@ export class ChannelsController {
   /** A suggested migration confirmed: the successor's case gets a removal order's SLA. */
   @Post(':id/links/:linkId/confirm')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: LinkedChannelDto, description: 'the link, seen from this channel' })
+  @ApiResponse({ status: 409, description: 'the link is not a suspected migration (already reviewed)' })
   confirm(
     @IdParam() id: string,
     @UuidParam('linkId') linkId: string,
@@ -47,6 +50,8 @@ export class ChannelsController {
   /** A suggested migration rejected: the pair is never suggested again. */
   @Post(':id/links/:linkId/reject')
   @HttpCode(200)
+  @ApiResponse({ status: 200, type: LinkedChannelDto, description: 'the link, seen from this channel' })
+  @ApiResponse({ status: 409, description: 'the link is not a suspected migration (already reviewed)' })
   reject(
     @IdParam() id: string,
     @UuidParam('linkId') linkId: string,

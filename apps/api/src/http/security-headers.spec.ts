@@ -34,6 +34,9 @@ describe('securityHeaders', () => {
       expect(csp).toMatch(/^default-src 'self';/);
       expect(csp).not.toContain('unsafe-inline');
       expect(csp).toContain("frame-ancestors 'none'");
+      // Evidence images are shown from object URLs; blob: is allowed for images and nothing else.
+      expect(csp).toContain("img-src 'self' blob:;");
+      expect(csp.match(/blob:/g)).toHaveLength(1);
     },
   );
 

@@ -5,10 +5,12 @@ import { isConsolePath } from './console-static';
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 /**
  * The console's pages and assets: scripts, styles and calls from this origin only, nothing inline (Vite emits no
- * inline script or style, and the console sets no style attribute), nothing framed or posted elsewhere.
+ * inline script or style, and the console sets no style attribute), nothing framed or posted elsewhere. Images may
+ * also come from `blob:` URLs: evidence images are fetched with the bearer token and shown from an object URL.
  */
 const CONSOLE_CSP =
-  "default-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  "default-src 'self'; img-src 'self' blob:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; " +
+  "form-action 'self'";
 /** Swagger UI (/docs) loads its own scripts, styles and inline SVG from this origin and calls the API. */
 const DOCS_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +

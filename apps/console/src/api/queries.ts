@@ -9,14 +9,19 @@ export type CaseSummary = Schemas['CaseSummaryDto'];
 export type CaseDetail = Schemas['CaseDetailDto'];
 export type CaseFilters = NonNullable<operations['CasesController_list']['parameters']['query']>;
 export type Decision = Schemas['DecisionDto'];
+export type LinkedChannel = Schemas['LinkedChannelDto'];
+export type Evidence = Schemas['EvidenceViewDto'];
 export type ReportInput = Schemas['SubmitReportDto'];
 export type AuditFilters = NonNullable<operations['AuditController_list']['parameters']['query']>;
+export type IncidentStatus = Schemas['IncidentDto']['status'];
 
 const keys = {
   cases: (filters: CaseFilters) => ['cases', filters] as const,
   case: (id: string) => ['case', id] as const,
   appeals: ['appeals'] as const,
   audit: (filters: AuditFilters) => ['audit', filters] as const,
+  incidents: ['incidents'] as const,
+  evidence: (id: string) => ['evidence', id] as const,
 };
 
 export function useLogin() {
@@ -69,6 +74,54 @@ export function useBulkDecide() {
     mutationFn: (body: Schemas['BulkDecisionDto']) => unwrap(api.POST('/v1/cases/bulk-decisions', { body })),
     onSuccess: () => client.invalidateQueries({ queryKey: ['cases'] }),
   });
+}
+
+/**
+ * Confirms or rejects a link that triage suggested, through the case's channel (`channelId`). The answer replaces the
+ * link in the cached case at once; the case is read again after either outcome, since a confirmation moves its
+ * priority and SLA and a 409 means the link changed under the moderator.
+ */
+export function useReviewLink(caseId: string, channelId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ linkId, verdict, note }: { linkId: string; verdict: 'confirm' | 'reject'; note: string }) => {
+      const options = { params: { path: { id: channelId, linkId } }, body: note.trim() ? { note } : {} };
+      return unwrap(
+        verdict === 'confirm'
+          ? api.POST('/v1/channels/{id}/links/{linkId}/confirm', options)
+          : api.POST('/v1/channels/{id}/links/{linkId}/reject', options),
+      );
+    },
+    onSuccess: (link) =>
+      client.setQueryData(
+        keys.case(caseId),
+        (detail: CaseDetail | undefined) =>
+          detail && {
+            ...detail,
+            linkedChannels: detail.linkedChannels.map((old) => (old.id === link.id ? link : old)),
+          },
+      ),
+    onSettled: () => client.invalidateQueries({ queryKey: keys.case(caseId) }),
+  });
+}
+
+// An evidence file's bytes (they need the bearer token, so no plain <img src> or link can fetch them). Every fetch is
+// audited evidence.viewed, so a file is fetched once per page and kept while the page shows it.
+const evidenceFile = (id: string) => ({
+  queryKey: keys.evidence(id),
+  queryFn: () => unwrap(api.GET('/v1/evidence/{id}', { params: { path: { id } }, parseAs: 'blob' })) as Promise<Blob>,
+  staleTime: Infinity,
+});
+
+/** An evidence image's bytes, to show from an object URL. */
+export function useEvidenceFile(id: string) {
+  return useQuery(evidenceFile(id));
+}
+
+/** An evidence file's bytes on demand (the Download button). */
+export function useEvidenceDownload() {
+  const client = useQueryClient();
+  return useMutation({ mutationFn: (id: string) => client.fetchQuery(evidenceFile(id)) });
 }
 
 export function useRenewLease(id: string) {
@@ -193,6 +246,34 @@ export function useRevokeApiKey() {
   return useMutation({
     mutationFn: (id: string) => unwrap(api.DELETE('/v1/admin/api-keys/{id}', { params: { path: { id } } })),
     onSuccess: () => client.invalidateQueries({ queryKey: ['api-keys'] }),
+  });
+}
+
+/** Incidents, newest first; their figures (reports, cases, decided) are live, so the list is read again often. */
+export function useIncidents(status: IncidentStatus | undefined) {
+  return useInfiniteQuery({
+    queryKey: [...keys.incidents, status],
+    queryFn: ({ pageParam }) =>
+      unwrap(api.GET('/v1/incidents', { params: { query: { status, limit: 100, cursor: pageParam } } })),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+    refetchInterval: 5_000,
+  });
+}
+
+export function useDeclareIncident() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schemas['DeclareIncidentDto']) => unwrap(api.POST('/v1/incidents', { body })),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.incidents }),
+  });
+}
+
+export function useCloseIncident() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => unwrap(api.POST('/v1/incidents/{id}/close', { params: { path: { id } } })),
+    onSettled: () => client.invalidateQueries({ queryKey: keys.incidents }),
   });
 }
 

@@ -2848,7 +2848,17 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the link, seen from this channel */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkedChannelDto"];
+                };
+            };
+            /** @description the link is not a suspected migration (already reviewed) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2872,7 +2882,17 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the link, seen from this channel */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkedChannelDto"];
+                };
+            };
+            /** @description the link is not a suspected migration (already reviewed) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

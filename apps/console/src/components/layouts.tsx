@@ -74,7 +74,7 @@ export function StaffLayout() {
           {audit && <NavLink to="/transparency">{t('nav.transparency')}</NavLink>}
           {admin && <NavLink to="/admin/users">{t('nav.users')}</NavLink>}
           {admin && <NavLink to="/admin/api-keys">{t('nav.apiKeys')}</NavLink>}
-          {senior && <NavLink to="/incidents">{t('nav.incidents')}</NavLink>}
+          {(review || audit) && <NavLink to="/incidents">{t('nav.incidents')}</NavLink>}
           <span className="who">{t('nav.signedInAs', { name: session.user.displayName })}</span>
           <button type="button" onClick={() => clearSession()}>
             {t('nav.signOut')}

@@ -9,6 +9,8 @@ import { useI18n } from '../../i18n/i18n';
 import { hasRole } from '../../session/session-store';
 import { useSession } from '../../session/use-session';
 import { DecisionForm } from './decision-form';
+import { EvidenceFiles } from './evidence-files';
+import { LinkedChannels } from './linked-channels';
 import { ReportList } from './report-list';
 
 /** Renewed well before the lease (10 minutes by default) runs out, while the page is open. */
@@ -137,26 +139,14 @@ function CaseView({ detail, refetch }: { detail: CaseDetail; refetch: () => void
         <ReportList reports={detail.reports} />
       </section>
 
+      <section aria-labelledby="evidence-heading">
+        <h2 id="evidence-heading">{t('case.evidenceFiles')}</h2>
+        <EvidenceFiles detail={detail} />
+      </section>
+
       <section aria-labelledby="linked-heading">
         <h2 id="linked-heading">{t('case.linked')}</h2>
-        {detail.linkedChannels.length === 0 ? (
-          <p>{t('case.linkedNone')}</p>
-        ) : (
-          <ul>
-            {detail.linkedChannels.map((link) => (
-              <li key={`${link.channel.id}-${link.kind}`}>
-                <span dir="auto">{link.channel.key}</span> · {link.kind}
-                {link.score !== null && <> · {t('case.linkScore', { score: link.score })}</>}
-                {link.reason && (
-                  <>
-                    {' '}
-                    · <span dir="auto">{link.reason}</span>
-                  </>
-                )}
-              </li>
-            ))}
-          </ul>
-        )}
+        <LinkedChannels caseId={detail.id} channelId={detail.channel.id} links={detail.linkedChannels} />
       </section>
 
       {detail.decisions.length > 0 && (

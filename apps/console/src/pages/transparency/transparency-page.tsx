@@ -2,6 +2,7 @@ import { type FormEvent, useMemo, useState } from 'react';
 import { CATEGORIES, DECISION_ACTIONS, PLATFORMS, SOURCES } from '@vigil/domain/taxonomy';
 import { type TransparencyRange, useStatementsExport, useTransparency } from '../../api/queries';
 import { ErrorAlert } from '../../components/error-alert';
+import { saveBlob } from '../../components/save-blob';
 import { type Translate, useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/en';
 import { BarChart } from './bar-chart';
@@ -62,14 +63,7 @@ export function TransparencyPage() {
   const save = (event: React.MouseEvent) => {
     event.preventDefault();
     download.mutate(range, {
-      onSuccess: (blob) => {
-        const url = URL.createObjectURL(blob);
-        const link = document.createElement('a');
-        link.href = url;
-        link.download = `statements-of-reasons_${range.from}_${range.to}.ndjson`;
-        link.click();
-        setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      },
+      onSuccess: (blob) => saveBlob(blob, `statements-of-reasons_${range.from}_${range.to}.ndjson`),
     });
   };
   const data = figures.data;

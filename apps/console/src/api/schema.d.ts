@@ -1474,7 +1474,7 @@ export interface components {
             points: number;
         };
         ReinstateReporterDto: {
-            /** @example Reports re-examined on complaint 12/2026: made in good faith */
+            /** @example Complaint 12/2026 upheld: the reports were in good faith */
             reason: string;
         };
         ReportedChannelDto: {
@@ -1723,7 +1723,7 @@ export interface components {
              */
             platform?: "telegram" | "tamtam" | "vk" | "whatsapp" | "x" | "facebook" | "instagram" | "youtube" | "tiktok" | "discord" | "matrix" | "other";
             /**
-             * @description the channel this one replaces, when the reporter knows: any link form, or an @handle (then on `platform`)
+             * @description the channel this one replaces, when known: any link form, or an @handle (then on `platform`)
              * @example https://t.me/nashir_news
              */
             previousChannel?: string;
@@ -3130,7 +3130,7 @@ export interface operations {
                 limit?: number;
                 /** @description the platform the channel reappeared on (the successor’s) */
                 platform?: "telegram" | "tamtam" | "vk" | "whatsapp" | "x" | "facebook" | "instagram" | "youtube" | "tiktok" | "discord" | "matrix" | "other";
-                /** @description links created at or after this time (ISO 8601) */
+                /** @description links created at or after this time */
                 since?: string;
             };
             header?: never;

@@ -15,6 +15,8 @@ const BATCH = 1000;
 @Injectable()
 export class ReconcileReports {
   private readonly logger = new Logger(ReconcileReports.name);
+  /** When the PostgreSQL server this process talks to last started, as of the previous run. */
+  private serverStartedAt: string | null = null;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -25,7 +27,10 @@ export class ReconcileReports {
 
   /**
    * `afterSeconds`: how old waiting work must be (default `reconcileAfterSeconds`); 0 after Redis lost its data, when
-   * every job may be gone (enqueueing is idempotent, so racing intake's own enqueue costs nothing).
+   * every job may be gone (enqueueing is idempotent, so racing intake's own enqueue costs nothing). Also 0 on the first
+   * run after PostgreSQL restarted: triage commits without waiting for the WAL flush (TriageReport), so a crash may
+   * undo the last triages of jobs BullMQ already counts as done, and nothing else would look at those reports again
+   * for `reconcileAfterSeconds`.
    */
   async execute({ afterSeconds = this.config.reconcileAfterSeconds }: { afterSeconds?: number } = {}): Promise<{
     reports: number;
@@ -33,6 +38,10 @@ export class ReconcileReports {
     notifications: number;
     outcomes: number;
   }> {
+    if (await this.serverRestarted()) {
+      this.logger.warn('PostgreSQL restarted since the last run: reconciling all waiting work, whatever its age');
+      afterSeconds = 0;
+    }
     const waiting = <Row = { id: string }>(sql: string) =>
       this.db.query(`${sql} LIMIT $2`, [afterSeconds, BATCH]) as Promise<Row[]>;
     const reports = await this.queues.ensure(
@@ -69,5 +78,15 @@ export class ReconcileReports {
       );
     }
     return { reports, enforcements, notifications, outcomes };
+  }
+
+  /** Whether the server's start time changed since the previous run (never on this process's first run). */
+  private async serverRestarted(): Promise<boolean> {
+    const [{ started }]: { started: string }[] = await this.db.query(
+      `SELECT pg_postmaster_start_time()::text AS started`,
+    );
+    const restarted = this.serverStartedAt !== null && this.serverStartedAt !== started;
+    this.serverStartedAt = started;
+    return restarted;
   }
 }

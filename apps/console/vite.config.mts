@@ -8,8 +8,12 @@ export default defineConfig({
   base: '/',
   publicDir: false,
   resolve: {
-    // Only the pure files the console needs: libs/domain's index also reaches modules meant for the server.
-    alias: { '@vigil/domain/': `${path.resolve(import.meta.dirname, '../../libs/domain/src')}/` },
+    // Only the pure files the console needs: libs/domain's index also reaches modules meant for the server, and
+    // libs/audit's the database; its offline verifier (audit-log-verifier.ts and what it imports) is browser-safe.
+    alias: {
+      '@vigil/domain/': `${path.resolve(import.meta.dirname, '../../libs/domain/src')}/`,
+      '@vigil/audit/': `${path.resolve(import.meta.dirname, '../../libs/audit/src')}/`,
+    },
   },
   oxc: { jsx: { runtime: 'automatic' } },
   build: {

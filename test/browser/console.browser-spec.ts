@@ -1,3 +1,4 @@
+import { SignTreeCheckpoint } from '@vigil/audit';
 import type { Page } from 'playwright-core';
 import { ConsoleBrowser, seriousA11yViolations, watchCsp, withScreenshotOnFailure } from '../support/console-browser';
 import { EVIDENCE_FILES, uploadEvidence } from '../support/evidence-files';
@@ -371,6 +372,18 @@ describe('the console in a browser', () => {
     await page
       .getByRole('status')
       .filter({ hasText: /The chain is intact: \d+ events checked/ })
+      .waitFor();
+    // The first event's inclusion in the signed Merkle tree, proved and checked in the browser (libs/audit's verifier).
+    const signTree = system.api!.get(SignTreeCheckpoint, { strict: false });
+    const treeCheckpoint = async () =>
+      (await system.request('GET', '/v1/audit/tree/checkpoint', { token: admin })).status === 200;
+    await waitFor(async () => (await signTree.execute()) !== null || (await treeCheckpoint()), {
+      what: 'a signed tree checkpoint',
+    });
+    await page.getByRole('button', { name: 'Prove 1', exact: true }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Event 1 is included in the signed tree of size \d+: proof and signature verified/ })
       .waitFor();
     await expectAccessible(page);
   });

@@ -208,6 +208,35 @@ export function useLatestCheckpoint() {
   });
 }
 
+/** What proves one sealed event is in the log Vigil signed: the signed note, the verifier key, the event, its path. */
+export interface EventProof {
+  seq: number;
+  note: string;
+  verifierKey: string;
+  canonical: string;
+  leafIndex: number;
+  hashes: string[];
+}
+
+/** The pieces of an event's inclusion proof, fetched on demand; the page checks them itself (libs/audit's verifier). */
+export function useProveEvent() {
+  return useMutation({
+    mutationFn: async (seq: number): Promise<EventProof> => {
+      const [note, verifierKey, event] = await Promise.all([
+        unwrap(api.GET('/v1/audit/tree/checkpoint', { parseAs: 'text' })) as Promise<string>,
+        unwrap(api.GET('/v1/audit/tree/verifier-key', { parseAs: 'text' })) as Promise<string>,
+        unwrap(api.GET('/v1/audit/events/{seq}', { params: { path: { seq: String(seq) } } })),
+      ]);
+      // The proof is asked for the size the signed note vouches for (its second line), never a size of our choosing.
+      const treeSize = note.split('\n')[1] ?? '';
+      const proof = await unwrap(
+        api.GET('/v1/audit/tree/inclusion', { params: { query: { seq: String(seq), treeSize } } }),
+      );
+      return { seq, note, verifierKey, canonical: event.canonical, leafIndex: proof.leafIndex, hashes: proof.hashes };
+    },
+  });
+}
+
 export function useUsers() {
   return useQuery({ queryKey: ['users'], queryFn: () => unwrap(api.GET('/v1/admin/users')) });
 }

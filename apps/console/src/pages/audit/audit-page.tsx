@@ -1,5 +1,14 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { type AuditFilters, useAuditEvents, useLatestCheckpoint, useVerifyAudit } from '../../api/queries';
+import { verifyEventInclusion } from '@vigil/audit/audit-log-verifier';
+import { decodeBase64 } from '@vigil/audit/tree-checkpoint';
+import {
+  type AuditFilters,
+  type EventProof,
+  useAuditEvents,
+  useLatestCheckpoint,
+  useProveEvent,
+  useVerifyAudit,
+} from '../../api/queries';
 import { ApiError } from '../../api/errors';
 import { ErrorAlert } from '../../components/error-alert';
 import { useI18n } from '../../i18n/i18n';
@@ -26,6 +35,8 @@ export function AuditPage() {
   };
   const rows = events.data?.pages.flatMap((page) => page.items) ?? [];
   const verdict = verify.data;
+  const prove = useProveEvent();
+  const proof = prove.data ? checkProof(prove.data) : null;
   return (
     <section>
       <h1>{t('audit.title')}</h1>
@@ -42,6 +53,13 @@ export function AuditPage() {
       </p>
       <ErrorAlert error={verify.error} />
       <LatestCheckpoint />
+      <p role="status" className={proof?.ok === false ? 'error status-line' : 'status-line'}>
+        {proof &&
+          (proof.ok
+            ? t('audit.proofOk', { seq: proof.seq, size: proof.treeSize })
+            : t('audit.proofBad', { seq: proof.seq, reason: proof.reason }))}
+      </p>
+      <ErrorAlert error={prove.error} />
       <form className="filters" onSubmit={apply}>
         <label>
           {t('audit.action')}
@@ -75,6 +93,7 @@ export function AuditPage() {
             <th scope="col">{t('audit.actor')}</th>
             <th scope="col">{t('audit.action')}</th>
             <th scope="col">{t('audit.target')}</th>
+            <th scope="col">{t('audit.proof')}</th>
           </tr>
         </thead>
         <tbody>
@@ -93,6 +112,18 @@ export function AuditPage() {
               </td>
               <td>
                 {event.target.type} <span className="muted">{event.target.id.slice(0, 8)}</span>
+              </td>
+              <td>
+                {event.seq !== null && (
+                  <button
+                    type="button"
+                    aria-label={`${t('audit.prove')} ${event.seq}`}
+                    onClick={() => prove.mutate(Number(event.seq))}
+                    disabled={prove.isPending}
+                  >
+                    {t('audit.prove')}
+                  </button>
+                )}
               </td>
             </tr>
           ))}
@@ -136,4 +167,22 @@ function LatestCheckpoint() {
       {data && verified === 'unsupported' && <p className="error">{t('audit.checkpointUnsupported')}</p>}
     </section>
   );
+}
+
+/** The proof checked here, with libs/audit's offline verifier: the note's signature, then the path to its root. */
+type ProofCheck = { seq: number; ok: true; treeSize: number } | { seq: number; ok: false; reason: string };
+
+function checkProof(proof: EventProof): ProofCheck {
+  const canonical = decodeBase64(proof.canonical);
+  if (!canonical) return { seq: proof.seq, ok: false, reason: 'the event’s canonical bytes are not base64' };
+  const result = verifyEventInclusion({
+    note: proof.note,
+    verifierKey: proof.verifierKey.trim(),
+    canonical,
+    leafIndex: proof.leafIndex,
+    hashes: proof.hashes,
+  });
+  return result.ok
+    ? { seq: proof.seq, ok: true, treeSize: result.treeSize }
+    : { seq: proof.seq, ok: false, reason: result.reason };
 }

@@ -139,7 +139,8 @@ export class ViewEvidence {
   }
 }
 
-interface EvidenceRow {
+/** An `evidence` row, as the case detail reads it. */
+export interface EvidenceRow {
   id: string;
   report_id: string;
   sha256: string;
@@ -147,23 +148,4 @@ interface EvidenceRow {
   size: number;
   added_at: Date;
   erased_at: Date | null;
-}
-
-/** The evidence of a case's reports, oldest first, for its detail. */
-export async function loadCaseEvidence(db: DataSource, caseId: string): Promise<EvidenceView[]> {
-  const rows: EvidenceRow[] = await db.query(
-    `SELECT e.id, e.report_id, e.sha256, e.content_type, e.size, e.added_at, e.erased_at
-     FROM evidence e JOIN reports r ON r.id = e.report_id
-     WHERE r.case_id = $1 ORDER BY e.added_at, e.id`,
-    [caseId],
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    reportId: r.report_id,
-    sha256: r.sha256,
-    contentType: r.content_type,
-    size: r.size,
-    addedAt: r.added_at.toISOString(),
-    erasedAt: r.erased_at?.toISOString() ?? null,
-  }));
 }

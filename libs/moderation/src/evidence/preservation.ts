@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ActionContext, AuditService } from '@vigil/audit';
 import { DomainError } from '@vigil/domain';
 import { DataSource } from 'typeorm';
+import type { EvidenceRow, EvidenceView } from './evidence.use-case';
 
 /**
  * EU 2021/784 Art. 6: content removed or disabled, and the data related to it, is preserved for six months after
@@ -48,20 +49,39 @@ const holdView = (row: HoldRow): LegalHoldView => ({
   placedAt: row.placed_at.toISOString(),
 });
 
-/** A case's preservation as its detail shows it. */
-export async function loadPreservation(
+/** JSON of a case's files (oldest first) and active holds, with its preservation: one statement for its detail. */
+const CASE_RECORDS_SQL = `
+  SELECT ${PRESERVED_UNTIL_SQL('$1')} AS preserved_until,
+    (SELECT coalesce(json_agg(e ORDER BY e.added_at, e.id), '[]'::json) FROM (
+       SELECT e.id, e.report_id, e.sha256, e.content_type, e.size, e.added_at, e.erased_at
+       FROM evidence e JOIN reports r ON r.id = e.report_id WHERE r.case_id = $1) e) AS evidence,
+    (SELECT coalesce(json_agg(h ORDER BY h.placed_at, h.id), '[]'::json) FROM (
+       SELECT id, case_id, reason, until, placed_by, placed_at FROM legal_holds
+       WHERE case_id = $1 AND lifted_at IS NULL) h) AS holds`;
+
+type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+const iso = (time: string) => new Date(time).toISOString();
+
+/** What a case's detail shows of the files held for it and how long they are kept. */
+export async function loadCaseRecords(
   db: DataSource,
   caseId: string,
-): Promise<{ preservedUntil: string | null; legalHolds: LegalHoldView[] }> {
-  const [[row], holds]: [[{ preserved_until: Date | null }], HoldRow[]] = await Promise.all([
-    db.query(`SELECT ${PRESERVED_UNTIL_SQL('$1')} AS preserved_until`, [caseId]),
-    db.query(
-      `SELECT id, case_id, reason, until, placed_by, placed_at FROM legal_holds
-       WHERE case_id = $1 AND lifted_at IS NULL ORDER BY placed_at, id`,
-      [caseId],
-    ),
-  ]);
-  return { preservedUntil: row.preserved_until?.toISOString() ?? null, legalHolds: holds.map(holdView) };
+): Promise<{ evidence: EvidenceView[]; preservedUntil: string | null; legalHolds: LegalHoldView[] }> {
+  const [row]: { preserved_until: Date | null; evidence: Json<EvidenceRow>[]; holds: Json<HoldRow>[] }[] =
+    await db.query(CASE_RECORDS_SQL, [caseId]);
+  return {
+    evidence: row.evidence.map((e) => ({
+      id: e.id,
+      reportId: e.report_id,
+      sha256: e.sha256,
+      contentType: e.content_type,
+      size: e.size,
+      addedAt: iso(e.added_at),
+      erasedAt: e.erased_at === null ? null : iso(e.erased_at),
+    })),
+    preservedUntil: row.preserved_until?.toISOString() ?? null,
+    legalHolds: row.holds.map((h) => holdView({ ...h, until: new Date(h.until), placed_at: new Date(h.placed_at) })),
+  };
 }
 
 /** An admin keeps a case's reports and evidence until a date (audited `legal_hold.placed`). */

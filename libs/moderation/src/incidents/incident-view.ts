@@ -58,13 +58,19 @@ export function incidentView(row: IncidentRow): IncidentView {
   };
 }
 
-export function incidentScope(row: IncidentRow): IncidentScope {
+/** What matching reads of an incident row (`declared_at` as JSON gives it too). */
+type ScopeColumns = Pick<
+  IncidentRow,
+  'id' | 'title' | 'boost' | 'sla_hours' | 'platforms' | 'categories' | 'organisation_ids'
+> & { declared_at: Date | string };
+
+export function incidentScope(row: ScopeColumns): IncidentScope {
   return {
     id: row.id,
     title: row.title,
     boost: row.boost,
     slaHours: row.sla_hours,
-    declaredAt: row.declared_at,
+    declaredAt: new Date(row.declared_at),
     platforms: row.platforms,
     categories: row.categories,
     organisationIds: row.organisation_ids,

@@ -15,7 +15,7 @@ import {
 } from '@vigil/domain';
 import { DataSource } from 'typeorm';
 import { ChannelLinkView, loadChannelLinks } from '../channels';
-import { EvidenceView, LegalHoldView, loadCaseEvidence, loadPreservation } from '../evidence';
+import { EvidenceView, LegalHoldView, loadCaseRecords } from '../evidence';
 import { decodeCursor, encodeCursor, isCursorInt, isCursorTime, isCursorUuid, Page } from '../shared';
 import { DECISION_VIEW_COLUMNS, DecisionView, DecisionViewRow, decisionViewOfRow } from './record-decision.use-case';
 
@@ -164,14 +164,13 @@ export class CaseQueries {
   /** `channelId`, when the caller knows it (a case's channel never changes), lets the links be read at once too. */
   async detail(caseId: string, channelId?: string): Promise<CaseDetail> {
     // Independent reads, asked for at once: the history selects the events of the reports shown by itself.
-    const [[row], reports, decisions, history, linksOfKnownChannel, evidence, preservation]: [
+    const [[row], reports, decisions, history, linksOfKnownChannel, records]: [
       CaseRow[],
       CaseReportRow[],
       DecisionViewRow[],
       AuditEventView[],
       ChannelLinkView[] | null,
-      EvidenceView[],
-      { preservedUntil: string | null; legalHolds: LegalHoldView[] },
+      { evidence: EvidenceView[]; preservedUntil: string | null; legalHolds: LegalHoldView[] },
     ] = await Promise.all([
       this.db.query(`SELECT ${CASE_COLUMNS} FROM cases c JOIN channels ch ON ch.id = c.channel_id WHERE c.id = $1`, [caseId]),
       // Only the columns shown: on a hot case that is 200 rows, on every claim of it. case_first_reports walks the
@@ -193,8 +192,7 @@ export class CaseQueries {
         { types: ['enforcement', 'notification', 'appeal'], dataField: 'caseId', equals: caseId },
       ]),
       channelId ? loadChannelLinks(this.db, channelId) : null,
-      loadCaseEvidence(this.db, caseId),
-      loadPreservation(this.db, caseId),
+      loadCaseRecords(this.db, caseId),
     ]);
     if (!row) throw new DomainError('NOT_FOUND', 'case not found');
     const links = linksOfKnownChannel ?? (await loadChannelLinks(this.db, row.channel_id));
@@ -222,8 +220,7 @@ export class CaseQueries {
       })),
       decisions: decisions.map(decisionViewOfRow),
       history,
-      evidence,
-      ...preservation,
+      ...records,
     };
   }
 }

@@ -5,7 +5,6 @@ import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { CaseEntity, ReportEntity } from '@vigil/database';
 import {
   CaseFacts,
-  Category,
   computePriority,
   earliestClock,
   incidentBoostOf,
@@ -27,6 +26,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { JoiningColumns, ReporterStandings } from '../reporters';
+import { incidentScope } from '../incidents';
 import { UNLESS_CHANNEL_HAS_UNRESOLVED_CASE, UNRESOLVED_STATUS } from '../shared';
 import { assessCandidates, MIGRATION_COLUMNS, MigrationColumns, MigrationFindings, migrationWriteParts } from './migration-candidates';
 
@@ -472,7 +472,7 @@ export class TriageReport {
     standings: JoiningColumns;
     previousCaseId: string | null;
     migration: MigrationColumns;
-    incidents: ActiveIncident[];
+    incidents: IncidentScope[];
     platform: Platform;
   }> {
     const params = {
@@ -531,21 +531,9 @@ export class TriageReport {
   }
 }
 
-/** An active incident as triage reads it. */
-type ActiveIncident = IncidentScope;
-
 interface CaseContextColumns {
   channel_platform: Platform;
-  active_incidents: {
-    id: string;
-    title: string;
-    boost: number;
-    sla_hours: number | null;
-    declared_at: string;
-    platforms: Platform[] | null;
-    categories: Category[] | null;
-    organisation_ids: string[] | null;
-  }[];
+  active_incidents: Parameters<typeof incidentScope>[0][];
 }
 
 /** The channel's platform and the active incidents (a handful at most), for the read's select list. */
@@ -555,20 +543,8 @@ const CASE_CONTEXT_COLUMNS = `
      SELECT id, title, boost, sla_hours, declared_at, platforms, categories, organisation_ids FROM incidents
      WHERE status = 'active' AND (ends_at IS NULL OR ends_at > now())) i) AS active_incidents`;
 
-function caseContext(row: CaseContextColumns): { platform: Platform; incidents: ActiveIncident[] } {
-  return {
-    platform: row.channel_platform,
-    incidents: row.active_incidents.map((i) => ({
-      id: i.id,
-      title: i.title,
-      boost: i.boost,
-      slaHours: i.sla_hours,
-      declaredAt: new Date(i.declared_at),
-      platforms: i.platforms,
-      categories: i.categories,
-      organisationIds: i.organisation_ids,
-    })),
-  };
+function caseContext(row: CaseContextColumns): { platform: Platform; incidents: IncidentScope[] } {
+  return { platform: row.channel_platform, incidents: row.active_incidents.map(incidentScope) };
 }
 
 function mergeMatches(known: OrganisationMatch[], found: OrganisationMatch[]): OrganisationMatch[] {

@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { processCpuSeconds } from './lib/probe.mjs';
 import { percentile, round } from './lib/stats.mjs';
 import { INSERT_CHUNK, INSERT_SYNTHETIC_EVENTS } from './scenarios/audit.mjs';
 
@@ -81,6 +82,9 @@ async function sealingRound(variant, name) {
   return withDatabase(variant, 'bench', async (db, config) => {
     await insertBacklog(db, EVENTS);
     const sealer = new variant.audit.SealAuditEvents(db, config);
+    const sessions = await clientSessions(db);
+    const cpuBefore = sessions.reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
+    const nodeBefore = process.cpuUsage();
     const started = performance.now();
     let sealed = 0;
     while (sealed < EVENTS) {
@@ -89,9 +93,13 @@ async function sealingRound(variant, name) {
       sealed += outcome.sealed;
     }
     const seconds = (performance.now() - started) / 1000;
+    const node = process.cpuUsage(nodeBefore);
+    const postgres = (await clientSessions(db)).reduce((sum, pid) => sum + processCpuSeconds(pid), 0) - cpuBefore;
     const perSecond = round(EVENTS / seconds, 0);
-    log(`sealing, ${name}: ${EVENTS} events in ${round(seconds, 2)} s, ${perSecond}/s`);
-    return perSecond;
+    // CPU per event is what the work costs, whatever else the machine runs meanwhile (wall time is not, here).
+    const cpuUsPerEvent = round(((node.user + node.system) / 1e6 + postgres) / EVENTS * 1e6, 1);
+    log(`sealing, ${name}: ${EVENTS} events in ${round(seconds, 2)} s, ${perSecond}/s, ${cpuUsPerEvent} µs CPU/event`);
+    return { perSecond, cpuUsPerEvent };
   });
 }
 
@@ -160,6 +168,14 @@ async function writeTree(db, leaves, { isStoredLevel }) {
     `nodes, ${round(Number(bytes) / 2 ** 20, 0)} MiB with their index`);
   return { storedNodes: Number(rows), mebibytes: round(Number(bytes) / 2 ** 20, 0) };
 }
+
+/** The backends of `db`'s pool: the sealer's statements run in one of them. */
+const clientSessions = async (db) =>
+  (
+    await db.query(
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'`,
+    )
+  ).map((row) => row.pid);
 
 const randomInt = (min, max) => min + Math.floor(Math.random() * (max - min + 1));
 
@@ -265,14 +281,22 @@ if (BASELINE) {
     }
   }
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const rate = (runs) => runs.map((run) => run.perSecond);
+  const cpu = (runs) => runs.map((run) => run.cpuUsPerEvent);
   result.sealing = {
-    withoutTreePerSecond: rates.baseline,
-    withTreePerSecond: rates.tree,
-    medianRatio: round(median(rates.tree) / median(rates.baseline), 3),
+    withoutTreePerSecond: rate(rates.baseline),
+    withTreePerSecond: rate(rates.tree),
+    medianRatio: round(median(rate(rates.tree)) / median(rate(rates.baseline)), 3),
     // Each round's two runs side by side: less of the machine's drift between rounds in it.
-    medianRoundRatio: round(median(rates.tree.map((rate, r) => rate / rates.baseline[r])), 3),
+    medianRoundRatio: round(median(rates.tree.map((run, r) => run.perSecond / rates.baseline[r].perSecond)), 3),
+    // The same comparison in CPU (this process and its PostgreSQL sessions) per event: the throughput the two would
+    // have on a machine of their own, as far as CPU bounds it; far steadier than wall time on a shared machine.
+    withoutTreeCpuUsPerEvent: cpu(rates.baseline),
+    withTreeCpuUsPerEvent: cpu(rates.tree),
+    cpuRatio: round(median(cpu(rates.baseline)) / median(cpu(rates.tree)), 3),
   };
-  log(`sealing: median ${median(rates.tree)}/s with the tree, ${median(rates.baseline)}/s without`);
+  log(`sealing: median ${median(rate(rates.tree))}/s with the tree, ${median(rate(rates.baseline))}/s without; ` +
+    `CPU ${median(cpu(rates.tree))} against ${median(cpu(rates.baseline))} µs/event`);
 }
 if (LEAVES > 0) result.proofs = await proofLatency(current);
 process.stdout.write(`${JSON.stringify(result)}\n`);

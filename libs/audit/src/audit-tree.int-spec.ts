@@ -1,4 +1,6 @@
+import { MIGRATIONS } from '@vigil/database';
 import { randomUUID } from 'node:crypto';
+import type { QueryRunner } from 'typeorm';
 import type { ActionContext } from './action-context';
 import { chainHash } from './audit-chain';
 import { verifyConsistency, verifyInclusion } from './merkle-proof-verify';
@@ -84,14 +86,11 @@ describe('the stored Merkle tree (real PostgreSQL)', () => {
         expect(verifyConsistency(from, size, firstRoot, root, proof.hashes.map(bytes))).toBe(true);
       }
     }
-    // Stored: the complete subtrees of levels 2 and 4 (11 of 4 leaves, 2 of 16), none of the others.
+    // Stored: the complete subtrees of every third level from 3 (5 of 8 leaves; none of 64 yet), no other level.
     const stored = await database.sql(
       `SELECT level, count(*)::int AS n FROM audit_tree_nodes GROUP BY level ORDER BY level`,
     );
-    expect(stored).toEqual([
-      { level: 2, n: 11 },
-      { level: 4, n: 2 },
-    ]);
+    expect(stored).toEqual([{ level: 3, n: 5 }]);
   });
 
   it('adds events sealed before the tree existed, then the new ones, with the same result', async () => {
@@ -114,6 +113,48 @@ describe('the stored Merkle tree (real PostgreSQL)', () => {
     expect(verifyConsistency(23, 27, treeHashOfLeaves(before), treeHashOfLeaves(leaves), proof.hashes.map(bytes))).toBe(
       true,
     );
+  });
+
+  it('moves a tree stored in the even levels to every third level without reading an event (migration 500)', async () => {
+    database = await AuditTestDatabase.create({ AUDIT_SEAL_BATCH_SIZE: '64' });
+    u = await database.useCases(2);
+    await record(u, 100, 3);
+    await sealAll(u);
+    const head = 300;
+    const nodes = `SELECT level, idx::int, encode(hash, 'base64') AS hash FROM audit_tree_nodes ORDER BY level, idx`;
+    const sealedLayout = await database.sql(nodes);
+    const leaves = await leavesOf(u, head);
+    // The layout before the migration: every complete subtree of the even levels from 2 up.
+    const Migration = MIGRATIONS.find((m) => m.name === 'AuditTreeEveryThirdLevel1764000000500')!;
+    const migration = new Migration();
+    const runner = { query: (text: string) => database.sql(text) } as unknown as QueryRunner;
+    await database.sql('BEGIN');
+    await migration.down(runner);
+    await database.sql('COMMIT');
+    const even: { level: number; idx: number; hash: string }[] = [];
+    for (let level = 2; 2 ** level <= head; level += 2) {
+      const width = 2 ** level;
+      for (let idx = 0; (idx + 1) * width <= head; idx++) {
+        even.push({ level, idx, hash: b64(mth(leaves, { start: idx * width, end: (idx + 1) * width })) });
+      }
+    }
+    await database.sql(
+      `INSERT INTO audit_tree_nodes (level, idx, hash)
+       SELECT level, idx, decode(hash, 'base64') FROM json_to_recordset($1::json) AS v (level int, idx int, hash text)`,
+      [JSON.stringify(even)],
+    );
+    await database.sql(`INSERT INTO audit_tree_heads (tree_size) VALUES ($1)`, [head]);
+
+    await database.sql('BEGIN');
+    await migration.up(runner);
+    await database.sql('COMMIT');
+    // 37 nodes of level 3 hashed from level 2, the 4 of level 6 kept, levels 2, 4 and 8 gone: what the sealer writes.
+    expect(await database.sql(nodes)).toEqual(sealedLayout);
+    expect(sealedLayout.map((n: { level: number }) => n.level).filter((l: number) => l === 3)).toHaveLength(37);
+    const root = treeHashOfLeaves(leaves);
+    expect(b64(await u.tree.rootHash(head))).toBe(b64(root));
+    const proof = await u.tree.inclusion(123, head);
+    expect(verifyInclusion(122, head, leaves[122], proof.hashes.map(bytes), root)).toBe(true);
   });
 
   it('signs a C2SP checkpoint of the tree when it grew, keeps it, and not again until it grows', async () => {

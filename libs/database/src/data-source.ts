@@ -25,6 +25,7 @@ import { MigrationIntelligence1764000000300 } from './migrations/1764000000300-m
 import { SlaClocksAndIncidents1764000000301 } from './migrations/1764000000301-sla-clocks-and-incidents';
 import { Evidence1764000000302 } from './migrations/1764000000302-evidence';
 import { LegalHolds1764000000303 } from './migrations/1764000000303-legal-holds';
+import { AuditTreeEveryThirdLevel1764000000500 } from './migrations/1764000000500-audit-tree-every-third-level';
 import { AuditTree1764000000200 } from './migrations/1764000000200-audit-tree';
 import { AuditTreeCheckpoints1764000000201 } from './migrations/1764000000201-audit-tree-checkpoints';
 import { ScheduledRuns1764000000100 } from './migrations/1764000000100-scheduled-runs';
@@ -74,6 +75,7 @@ export const MIGRATIONS = [
   SlaClocksAndIncidents1764000000301,
   Evidence1764000000302,
   LegalHolds1764000000303,
+  AuditTreeEveryThirdLevel1764000000500,
 ];
 
 export interface DatabaseSettings {

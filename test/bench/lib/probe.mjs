@@ -47,6 +47,9 @@ function processStat(pid) {
   }
 }
 
+/** CPU seconds (utime + stime) one process has used so far; 0 when it is gone. */
+export const processCpuSeconds = (pid) => (processStat(pid)?.ticks ?? 0) / TICKS_PER_SECOND;
+
 /** utime + stime and the command name of every process on the machine. */
 function processSnapshot() {
   const snapshot = new Map();

@@ -7,12 +7,23 @@
 // everything. One JSON line per system.
 // With --review, instead: 20 s (or SECONDS) of peak intake (the cases, hot ones among them), triaged, then 8
 // moderator accounts and the bench's paced review (50 loops reading each case 1–3 s) for 20 s: claim and decision
-// latency.
+// latency. --read-case: each loop also opens the case it claimed (GET /v1/cases/:id, audited `case.viewed`), and a
+// closed loop (no pause) follows the paced review for 15 s: decisions per second.
+// --env-a=NAME=VALUE, --env-b=NAME=VALUE (repeatable): environment of A's or B's apps only, e.g. one checkout twice
+// with --env-b=AUDIT_READS=false (what auditing reads costs).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { stealMeter } from './lib/probe.mjs';
 
 const reviewMode = process.argv.includes('--review');
+const readCase = process.argv.includes('--read-case');
+const envOf = (side) =>
+  Object.fromEntries(
+    process.argv
+      .filter((arg) => arg.startsWith(`--env-${side}=`))
+      .map((arg) => arg.slice(`--env-${side}=`.length).split(/=(.*)/s, 2)),
+  );
+const sideEnv = { A: envOf('a'), B: envOf('b') };
 const intakeArg = process.argv.find((arg) => arg.startsWith('--review-intake='));
 const reviewIntakeSeconds = intakeArg ? Number(intakeArg.split('=')[1]) : 20;
 const rateArg = process.argv.find((arg) => arg.startsWith('--rate='));
@@ -61,15 +72,29 @@ async function reviewRound({ system, workload, root, scenarios: { fireReports, d
   const cases = await fireReports(system, workload, { connections: 32, duration: reviewIntakeSeconds, title: 'cases' });
   await drain(system, { timeoutMs: 120_000, log: quiet, what: 'cases' });
   const moderators = await createModerators(system, { count: 8 });
-  const paced = await review(system, { moderators, loops: 50, seconds: 20, thinkMs: [1000, 3000], log: quiet });
+  const paced = await review(system, { moderators, loops: 50, seconds: 20, thinkMs: [1000, 3000], readCase, log: quiet });
+  const closed = readCase ? await review(system, { moderators, loops: 50, seconds: 15, readCase, log: quiet }) : null;
   return {
     reports: cases.accepted,
     decisions: paced.decisions,
     claimMs: paced.claimMs,
     decisionMs: paced.decisionMs,
+    ...(readCase ? { viewMs: paced.viewMs } : {}),
     byClaimAnswerKb: paced.byClaimAnswerKb,
-    doubleAssignments: paced.doubleAssignments,
-    unexpected: paced.unexpectedResponses,
+    doubleAssignments: paced.doubleAssignments + (closed?.doubleAssignments ?? 0),
+    unexpected: { ...paced.unexpectedResponses, ...closed?.unexpectedResponses },
+    ...(closed
+      ? {
+          closedLoop: {
+            decisionsPerSecond: closed.decisionsPerSecond,
+            decisions: closed.decisions,
+            queueEmptied: closed.queueEmptied,
+            claimMs: closed.claimMs,
+            viewMs: closed.viewMs,
+            decisionMs: closed.decisionMs,
+          },
+        }
+      : {}),
   };
 }
 
@@ -83,6 +108,8 @@ for (let round = 0; round < Number(rounds); round++) {
     const logDir = path.join(root, 'bench-results', `${stamp}-paired-${label}-logs`);
     mkdirSync(logDir, { recursive: true });
     const system = new BenchSystem({ root, stamp, log: quiet, logDir });
+    const buildEnv = system.buildEnv.bind(system);
+    system.buildEnv = (port) => Object.assign(buildEnv(port), sideEnv[label]);
     const cwd = process.cwd();
     process.chdir(root);
     try {
@@ -91,7 +118,7 @@ for (let round = 0; round < Number(rounds); round++) {
       const hostSteal = stealMeter();
       const run = { system, workload: createWorkload({ channelCount: 2000 }), root, scenarios };
       const result = reviewMode ? await reviewRound(run) : await intakeRound(run);
-      console.log(JSON.stringify({ label, root, round, ...result, hostStealPct: hostSteal() }));
+      console.log(JSON.stringify({ label, root, env: sideEnv[label], round, ...result, hostStealPct: hostSteal() }));
     } finally {
       await system.cleanup();
       process.chdir(cwd);

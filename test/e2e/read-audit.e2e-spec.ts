@@ -96,3 +96,32 @@ describe('reads in the audit trail: who signed in, looked at a case, queried the
     ]);
   });
 });
+
+describe('AUDIT_READS=false (the bench measuring what auditing reads costs)', () => {
+  let system: TestSystem;
+
+  beforeAll(async () => {
+    system = await TestSystem.create({ AUDIT_READS: 'false' });
+    await system.startApi();
+  });
+  afterAll(() => system.stop());
+
+  it('leaves case views and trail queries out of the trail, but never sign-ins', async () => {
+    const { token, id } = await system.staff(['moderator']);
+    const report = await system.request('POST', '/v1/reports', {
+      body: { channel: 'https://t.me/unaudited_read_probe', category: 'propaganda', description: 'Statements.' },
+    });
+    const caseId = await system.triageNow(report.body.id).then((outcome) => (outcome as { caseId: string }).caseId);
+    expect((await system.request('GET', `/v1/cases/${caseId}`, { token })).status).toBe(200);
+    const auditor = await system.staff(['auditor']);
+    expect((await system.request('GET', '/v1/audit?limit=5', { token: auditor.token })).status).toBe(200);
+
+    const counts = await system.sql(
+      `SELECT action, count(*)::int AS n FROM audit_events
+       WHERE action IN ('case.viewed', 'audit.queried', 'auth.login_succeeded') AND actor_id IN ($1, $2)
+       GROUP BY action ORDER BY action`,
+      [id, auditor.id],
+    );
+    expect(counts).toEqual([{ action: 'auth.login_succeeded', n: 2 }]);
+  });
+});

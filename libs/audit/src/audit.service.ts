@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { AuditEventEntity } from '@vigil/database';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ActionContext } from './action-context';
@@ -75,12 +76,23 @@ export interface AuditEventInput {
  */
 @Injectable()
 export class AuditService {
+  /** False only where AUDIT_READS=false: the bench's comparison of what auditing reads costs. */
+  readonly auditsReads: boolean;
+
+  constructor(@Optional() @Inject(VIGIL_CONFIG) config?: VigilConfig) {
+    this.auditsReads = config?.auditReads ?? true;
+    if (!this.auditsReads) {
+      new Logger(AuditService.name).warn('AUDIT_READS=false: case, trail, export and evidence reads are NOT audited');
+    }
+  }
+
   /**
    * A read recorded on its own (API.md: who looked at a case, queried the trail, downloaded an export). One INSERT in
-   * its own transaction, before the answer goes out: a read whose record fails is not answered.
+   * its own transaction, before the answer goes out: a read whose record fails is not answered. Logins are not reads:
+   * they go through `record` whatever AUDIT_READS says.
    */
   async recordRead(db: DataSource, ctx: ActionContext, event: AuditEventInput): Promise<void> {
-    await this.record(db.manager, ctx, event);
+    if (this.auditsReads) await this.record(db.manager, ctx, event);
   }
 
   async record(manager: EntityManager, ctx: ActionContext, ...events: AuditEventInput[]): Promise<void> {

@@ -33,6 +33,11 @@ export interface VigilConfig {
   /** Events younger than this are left for the next run, so short transactions commit in occurred_at order. */
   auditSealSettleMs: number;
   auditSealBatchSize: number;
+  /**
+   * Whether reads (`case.viewed`, `audit.queried`, `export.downloaded`, `evidence.viewed`) are audited: true but for
+   * the bench's measurement of what that costs (docs/performance.md); logins are audited either way.
+   */
+  auditReads: boolean;
   /** How often a checkpoint is signed while the sealed head moves. */
   auditCheckpointIntervalSeconds: number;
   /**
@@ -250,6 +255,7 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     auditSealIntervalMs: read.int('AUDIT_SEAL_INTERVAL_MS', 500, 50, 60_000),
     auditSealSettleMs: read.int('AUDIT_SEAL_SETTLE_MS', 250, 0, 60_000),
     auditSealBatchSize: read.int('AUDIT_SEAL_BATCH_SIZE', 2000, 1, 50_000),
+    auditReads: read.bool('AUDIT_READS', true),
     auditCheckpointIntervalSeconds: read.number('AUDIT_CHECKPOINT_INTERVAL_SECONDS', 60, 1, 86_400),
     auditLogOrigin: read.noteKeyName('AUDIT_LOG_ORIGIN', 'vigil.local/audit'),
     auditVerifyThreads: read.int('AUDIT_VERIFY_THREADS', availableParallelism(), 0, 64),

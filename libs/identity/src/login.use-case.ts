@@ -54,7 +54,7 @@ export class Login {
     // One answer for an unknown email, a wrong password and a disabled account alike.
     if (!user || !ok || user.disabled) {
       await this.throttle.failed(email, input.clientAddress);
-      await this.audit.recordRead(this.db, ctx, {
+      await this.audit.record(this.db.manager, ctx, {
         action: 'auth.login_failed',
         target: user ? { type: 'user', id: user.id } : { type: 'login', id: this.emailHash(email) },
         data: { reason: !user ? 'unknown_email' : user.disabled ? 'disabled' : 'wrong_password' },
@@ -63,8 +63,8 @@ export class Login {
     }
     await this.throttle.succeeded(email);
     const principal = { kind: 'staff' as const, userId: user.id, roles: user.roles, email, languages: user.languages };
-    await this.audit.recordRead(
-      this.db,
+    await this.audit.record(
+      this.db.manager,
       { ...ctx, actor: actorOf(principal) },
       { action: 'auth.login_succeeded', target: { type: 'user', id: user.id } },
     );

@@ -61,8 +61,11 @@ export async function createModerators(system, { count, parallel = 2 }) {
  * `thinkMs: [min, max]` makes each loop read the case for a random time in that range between claim and decision,
  * as a person does, and start after a random time up to `max` (paced); without it the loops click as fast as the API answers (closed loop), which measures
  * throughput and makes latency a queueing figure (50 requests in flight / throughput).
+ *
+ * `readCase` adds GET /v1/cases/:id after each claim (the case page opened again: an audited `case.viewed` read), for
+ * the comparison of review with reads audited and not (test/bench/paired.mjs --read-case).
  */
-export async function review(system, { moderators, loops, seconds, thinkMs = null, log }) {
+export async function review(system, { moderators, loops, seconds, thinkMs = null, readCase = false, log }) {
   const { n: openCases } = await system.one(`SELECT count(*)::int AS n FROM cases WHERE status = 'open'`);
   const pace = thinkMs ? `, ${thinkMs[0] / 1000}–${thinkMs[1] / 1000} s reading each case` : ', no pause';
   log(`review: ${loops} loops (${moderators.length} moderator accounts) over ${openCases} open cases (at most ${seconds} s${pace})`);
@@ -106,6 +109,15 @@ export async function review(system, { moderators, loops, seconds, thinkMs = nul
       const holders = claimedBy.get(caseId) ?? new Set();
       holders.add(index);
       claimedBy.set(caseId, holders);
+      if (readCase) {
+        const viewed = await system.http.request('GET', `/v1/cases/${caseId}`, { token: moderator.token });
+        if (viewed.status !== 200) {
+          note('view', viewed);
+          failures++;
+          continue;
+        }
+        timeline.push({ step: 'view', at: viewed.startedAt - started, ms: viewed.ms, kb });
+      }
       if (thinkMs) await sleep(thinkMs[0] + Math.random() * (thinkMs[1] - thinkMs[0]));
       const decision = DECISIONS[(index + n++) % DECISIONS.length];
       const decided = await system.http.request('POST', `/v1/cases/${caseId}/decisions`, {
@@ -149,6 +161,7 @@ export async function review(system, { moderators, loops, seconds, thinkMs = nul
     claimMs: summarise(of('claim').map((t) => t.ms)),
     claimResponseKb: summarise(of('claim').map((t) => t.kb)),
     decisionMs: summarise(of('decision').map((t) => t.ms)),
+    ...(readCase ? { viewMs: summarise(of('view').map((t) => t.ms)) } : {}),
     // Latency by the size of the claimed case's answer (a hot case's carries 200 reports and their history).
     byClaimAnswerKb: Object.fromEntries(
       ['claim', 'decision'].flatMap((step) => [

@@ -128,13 +128,11 @@ export class ViewEvidence {
     if (row.erased_at) throw new DomainError('GONE', 'this evidence was erased under the retention policy');
     const bytes = await this.store.get(input.evidenceId);
     if (!bytes) throw new DomainError('GONE', 'this evidence was erased under the retention policy');
-    await this.db.transaction((manager) =>
-      this.audit.record(manager, ctx, {
-        action: 'evidence.viewed',
-        target: { type: 'evidence', id: input.evidenceId },
-        data: { reportId: row.report_id, sha256: row.sha256 },
-      }),
-    );
+    await this.audit.recordRead(this.db, ctx, {
+      action: 'evidence.viewed',
+      target: { type: 'evidence', id: input.evidenceId },
+      data: { reportId: row.report_id, sha256: row.sha256 },
+    });
     return { bytes, contentType: row.content_type, sha256: row.sha256 };
   }
 }

@@ -18,8 +18,8 @@ import { operatorContext, withApp } from './cli-app';
 import { CliIo, emailOption, parseArgs, printJson, readPasswordFromStdin, UsageError } from './cli-io';
 
 export const ADMIN_USAGE = `  users:create --email <email> --role <role> [--role <role>…] [--display-name <name>] [--password-stdin]
-                                             create a staff user (roles: ${STAFF_ROLES.join(', ')}); the password is
-                                             read from stdin, or generated and printed this once
+                                             create a staff user (roles: ${STAFF_ROLES.join(', ')});
+                                             the password is read from stdin, or generated and printed this once
   users:disable (--email <email> | --id <uuid>)
                                              disable a staff user (their access tokens stop working at once)
   users:reset-password (--email <email> | --id <uuid>) [--password-stdin]

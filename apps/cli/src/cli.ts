@@ -1,9 +1,6 @@
 // `npm run cli -- <command>`: operator commands that work against the database without the API running, and an
-// offline verifier that needs no database at all. Parsing and printing only; the work is in @vigil/audit.
-import { ConsoleLogger, INestApplicationContext, LogLevel } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+// offline verifier that needs no database at all. Parsing and printing only; the work is in the libraries' use-cases.
 import {
-  ActionContext,
   AuditInclusionBundle,
   ExportAuditRange,
   ProveAuditEvent,
@@ -13,20 +10,14 @@ import {
   verifyCheckpointNote,
   verifyInclusionBundle,
 } from '@vigil/audit';
-import { enabledLogLevels, VigilConfig } from '@vigil/config';
 import { RunRetention } from '@vigil/moderation';
-import { randomUUID } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Writable } from 'node:stream';
-import { CliModule } from './cli.module';
+import { ADMIN_USAGE, isAdminCommand, runAdminCommand } from './admin-commands';
+import { operatorContext, withApp } from './cli-app';
+import { CliIo, emailOption, parseArgs, UsageError, write } from './cli-io';
 
-export interface CliIo {
-  stdout: Writable;
-  stderr: Writable;
-  /** Reads the configuration (loadConfig() in main.ts); not called by commands that need none. */
-  config: () => VigilConfig;
-}
+export type { CliIo } from './cli-io';
 
 export const USAGE = `Usage: npm run cli -- <command>
 
@@ -43,9 +34,7 @@ export const USAGE = `Usage: npm run cli -- <command>
                                              then the event's inclusion too) offline against the verifier key
                                              (GET /v1/audit/tree/verifier-key)
   retention:run                              erase now the evidence and reporter contacts no duty keeps any longer
-`;
-
-class UsageError extends Error {}
+${ADMIN_USAGE}`;
 
 /** Runs one command; resolves to the process exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -61,19 +50,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return result.ok ? 0 : 1;
       }
       case 'audit:checkpoint': {
-        parseArgs(rest, [], []);
-        const checkpoint = await withApp(io, (app) =>
-          app.get(SignAuditCheckpoint).execute({ trigger: 'request' }, cliContext()),
+        const { options } = parseArgs(rest, ['as'], []);
+        const as = emailOption(options, 'as', false);
+        const checkpoint = await withApp(io, async (app) =>
+          app.get(SignAuditCheckpoint).execute({ trigger: 'request' }, await operatorContext(app, as)),
         );
         await write(io.stdout, `${JSON.stringify(checkpoint, null, 2)}\n`);
         return 0;
       }
       case 'audit:export': {
-        const { options } = parseArgs(rest, ['from', 'to'], []);
+        const { options } = parseArgs(rest, ['from', 'to', 'as'], []);
         const from = isoOption(options, 'from');
         const to = isoOption(options, 'to');
+        const as = emailOption(options, 'as', false);
         await withApp(io, async (app) => {
-          for await (const line of app.get(ExportAuditRange).execute({ from, to }, cliContext())) {
+          const ctx = await operatorContext(app, as);
+          for await (const line of app.get(ExportAuditRange).execute({ from, to }, ctx)) {
             await write(io.stdout, `${line}\n`);
           }
         });
@@ -93,8 +85,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return result.ok ? 0 : 1;
       }
       case 'retention:run': {
-        parseArgs(rest, [], []);
-        const result = await withApp(io, (app) => app.get(RunRetention).execute(cliContext()));
+        const { options } = parseArgs(rest, ['as'], []);
+        const as = emailOption(options, 'as', false);
+        const result = await withApp(io, async (app) =>
+          app.get(RunRetention).execute(await operatorContext(app, as)),
+        );
         await write(io.stdout, `${JSON.stringify(result, null, 2)}\n`);
         return 0;
       }
@@ -127,6 +122,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         await write(io.stdout, USAGE);
         return command === undefined ? 2 : 0;
       default:
+        if (isAdminCommand(command)) return await runAdminCommand(command, rest, io);
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
@@ -137,63 +133,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     await write(io.stderr, `${command} failed: ${(error as Error)?.message ?? String(error)}\n`);
     return 1;
   }
-}
-
-/** The actor an audited CLI action is recorded under: an operator on the machine, with no staff account. */
-function cliContext(): ActionContext {
-  return { actor: { id: null, role: 'system' }, requestId: `cli-${randomUUID()}` };
-}
-
-async function withApp<T>(io: CliIo, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
-  const config = io.config();
-  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), {
-    // Nest's start-up chatter is `log`; an operator command shows warnings and errors only.
-    logger: new StderrLogger(io.stderr, enabledLogLevels(config.logLevel).filter((level) => level !== 'log')),
-    abortOnError: false,
-  });
-  try {
-    return await work(app);
-  } finally {
-    await app.close();
-  }
-}
-
-/** Logs go to stderr: stdout carries the command's output (an export is piped to a file). */
-class StderrLogger extends ConsoleLogger {
-  constructor(
-    private readonly stream: Writable,
-    levels: LogLevel[],
-  ) {
-    super({ logLevels: levels });
-  }
-
-  protected override printMessages(messages: unknown[], context = '', logLevel: LogLevel = 'log'): void {
-    for (const message of messages) {
-      this.stream.write(`[${logLevel}]${context ? ` [${context}]` : ''} ${String(message)}\n`);
-    }
-  }
-}
-
-function parseArgs(args: string[], valued: string[], booleans: string[], maxPositional = 0) {
-  const options = new Map<string, string>();
-  const flags = new Set<string>();
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    if (booleans.includes(name) && inline === undefined) flags.add(name);
-    else if (valued.includes(name)) {
-      const value = inline ?? args[++i];
-      if (value === undefined) throw new UsageError(`--${name} needs a value`);
-      options.set(name, value);
-    } else throw new UsageError(`unknown option --${name}`);
-  }
-  if (positional.length > maxPositional) throw new UsageError(`unexpected argument "${positional[maxPositional]}"`);
-  return { options, flags, positional };
 }
 
 function parseBundle(text: string): AuditInclusionBundle {
@@ -212,13 +151,4 @@ function isoOption(options: Map<string, string>, name: string): Date {
     throw new UsageError(`--${name} must be an ISO 8601 time (got "${raw}")`);
   }
   return time;
-}
-
-/** Writes with back-pressure, so a large export piped to a slow consumer does not pile up in memory. */
-function write(stream: Writable, text: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const ok = stream.write(text, (error) => (error ? reject(error) : undefined));
-    if (ok) resolve();
-    else stream.once('drain', resolve);
-  });
 }

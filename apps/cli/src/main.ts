@@ -2,7 +2,15 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@vigil/config';
 import { runCli } from './cli';
 
-runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, config: () => loadConfig() })
+runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  // A getter: process.stdin is opened only by a command that reads it (--password-stdin).
+  get stdin() {
+    return process.stdin;
+  },
+  config: () => loadConfig(),
+})
   .then((code) => {
     process.exitCode = code;
   })

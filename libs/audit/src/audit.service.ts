@@ -8,6 +8,7 @@ import type { ActionContext } from './action-context';
 export type AuditAction =
   | 'report.received'
   | 'report.triaged'
+  | 'report.requeued'
   | 'case.opened'
   | 'case.claimed'
   | 'case.lease_renewed'
@@ -45,6 +46,7 @@ export type AuditAction =
   | 'channel.restored'
   | 'user.created'
   | 'user.updated'
+  | 'user.password_reset'
   | 'user.logged_in'
   | 'auth.login_succeeded'
   | 'auth.login_failed'

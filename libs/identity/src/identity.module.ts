@@ -14,12 +14,14 @@ import { CreateApiKey } from './create-api-key.use-case';
 import { IntakeRateLimit } from './intake-rate-limit';
 import { LoginThrottle } from './login-throttle';
 import { RateLimiter } from './rate-limiter';
+import { ResetPassword } from './reset-password.use-case';
 import { RevokeApiKey } from './revoke-api-key.use-case';
 
 /** What other modules use; PasswordHasher and LoginThrottle stay inside (Login and CreateUser use them). */
 const EXPORTED = [
   CreateUser,
   UpdateUser,
+  ResetPassword,
   Login,
   Authenticator,
   BootstrapAdmin,

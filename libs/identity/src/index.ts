@@ -4,6 +4,8 @@ export * from './password-hasher';
 export * from './user-view';
 export * from './create-user.use-case';
 export * from './update-user.use-case';
+export * from './reset-password.use-case';
+export * from './password-policy';
 export * from './login.use-case';
 export * from './authenticate';
 export * from './bootstrap-admin';

@@ -16,6 +16,13 @@ export class UserDirectory {
     return userView(user);
   }
 
+  /** By email, as stored (trimmed, lower-cased). */
+  async getByEmail(email: string): Promise<UserView> {
+    const user = await this.db.getRepository(UserEntity).findOneBy({ email: email.trim().toLowerCase() });
+    if (!user) throw new DomainError('NOT_FOUND', 'user not found');
+    return userView(user);
+  }
+
   async list(): Promise<UserView[]> {
     const users = await this.db.getRepository(UserEntity).find({ order: { createdAt: 'ASC', id: 'ASC' } });
     return users.map(userView);

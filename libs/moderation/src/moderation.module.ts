@@ -42,7 +42,7 @@ import {
   StatementsOfReasonsQuery,
   TransparencyQuery,
 } from './transparency';
-import { ReconcileReports, SlaClocks, SlaStateCounts, TriageReport } from './triage';
+import { ReconcileReports, RequeueReports, SlaClocks, SlaStateCounts, TriageReport } from './triage';
 
 const PROVIDERS = [
   SubmitReport,
@@ -62,6 +62,7 @@ const PROVIDERS = [
   RunRetention,
   ReporterStandings,
   ReconcileReports,
+  RequeueReports,
   ReportStatusQuery,
   CaseQueries,
   ViewCase,

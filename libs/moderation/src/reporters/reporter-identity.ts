@@ -17,6 +17,15 @@ export class ReporterIdentity {
     return this.hmac(`reporter:${basis}`).toString('hex');
   }
 
+  /**
+   * The canonical pseudonym an admin typed (`reporter#1a2b3c4d`, any case, or just the 8 hex digits); null when it
+   * cannot name a reporter.
+   */
+  static canonicalPseudonym(raw: string): string | null {
+    const match = /^(?:reporter#)?([0-9a-f]{8})$/.exec(raw.trim().toLowerCase());
+    return match ? `reporter#${match[1]}` : null;
+  }
+
   /** What moderators see instead of the reporter: `reporter#1a2b3c4d`. */
   static pseudonymOf(reporterRef: string): string {
     return `reporter#${reporterRef.slice(0, 8)}`;

@@ -3191,6 +3191,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description no checkpoint has been signed yet */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description An unexpected failure on the server’s side (never a client’s mistake); `errorId` is logged with it */
             500: {
                 headers: {

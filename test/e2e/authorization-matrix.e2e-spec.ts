@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AccessGuard } from '../../apps/api/src/http/access.guard';
 import { CONSOLE_ROUTES } from '../../apps/api/src/http/console-static';
+import { undescribedAnswers } from '../support/answers';
 import { HttpResponse, reportBody, TestSystem } from '../support/test-system';
 
 type Caller = 'anonymous' | Role;
@@ -324,6 +325,11 @@ describe('authorization matrix: every route × every role, from the routes the a
         expect({ route, headers, status: response.status }).toEqual({ route, headers, status: 401 });
       }
     }
+  });
+
+  it('describes in the OpenAPI document every status it answered (401, 403 and whatever the allowed callers got)', async () => {
+    expect(system.answered.size).toBeGreaterThan(50); // the recorder saw the calls above
+    expect(await undescribedAnswers(system)).toEqual([]);
   });
 
   function call(route: string, caller: Caller, extraHeaders: Record<string, string> = {}): Promise<HttpResponse> {

@@ -14,6 +14,7 @@ import { AddressInfo, createServer } from 'node:net';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../apps/api/src/http/create-api-app';
 import { createWorkerApp } from '../../apps/worker/src/create-worker-app';
+import { recordAnswers } from './answers';
 
 export const ADMIN_EMAIL = 'admin@vigil.test';
 export const ADMIN_PASSWORD = 'correct horse battery staple';
@@ -61,6 +62,8 @@ export class TestSystem {
   api: NestFastifyApplication | null = null;
   worker: INestApplicationContext | null = null;
   baseUrl = '';
+  /** Every status the API answered, by the route it matched: `POST /v1/reports/:id/evidence 415` (see answers.ts). */
+  readonly answered = new Set<string>();
   private db: DataSource | null = null;
   private redis: IORedis | null = null;
 
@@ -74,6 +77,7 @@ export class TestSystem {
 
   async startApi(): Promise<void> {
     this.api = await createApiApp(this.config);
+    recordAnswers(this.api, this.answered);
     await this.api.listen({ port: 0, host: '127.0.0.1' });
     const address = this.api.getHttpServer().address();
     if (!address || typeof address === 'string') throw new Error('API is not listening on a TCP port');

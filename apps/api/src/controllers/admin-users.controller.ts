@@ -25,6 +25,7 @@ export class AdminUsersController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'Every staff user' })
   @ApiResponse({ status: 200, type: [UserDto] })
   list(): Promise<UserView[]> {
     return this.users.list();

@@ -28,6 +28,7 @@ export class AppealsController {
 
   @Get()
   @Roles('senior_moderator', 'admin')
+  @ApiOperation({ summary: 'Appeals, by status' })
   @ApiBearerAuth()
   @ApiResponse({ status: 200, type: AppealPageDto })
   list(@Query() query: ListAppealsQueryDto): Promise<Page<AppealView>> {

@@ -56,6 +56,7 @@ export class AuditController {
   @Get('checkpoints/latest')
   @ApiOperation({ summary: 'The latest signed checkpoint (404 before the first)' })
   @ApiResponse({ status: 200, type: CheckpointDto })
+  @ApiResponse({ status: 404, description: 'no checkpoint has been signed yet' })
   latestCheckpoint(): Promise<CheckpointView> {
     return this.audit.latestCheckpoint();
   }

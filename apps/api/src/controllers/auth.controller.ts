@@ -26,6 +26,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @ApiOperation({ summary: 'The signed-in staff user' })
   @Roles(...STAFF_ROLES)
   @ApiBearerAuth()
   @ApiResponse({ status: 200, type: UserDto })

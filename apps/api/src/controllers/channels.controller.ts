@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ActionContext } from '@vigil/audit';
 import { Roles } from '@vigil/identity';
 import { ChannelLinkView, ChannelQueries, ChannelView, LinkChannels, LinkVerdict, ReviewLink } from '@vigil/moderation';
@@ -20,11 +20,13 @@ export class ChannelsController {
   ) {}
 
   @Get(':id')
+  @ApiOperation({ summary: 'A channel with its cases and links' })
   detail(@IdParam() id: string): Promise<ChannelView> {
     return this.channels.detail(id);
   }
 
   @Post(':id/links')
+  @ApiOperation({ summary: 'Link this channel to another: a confirmed migration or a mirror' })
   link(
     @IdParam() id: string,
     @Body() body: LinkChannelDto,
@@ -35,6 +37,7 @@ export class ChannelsController {
 
   /** A suggested migration confirmed: the successor's case gets a removal order's SLA. */
   @Post(':id/links/:linkId/confirm')
+  @ApiOperation({ summary: 'Confirm a suggested migration' })
   @HttpCode(200)
   @ApiResponse({ status: 200, type: LinkedChannelDto, description: 'the link, seen from this channel' })
   @ApiResponse({ status: 409, description: 'the link is not a suspected migration (already reviewed)' })
@@ -49,6 +52,7 @@ export class ChannelsController {
 
   /** A suggested migration rejected: the pair is never suggested again. */
   @Post(':id/links/:linkId/reject')
+  @ApiOperation({ summary: 'Reject a suggested migration (the pair is not suggested again)' })
   @HttpCode(200)
   @ApiResponse({ status: 200, type: LinkedChannelDto, description: 'the link, seen from this channel' })
   @ApiResponse({ status: 409, description: 'the link is not a suspected migration (already reviewed)' })

@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '@vigil/identity';
 import { RedisClient } from '@vigil/queues';
@@ -18,12 +18,14 @@ export class HealthController {
   ) {}
 
   @Get('health/live')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   /** 503 when Postgres or Redis does not answer. */
   @Get('health/ready')
+  @ApiOperation({ summary: 'Readiness: Postgres and Redis answer (503 when one does not)' })
   @HealthCheck()
   ready() {
     return this.health.check([

@@ -62,6 +62,7 @@ export class ReviewController {
 
   @Post('cases/:id/lease/renew')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Extend the lease you hold on a case' })
   @ApiResponse({ status: 200, type: LeaseDto })
   @ApiResponse({ status: 409, description: 'the caller does not hold the lease' })
   renew(@IdParam() id: string, @Ctx() ctx: ActionContext): Promise<{ leaseExpiresAt: string }> {
@@ -70,6 +71,7 @@ export class ReviewController {
 
   @Post('cases/:id/lease/release')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Give back the lease you hold on a case (it returns to open)' })
   @ApiResponse({ status: 204, description: 'released' })
   @ApiResponse({ status: 409, description: 'the caller does not hold the lease' })
   async release(@IdParam() id: string, @Ctx() ctx: ActionContext): Promise<void> {

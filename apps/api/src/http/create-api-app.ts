@@ -12,6 +12,7 @@ import { ApiModule } from '../api.module';
 import { serveConsole } from './console-static';
 import { MetricsRegistry } from './metrics';
 import { errorBody } from './error.filter';
+import { completeApiDocument } from './openapi-document';
 import { addSecurityHeaders } from './security-headers';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -83,6 +84,7 @@ export async function createApiApp(config: VigilConfig): Promise<NestFastifyAppl
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'api-key')
       .build(),
   );
+  completeApiDocument(app, document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   await serveConsole(app, config.consoleDir);
 

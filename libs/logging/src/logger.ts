@@ -1,6 +1,6 @@
 import type { LogFormat, LogLevel } from '@vigil/config';
 import pino, { DestinationStream, Level, Logger } from 'pino';
-import pretty from 'pino-pretty';
+import { prettyFactory } from 'pino-pretty';
 import { currentLogFields } from './log-context';
 
 /** LOG_LEVEL in Nest's words, as pino's levels: Nest's `log` is pino's `info`, `verbose` is `trace`. */
@@ -45,10 +45,17 @@ export function createLogger(
   config: { logLevel: LogLevel; logFormat: LogFormat },
   { name, destination }: LoggerOptions,
 ): Logger {
-  const stream =
-    config.logFormat === 'pretty'
-      ? pretty({ sync: true, destination: destination ?? 1, colorize: destination === undefined })
-      : (destination ?? pino.destination({ dest: 1, sync: true }));
+  const target = destination ?? pino.destination({ dest: 1, sync: true });
+  let stream: DestinationStream = target;
+  if (config.logFormat === 'pretty') {
+    // Formatted in this thread, line by line (no transport worker): the pretty form is for a person at a terminal.
+    const prettify = prettyFactory({
+      colorize: destination === undefined && process.stdout.isTTY === true,
+      ignore: 'context',
+      messageFormat: '{if context}[{context}] {end}{msg}',
+    });
+    stream = { write: (line: string) => target.write(prettify(line)) };
+  }
   return pino(
     {
       name,

@@ -11,10 +11,9 @@ const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
  * the URL, which may carry a token in its path or query; headers, the client's address and bodies are not logged.
  */
 export function addAccessLog(fastify: FastifyInstance, logger: Logger): void {
-  // Entered twice: body parsing resumes the request from the socket's own async context, so the one entered on
-  // arrival does not reach the handler of a request with a body. Callback hooks, so the rest runs inside the run.
+  // A callback hook, so that the rest of the request runs inside the run; Fastify carries the async context across
+  // body parsing (its content-type parser is an AsyncResource), so the handler of a POST sees it too.
   fastify.addHook('onRequest', (request, _reply, done) => withLogFields({ reqId: request.id }, done));
-  fastify.addHook('preHandler', (request, _reply, done) => withLogFields({ reqId: request.id }, done));
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? null;
     const status = reply.statusCode;

@@ -9,6 +9,7 @@ import { TriageOutcome, TriageReport } from '@vigil/moderation';
 import { ALL_QUEUES } from '@vigil/queues';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
+import type { DestinationStream } from 'pino';
 import { randomBytes } from 'node:crypto';
 import { AddressInfo, createServer } from 'node:net';
 import { DataSource } from 'typeorm';
@@ -58,6 +59,11 @@ export interface RequestOptions {
   token?: string;
 }
 
+export interface TestSystemOptions {
+  /** Where both apps write their log lines instead of standard output (test/e2e/structured-logs.e2e-spec.ts). */
+  logDestination?: DestinationStream;
+}
+
 export class TestSystem {
   api: NestFastifyApplication | null = null;
   worker: INestApplicationContext | null = null;
@@ -67,16 +73,19 @@ export class TestSystem {
   private db: DataSource | null = null;
   private redis: IORedis | null = null;
 
-  private constructor(readonly config: VigilConfig) {}
+  private constructor(
+    readonly config: VigilConfig,
+    private readonly options: TestSystemOptions,
+  ) {}
 
-  static async create(overrides: Record<string, string> = {}): Promise<TestSystem> {
-    const system = new TestSystem(testConfig(overrides));
+  static async create(overrides: Record<string, string> = {}, options: TestSystemOptions = {}): Promise<TestSystem> {
+    const system = new TestSystem(testConfig(overrides), options);
     await migrate(system.config);
     return system;
   }
 
   async startApi(): Promise<void> {
-    this.api = await createApiApp(this.config);
+    this.api = await createApiApp(this.config, { logDestination: this.options.logDestination });
     recordAnswers(this.api, this.answered);
     await this.api.listen({ port: 0, host: '127.0.0.1' });
     const address = this.api.getHttpServer().address();
@@ -85,7 +94,7 @@ export class TestSystem {
   }
 
   async startWorker(): Promise<void> {
-    this.worker = await createWorkerApp(this.config);
+    this.worker = await createWorkerApp(this.config, { logDestination: this.options.logDestination });
   }
 
   async stopWorker(): Promise<void> {

@@ -8,12 +8,13 @@ import { lowerPriority } from './niceness';
 async function main(): Promise<void> {
   const config = loadConfig();
   // Background work yields the CPU to the API's requests when they share a host (docs/decisions.md).
-  if (config.workerNice > 0) {
-    const lowered = lowerPriority(config.workerNice);
-    Logger.log(`${lowered} worker thread(s) at niceness ${config.workerNice}: the API's requests go first`, 'Main');
-  }
+  const lowered = config.workerNice > 0 ? lowerPriority(config.workerNice) : 0;
   loadLanguageDetector();
   await createWorkerApp(config);
+  // Logged once the app exists, so that these lines are in the app's log format too.
+  if (config.workerNice > 0) {
+    Logger.log(`${lowered} worker thread(s) at niceness ${config.workerNice}: the API's requests go first`, 'Main');
+  }
   Logger.log(`Vigil worker running (queue prefix "${config.queuePrefix}")`, 'Main');
 }
 

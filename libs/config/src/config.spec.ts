@@ -37,6 +37,13 @@ describe('loadConfig', () => {
     });
   });
 
+  it('logs JSON lines unless standard output is a terminal, and LOG_FORMAT overrides either way', () => {
+    expect(loadConfig({}, false).logFormat).toBe('json');
+    expect(loadConfig({}, true).logFormat).toBe('pretty');
+    expect(loadConfig({ LOG_FORMAT: 'json' }, true).logFormat).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }, false).logFormat).toBe('pretty');
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -51,6 +58,7 @@ describe('loadConfig', () => {
     [{ INTAKE_BATCH_MAX_ROWS: '1001' }, 'INTAKE_BATCH_MAX_ROWS'],
     [{ OUTCOME_SLICE_ROWS: '0' }, 'OUTCOME_SLICE_ROWS'],
     [{ OUTCOME_SLICE_PAUSE_MS: 'soon' }, 'OUTCOME_SLICE_PAUSE_MS'],
+    [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT'],
     [{ WORKER_NICE: '20' }, 'WORKER_NICE'],
     [{ WORKER_NICE: '-5' }, 'WORKER_NICE'],
     [{ AUDIT_LOG_ORIGIN: 'vigil.example.org/audit+1' }, 'AUDIT_LOG_ORIGIN'],

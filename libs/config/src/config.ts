@@ -4,10 +4,14 @@ import { availableParallelism } from 'node:os';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+/** JSON lines (one object per line) for collectors, or pino-pretty's coloured lines for a person at a terminal. */
+export type LogFormat = 'json' | 'pretty';
 
 export interface VigilConfig {
   nodeEnv: NodeEnv;
   logLevel: LogLevel;
+  /** LOG_FORMAT; when unset, `pretty` if standard output is a terminal, else `json`. */
+  logFormat: LogFormat;
   databaseUrl: string;
   databasePoolSize: number;
   redisUrl: string;
@@ -231,12 +235,17 @@ class EnvReader {
   }
 }
 
-export function loadConfig(env: Env = process.env): VigilConfig {
+/**
+ * `stdoutIsTerminal` decides LOG_FORMAT's default (pretty on a terminal, JSON lines otherwise); a parameter, so that a
+ * test can pose either case.
+ */
+export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.stdout.isTTY === true): VigilConfig {
   const read = new EnvReader(env);
   const nodeEnv = read.oneOf<NodeEnv>('NODE_ENV', ['development', 'production', 'test'], 'development');
   const config: VigilConfig = {
     nodeEnv,
     logLevel: read.oneOf<LogLevel>('LOG_LEVEL', ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'], 'log'),
+    logFormat: read.oneOf<LogFormat>('LOG_FORMAT', ['json', 'pretty'], stdoutIsTerminal ? 'pretty' : 'json'),
     databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://postgres@127.0.0.1:5432/vigil')!,
     databasePoolSize: read.int('DATABASE_POOL_SIZE', 10, 1, 200),
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379')!,

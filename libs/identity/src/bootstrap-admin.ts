@@ -35,7 +35,8 @@ export class BootstrapAdmin {
       if (error instanceof DomainError && error.code === 'EMAIL_TAKEN') return 'exists';
       throw error;
     }
-    this.logger.log(`Created the first admin, ${email}`);
+    // Not the address: no log line carries personal data (docs/decisions.md).
+    this.logger.log('Created the first admin from BOOTSTRAP_ADMIN_EMAIL');
     return 'created';
   }
 }

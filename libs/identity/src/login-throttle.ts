@@ -26,9 +26,9 @@ export class LoginThrottle {
     const waits = [account, address].flatMap((d) => (d.allowed ? [] : [d.retryAfterSeconds]));
     if (waits.length === 0) return;
     const retryAfterSeconds = Math.max(...waits);
+    // Neither the email nor the address: no log line carries personal data; the line's reqId finds the request.
     this.logger.warn(
-      `Login refused while throttled (${account.allowed ? 'address' : 'account'}): ` +
-        `${JSON.stringify(email)} from ${clientAddress}, ${retryAfterSeconds} s left`,
+      `Login refused while throttled (${account.allowed ? 'address' : 'account'}), ${retryAfterSeconds} s left`,
     );
     throw new DomainError('RATE_LIMITED', 'too many failed logins; try again later', { retryAfterSeconds });
   }
@@ -40,7 +40,7 @@ export class LoginThrottle {
     ]);
     // Failures are logged, not audited: an attacker could otherwise fill the audit trail at will.
     this.logger.warn(
-      `Failed login for ${JSON.stringify(email)} from ${clientAddress}` +
+      'Failed login' +
         (account.allowed ? '' : `; account throttled for ${account.retryAfterSeconds} s`) +
         (address.allowed ? '' : `; address throttled for ${address.retryAfterSeconds} s`),
     );

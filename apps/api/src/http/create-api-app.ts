@@ -2,13 +2,16 @@ import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { enabledLogLevels, VigilConfig } from '@vigil/config';
+import { VigilConfig } from '@vigil/config';
 import { BootstrapAdmin } from '@vigil/identity';
+import { createLogger, PinoNestLogger } from '@vigil/logging';
 import { FEED_SIGNATURE_HEADERS } from '@vigil/moderation';
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { DestinationStream } from 'pino';
 import { ApiModule } from '../api.module';
+import { addAccessLog } from './access-log';
 import { serveConsole } from './console-static';
 import { MetricsRegistry } from './metrics';
 import { errorBody } from './error.filter';
@@ -20,8 +23,14 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 const MULTIPART_ROUTES = new Set(['/v1/reports/:id/evidence']);
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Builds the HTTP app (not yet listening): Fastify, body limit, request ids, OpenAPI, the first admin. */
-export async function createApiApp(config: VigilConfig): Promise<NestFastifyApplication> {
+export interface ApiAppOptions {
+  /** Where the log lines go instead of standard output (a test reads them). */
+  logDestination?: DestinationStream;
+}
+
+/** Builds the HTTP app (not yet listening): Fastify, body limit, request ids, logs, OpenAPI, the first admin. */
+export async function createApiApp(config: VigilConfig, options: ApiAppOptions = {}): Promise<NestFastifyApplication> {
+  const logger = createLogger(config, { name: 'api', destination: options.logDestination });
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     // Trust the one proxy in front (the socket peer) and so the address it appended to X-Forwarded-For, not the
@@ -35,7 +44,7 @@ export async function createApiApp(config: VigilConfig): Promise<NestFastifyAppl
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, {
-    logger: enabledLogLevels(config.logLevel),
+    logger: new PinoNestLogger(logger),
   });
   app.enableShutdownHooks();
   // CORS stays off (browsers refuse cross-origin calls) unless CORS_ORIGINS names the origins allowed.
@@ -61,6 +70,7 @@ export async function createApiApp(config: VigilConfig): Promise<NestFastifyAppl
   await app.register(multipart, { limits: { files: 1, fields: 0, parts: 1, headerPairs: 50 } });
 
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
+  addAccessLog(fastify, logger);
   fastify.addHook('onRequest', async (request, reply) => {
     const type = request.headers['content-type'];
     const multipartHere = MULTIPART_ROUTES.has(request.routeOptions.url ?? '');

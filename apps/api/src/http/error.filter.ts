@@ -57,8 +57,10 @@ export class ErrorFilter implements ExceptionFilter {
       return { body: errorBody(fastifyStatus, (exception as Error).message), headers: {} };
     }
     const errorId = randomUUID();
+    // The route pattern, not the URL: a path or query string may carry a token.
     this.logger.error(
-      `Unexpected error ${errorId} on ${request.method} ${request.url}: ${(exception as Error)?.stack ?? String(exception)}`,
+      `Unexpected error ${errorId} on ${request.method} ${request.routeOptions?.url ?? '(no route)'}: ` +
+        `${(exception as Error)?.stack ?? String(exception)}`,
     );
     return {
       body: { ...errorBody(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error'), errorId },

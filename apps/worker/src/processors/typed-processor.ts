@@ -1,6 +1,7 @@
 import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnModuleInit } from '@nestjs/common';
 import { ScheduledRuns } from '@vigil/database';
+import { withLogFields } from '@vigil/logging';
 import { JOB_NAMES, JobOf, QueueName, throttledErrorLog } from '@vigil/queues';
 import type { Job } from 'bullmq';
 
@@ -43,12 +44,26 @@ export abstract class TypedProcessor<Q extends QueueName> extends WorkerHost imp
     }
   }
 
-  async process(job: Job): Promise<unknown> {
+  /** Every line logged while the job runs carries its `jobId`, `queue` and `jobName` (the one place that sets them). */
+  process(job: Job): Promise<unknown> {
+    return withLogFields({ jobId: job.id, queue: this.queueName, jobName: job.name }, () => this.run(job));
+  }
+
+  private async run(job: Job): Promise<unknown> {
     const handler = (this.handlers as Record<string, (data: unknown, job: Job) => Promise<unknown>>)[job.name];
     if (!handler) throw new Error(`Queue ${this.queueName} has no handler for job "${job.name}"`);
-    const result = await handler(job.data, job);
-    if (job.repeatJobKey) await this.scheduledRuns.record(job.repeatJobKey);
-    return result;
+    const started = performance.now();
+    const attempt = `attempt ${job.attemptsMade + 1} of ${job.opts.attempts ?? 1}`;
+    try {
+      const result = await handler(job.data, job);
+      if (job.repeatJobKey) await this.scheduledRuns.record(job.repeatJobKey);
+      this.logger.debug({ msg: `Job done (${attempt})`, durationMs: elapsed(started) });
+      return result;
+    } catch (error) {
+      // The message only: a job's error is ours (a webhook's status, a missing row), its data is not logged.
+      this.logger.warn({ msg: `Job failed (${attempt}): ${(error as Error)?.message}`, durationMs: elapsed(started) });
+      throw error;
+    }
   }
 
   @OnWorkerEvent('error')
@@ -56,3 +71,5 @@ export abstract class TypedProcessor<Q extends QueueName> extends WorkerHost imp
     this.logError(error);
   }
 }
+
+const elapsed = (started: number): number => Math.round((performance.now() - started) * 10) / 10;

@@ -20,6 +20,9 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# The one directory the apps write to (development keys, docker/compose.yml mounts a volume here); the rest of the
+# file system may be read-only.
+RUN mkdir .vigil && chown node:node .vigil
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \

@@ -20,6 +20,9 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# The one directory the apps write to (development keys, docker/compose.yml mounts a volume here); the rest of the
+# file system may be read-only.
+RUN mkdir .vigil && chown node:node .vigil
 USER node
 # /health/ready on WORKER_METRICS_PORT says why the worker is not ready; the heartbeat file, touched only while it is
 # ready, spares the image an HTTP client for the check.

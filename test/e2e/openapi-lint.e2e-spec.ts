@@ -91,7 +91,8 @@ describe('the OpenAPI document (/docs-json)', () => {
     const wrong: string[] = [];
     for (const [path, operations] of Object.entries(document.paths)) {
       for (const [method, { responses }] of Object.entries(operations)) {
-        for (const status of ['401', '500']) if (!responses[status]) wrong.push(`${method} ${path}: no ${status}`);
+        const always = path === '/health/live' ? ['401', '500'] : ['401', '500', '503'];
+        for (const status of always) if (!responses[status]) wrong.push(`${method} ${path}: no ${status}`);
         for (const [status, response] of Object.entries(responses)) {
           // The readiness check's 503 carries which dependency is down, in a schema of its own.
           if (Number(status) < 400 || (path === '/health/ready' && status === '503')) continue;
@@ -106,13 +107,14 @@ describe('the OpenAPI document (/docs-json)', () => {
   it('derives each route’s errors from what its code declares', () => {
     const codes = (method: string, path: string) => Object.keys(operation(method, path).responses).sort();
     // Public, rate-limited intake with a body and its own 403.
-    expect(codes('post', '/v1/reports')).toEqual(['202', '400', '401', '403', '413', '415', '429', '500']);
+    expect(codes('post', '/v1/reports')).toEqual(['202', '400', '401', '403', '413', '415', '429', '500', '503']);
     expect(operation('post', '/v1/reports').responses['429'].headers).toHaveProperty('Retry-After');
+    expect(operation('post', '/v1/reports').responses['503'].headers).toHaveProperty('Retry-After');
     // Staff only, with a path parameter and no body.
-    expect(codes('get', '/v1/cases/{id}')).toEqual(['200', '400', '401', '403', '404', '500']);
+    expect(codes('get', '/v1/cases/{id}')).toEqual(['200', '400', '401', '403', '404', '500', '503']);
     // Staff only, with a query.
-    expect(codes('get', '/v1/cases')).toEqual(['200', '400', '401', '403', '500']);
-    // Public, nothing to validate: only bad credentials and the server's own failure.
+    expect(codes('get', '/v1/cases')).toEqual(['200', '400', '401', '403', '500', '503']);
+    // Public, nothing to validate, no dependency: only bad credentials and the server's own failure.
     expect(codes('get', '/health/live')).toEqual(['200', '401', '500']);
   });
 

@@ -63,6 +63,8 @@ const SCENARIOS = [
   },
   {
     name: 'PostgreSQL crash (immediate stop)',
+    // While it is down, intake answers 503 with Retry-After (nothing stored; the client retries), never a 500.
+    noServerErrors: true,
     async fault({ postgres }) {
       postgres.crash();
       await sleep(2000);
@@ -117,7 +119,7 @@ async function runScenario(scenario, { postgres, redis, args, logDir, log }) {
     await sleep(args.lead * 1000);
     const faultAt = Date.now();
     const returnedAt = await scenario.fault({ system, postgres, redis });
-    const { acknowledged, refused, sent } = await intake.stop();
+    const { acknowledged, refused, refusedByStatus, sent } = await intake.stop();
     // The suite's own connections may have died with the fault too.
     await waitFor(() => system.sql('SELECT 1').then(() => true), 30_000, 'PostgreSQL to answer the suite');
     const acknowledgedAt = await acknowledgedTriaged(system, acknowledged, DONE_TIMEOUT_MS);
@@ -125,12 +127,16 @@ async function runScenario(scenario, { postgres, redis, args, logDir, log }) {
     const triaged = await system.waitTriaged({ timeoutMs: DONE_TIMEOUT_MS, intervalMs: 100 });
     const sealed = await system.waitSealed({ until: new Date(), timeoutMs: DONE_TIMEOUT_MS });
     const problems = triaged.done && sealed.done ? await integrity(system, acknowledged) : ['work not done in time'];
+    if (scenario.noServerErrors && refusedByStatus[500]) {
+      problems.push(`${refusedByStatus[500]} report(s) answered 500 during the outage (503 expected)`);
+    }
     system.assertAlive();
     return {
       name: scenario.name,
       sent,
       acknowledged: acknowledged.length,
       refused,
+      refusedByStatus,
       faultSeconds: round((returnedAt - faultAt) / 1000),
       acknowledgedSeconds: round(Math.max(0, acknowledgedAt - returnedAt) / 1000),
       triagedSeconds: round(Math.max(0, triaged.at - returnedAt) / 1000),
@@ -179,7 +185,7 @@ export async function main(argv) {
       results.push(result);
       log(
         result.problems.length === 0
-          ? `  ok: ${result.acknowledged} acknowledged, triaged ${result.acknowledgedSeconds} s, all work ` +
+          ? `  ok: ${result.acknowledged} acknowledged (refused by status: ${JSON.stringify(result.refusedByStatus ?? {})}), triaged ${result.acknowledgedSeconds} s, all work ` +
               `${result.triagedSeconds} s and sealed ` +
               `${result.sealedSeconds} s after the return` +
               (result.faultSeconds ? ` (the fault lasted ${result.faultSeconds} s)` : '')

@@ -33,6 +33,12 @@ export function steadyIntake(system, rate, baseUrls = [system.baseUrl]) {
   const acknowledged = [];
   const pending = new Set();
   let refused = 0;
+  // Refusals by status (0: no answer at all, the API itself down): an outage of PostgreSQL or Redis must be a 503.
+  const refusedByStatus = {};
+  const refuse = (status) => {
+    refused++;
+    refusedByStatus[status] = (refusedByStatus[status] ?? 0) + 1;
+  };
   let stopped = false;
   const started = Date.now();
   let sent = 0;
@@ -46,9 +52,9 @@ export function steadyIntake(system, rate, baseUrls = [system.baseUrl]) {
         .request('POST', '/v1/reports', { body, headers, timeoutMs: 10_000 })
         .then((response) => {
           if (response.status === 202) acknowledged.push(response.body.id);
-          else refused++;
+          else refuse(response.status);
         })
-        .catch(() => refused++)
+        .catch(() => refuse(0))
         .finally(() => pending.delete(request));
       pending.add(request);
     }
@@ -59,7 +65,7 @@ export function steadyIntake(system, rate, baseUrls = [system.baseUrl]) {
       await loop;
       await Promise.all(pending);
       for (const client of clients) client.close();
-      return { acknowledged, refused, sent };
+      return { acknowledged, refused, refusedByStatus, sent };
     },
   };
 }

@@ -1,5 +1,8 @@
 import { ArgumentsHost, HttpException, Logger } from '@nestjs/common';
 import { DomainError } from '@vigil/domain';
+import IORedis from 'ioredis';
+import { Client } from 'pg';
+import { QueryFailedError } from 'typeorm';
 import { ErrorFilter } from './error.filter';
 
 function capture(exception: unknown) {
@@ -63,5 +66,73 @@ describe('ErrorFilter', () => {
   it('keeps an HTTP exception’s status and message', () => {
     const sent = capture(new HttpException({ message: ['name must be a string'] }, 400));
     expect(sent.body).toEqual({ statusCode: 400, error: 'Bad Request', message: ['name must be a string'] });
+  });
+
+  describe('PostgreSQL or Redis out of reach', () => {
+    let warned: jest.SpyInstance;
+    beforeEach(() => {
+      warned = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    });
+    afterEach(() => warned.mockRestore());
+
+    const expectOutage = (error: unknown) => {
+      const sent = capture(error);
+      expect(sent.status).toBe(503);
+      expect(sent.headers['retry-after']).toBe('5');
+      expect(sent.body).toEqual({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: expect.stringMatching(/briefly unavailable.*retry shortly/),
+      });
+      expect(logged).not.toHaveBeenCalled();
+    };
+
+    it('answers 503 when PostgreSQL refuses the connection (a real pg client, a closed port)', async () => {
+      const client = new Client({ host: '127.0.0.1', port: 1, connectionTimeoutMillis: 2000 });
+      const error = await client.connect().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ code: 'ECONNREFUSED' });
+      expectOutage(error);
+    });
+
+    it('answers 503 when Redis cannot be reached (a real ioredis client, a closed port)', async () => {
+      const redis = new IORedis({ host: '127.0.0.1', port: 1, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      redis.on('error', () => undefined);
+      const error = await redis.get('x').then(
+        () => null,
+        (e: unknown) => e,
+      );
+      redis.disconnect();
+      expect(error).toBeInstanceOf(Error);
+      expectOutage(error);
+    });
+
+    it.each([
+      ['the server shutting down', '57P01', 'terminating connection due to administrator command'],
+      ['a crash restart', '57P02', 'terminating connection because of crash of another server process'],
+      ['a server still starting', '57P03', 'the database system is starting up'],
+      ['a broken connection', '08006', 'connection failure'],
+      ['too many connections', '53300', 'sorry, too many clients already'],
+    ])('answers 503 on %s, wrapped by TypeORM as it is (SQLSTATE %s)', (_what, code, message) => {
+      const driverError = Object.assign(new Error(message), { code });
+      expectOutage(new QueryFailedError('SELECT 1', [], driverError));
+    });
+
+    it.each(['Connection terminated unexpectedly', 'timeout exceeded when trying to connect'])(
+      'answers 503 on node-postgres\'s "%s"',
+      (message) => expectOutage(new Error(message)),
+    );
+
+    it('keeps 500 for a failing statement: a bug of ours, not an outage', () => {
+      for (const [code, message] of [
+        ['42P01', 'relation "cases" does not exist'],
+        ['23505', 'duplicate key value violates unique constraint'],
+      ]) {
+        const sent = capture(new QueryFailedError('SELECT 1', [], Object.assign(new Error(message), { code })));
+        expect(sent.status).toBe(500);
+      }
+    });
   });
 });

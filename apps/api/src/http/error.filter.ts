@@ -1,8 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { DomainError } from '@vigil/domain';
+import { throttledErrorLog } from '@vigil/queues';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import { isDependencyOutage } from './dependency-outage';
 
 export interface ErrorBody {
   statusCode: number;
@@ -15,13 +17,19 @@ export function errorBody(statusCode: number, message: string | string[]): Error
   return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
 }
 
+/** Seconds a client is asked to wait when PostgreSQL or Redis is unreachable. */
+export const OUTAGE_RETRY_AFTER_SECONDS = 5;
+
 /**
  * One mapping from errors to API.md's error shape: domain error codes to their status, Nest's HTTP exceptions and
- * Fastify's own client errors as they are, anything else a 500 carrying an error id that is also logged.
+ * Fastify's own client errors as they are, PostgreSQL or Redis out of reach a 503 with Retry-After (nothing was
+ * committed: the client may try again), anything else a 500 carrying an error id that is also logged.
  */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
+  /** An outage fails every request at once: one line every few seconds says so, with how many were held back. */
+  private readonly logOutage = throttledErrorLog(this.logger, 'A dependency is unreachable (answered 503)');
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
@@ -55,6 +63,16 @@ export class ErrorFilter implements ExceptionFilter {
     const fastifyStatus = (exception as { statusCode?: unknown } | null | undefined)?.statusCode;
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
       return { body: errorBody(fastifyStatus, (exception as Error).message), headers: {} };
+    }
+    if (isDependencyOutage(exception)) {
+      this.logOutage(exception as Error);
+      return {
+        body: errorBody(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          'The service is briefly unavailable (its database or queue cannot be reached); nothing was changed, retry shortly',
+        ),
+        headers: { 'retry-after': String(OUTAGE_RETRY_AFTER_SECONDS) },
+      };
     }
     const errorId = randomUUID();
     // The route pattern, not the URL: a path or query string may carry a token.

@@ -19,7 +19,11 @@ const GENERIC: Record<number, string> = {
   415: 'A body of a media type this route does not read',
   429: 'Rate-limited: try again after `Retry-After` seconds',
   500: 'An unexpected failure on the server’s side (never a client’s mistake); `errorId` is logged with it',
+  503: 'PostgreSQL or Redis cannot be reached: nothing was changed; try again after `Retry-After` seconds',
 };
+
+/** Routes that touch neither PostgreSQL nor Redis, so never answer 503. */
+const SELF_CONTAINED_ROUTES = new Set(['/health/live']);
 
 /** Methods whose body Fastify reads, whatever the handler does with it: a body it cannot parse is refused first. */
 const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete']);
@@ -30,7 +34,7 @@ const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete']);
  * - every error answer a route can give, all in ErrorFilter's shape: 401 on every route (credentials are checked even
  *   on public ones), 403 where `@Roles` restricts it, 400 where it reads a body, a path parameter or a query, 404
  *   where a path parameter names something, 413 and 415 where it reads a body, 429 with `Retry-After` where the intake
- *   rate limit guards it, 500 everywhere. Route-specific codes (409, 410, a public route's 403…) stay `@ApiResponse`
+ *   rate limit guards it, 500 and 503 (a dependency out of reach) everywhere. Route-specific codes (409, 410, a public route's 403…) stay `@ApiResponse`
  *   decorators next to their handler; this gives them the error body.
  * - the security each route accepts, from its access policy rather than from decorators that could disagree with it.
  * test/e2e/openapi-lint.e2e-spec.ts lints the result; the e2e suites check that every status they see is described.
@@ -87,6 +91,7 @@ function describeRoutes(app: INestApplication, document: OpenAPIObject): void {
     const hasPathParameter = /\{[^}]+\}/.test(route.path);
 
     const codes = [401, 500];
+    if (!SELF_CONTAINED_ROUTES.has(route.path)) codes.push(503);
     if (policy?.kind !== 'public') codes.push(403);
     if (readsBody || hasPathParameter || parameters.some((p) => p.in === 'query')) codes.push(400);
     if (hasPathParameter) codes.push(404);
@@ -97,7 +102,7 @@ function describeRoutes(app: INestApplication, document: OpenAPIObject): void {
     for (const [code, response] of Object.entries(operation.responses) as [string, ResponseObject][]) {
       if (Number(code) < 400) continue;
       response.content ??= { 'application/json': { schema: { $ref: `#/components/schemas/${ERROR_BODY_SCHEMA}` } } };
-      if (code === '429') {
+      if (code === '429' || code === '503') {
         response.headers = {
           ...response.headers,
           'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } },

@@ -10,7 +10,7 @@ import { hash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { canonicalEventJson, ChainRecord } from './audit-chain';
 import { AuditEventTuple, auditEventTupleJson, chainEventOf } from './audit-rows';
-import { appendLeaves, completeSubtrees, HashedTreeNode, MerkleHasher, TreeNode } from './merkle-tree';
+import { completeSubtrees, MerkleHasher, TreeNode } from './merkle-tree';
 
 /**
  * SHA-256 through node:crypto's one-shot hash, as bytes. Node 20's `hash()` gives a hex string in half the time it
@@ -25,13 +25,56 @@ export const nodeMerkleHasher = new MerkleHasher(sha256);
 export const canonicalBytes = (record: ChainRecord): Buffer => Buffer.from(canonicalEventJson(record), 'utf8');
 
 /**
- * `SHA-256(0x00 ‖ UTF-8 of the canonical JSON)`, hashed straight from the string (U+0000 is the byte 0x00 in UTF-8):
- * the sealer hashes every event this way, without the two copies MerkleHasher.leaf would make.
+ * `SHA-256(0x00 ‖ UTF-8 of the canonical JSON)` in hex, hashed straight from the string (U+0000 is the byte 0x00 in
+ * UTF-8): the sealer hashes every event this way, without the copies MerkleHasher.leaf would make.
  */
-export const leafHashOfCanonical = (canonical: string): Uint8Array => sha256(`\u0000${canonical}`);
+export const leafHexOfCanonical = (canonical: string): string => hash('sha256', `\u0000${canonical}`, 'hex');
+
+/** The same leaf hash as bytes. */
+export const leafHashOfCanonical = (canonical: string): Uint8Array => Buffer.from(leafHexOfCanonical(canonical), 'hex');
 
 /** The leaf hash of a sealed event. */
 export const leafHashOf = (record: ChainRecord): Uint8Array => leafHashOfCanonical(canonicalEventJson(record));
+
+/** A complete subtree (TreeNode) with its hash in hex: what the sealer appends with. */
+export interface HexTreeNode extends TreeNode {
+  hex: string;
+}
+
+/**
+ * appendLeaves (merkle-tree.ts) for the sealer, which appends every sealed event: the same tree (a property test
+ * keeps the two equal), hashed in hex through one scratch buffer, and keeping only the nodes of the stored levels —
+ * a third of the CPU appendLeaves with byte arrays takes per event, which is most of what the tree adds to sealing
+ * (docs/decisions.md, "every third level").
+ */
+export function appendLeafHexes(
+  frontier: readonly HexTreeNode[],
+  size: number,
+  leafHexes: readonly string[],
+): { stored: HexTreeNode[]; frontier: HexTreeNode[] } {
+  const stack = [...frontier];
+  const stored: HexTreeNode[] = [];
+  const scratch = Buffer.alloc(65);
+  scratch[0] = 0x01;
+  let index = size;
+  for (const leaf of leafHexes) {
+    let level = 0;
+    let nodeIndex = index++;
+    let hex = leaf;
+    // A node is complete when its left neighbour on the stack has the same level: they are siblings.
+    while (stack.length > 0 && stack[stack.length - 1].level === level) {
+      const left = stack.pop()!;
+      scratch.write(left.hex, 1, 'hex');
+      scratch.write(hex, 33, 'hex');
+      hex = hash('sha256', scratch, 'hex');
+      level++;
+      nodeIndex = left.index / 2;
+      if (isStoredLevel(level)) stored.push({ level, index: nodeIndex, hex });
+    }
+    stack.push({ level, index: nodeIndex, hex });
+  }
+  return { stored, frontier: stack };
+}
 
 /** Levels kept in `audit_tree_nodes` (migration 1764000000500 moved them from the even levels). */
 export const isStoredLevel = (level: number): boolean => level >= 3 && level % 3 === 0;
@@ -126,7 +169,7 @@ export async function storedNodeHashes(manager: EntityManager, nodes: readonly T
 export interface TreeFrontier {
   size: number;
   headHash: string;
-  nodes: HashedTreeNode[];
+  nodes: HexTreeNode[];
 }
 
 /**
@@ -137,7 +180,7 @@ export interface TreeFrontier {
 export async function appendToStoredTree(
   manager: EntityManager,
   size: number,
-  leafHashes: readonly Uint8Array[],
+  leafHexes: readonly string[],
   headHash: string,
   kept: TreeFrontier | null = null,
 ): Promise<TreeFrontier> {
@@ -145,11 +188,11 @@ export async function appendToStoredTree(
   if (!frontier || kept?.size !== size) {
     const nodes = completeSubtrees({ start: 0, end: size });
     const hashes = await storedNodeHashes(manager, nodes);
-    frontier = nodes.map((node, i) => ({ ...node, hash: hashes[i] }));
+    frontier = nodes.map((node, i) => ({ ...node, hex: Buffer.from(hashes[i]).toString('hex') }));
   }
-  const appended = appendLeaves(frontier, size, leafHashes, nodeMerkleHasher);
-  const stored = appended.created.filter((n) => isStoredLevel(n.level));
-  const grown = size + leafHashes.length;
+  const appended = appendLeafHexes(frontier, size, leafHexes);
+  const stored = appended.stored;
+  const grown = size + leafHexes.length;
   await manager.query(
     `WITH nodes AS (
        INSERT INTO audit_tree_nodes (level, idx, hash)
@@ -160,7 +203,7 @@ export async function appendToStoredTree(
     [
       stored.map((n) => n.level),
       stored.map((n) => n.index),
-      stored.map((n) => Buffer.from(n.hash).toString('hex')),
+      stored.map((n) => n.hex),
       grown,
     ],
   );

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { hash } from 'node:crypto';
 import { canonicalEventJson, ChainRecord } from './audit-chain';
-import { leafHashOfCanonical } from './audit-tree-store';
+import { appendLeafHexes, HexTreeNode, isStoredLevel, leafHashOfCanonical } from './audit-tree-store';
 import { equalBytes, verifyConsistency, verifyInclusion } from './merkle-proof-verify';
 import {
   appendLeaves,
@@ -383,6 +383,36 @@ describe('stored-tree proofs equal a naive full recomputation', () => {
       fc.property(fc.string({ unit: 'binary' }), (text) => {
         expect(hex(leafHashOfCanonical(text))).toBe(hex(defaultHasher.leaf(new TextEncoder().encode(text))));
       }),
+    );
+  });
+
+  it('the sealer’s hex appender builds the same nodes and frontier as appendLeaves, batch after batch', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.uint8Array({ minLength: 32, maxLength: 32 }), { maxLength: 40 }), { maxLength: 8 }),
+        fc.nat({ max: 5 }),
+        (batches, skip) => {
+          // From a tree already `skip` leaves long, as the sealer continues one.
+          const first = Array.from({ length: skip }, (_, i) => fastHasher.leaf(new Uint8Array([i])));
+          let bytes = appendLeaves([], 0, first, fastHasher).frontier;
+          let hexes: HexTreeNode[] = bytes.map((n) => ({ level: n.level, index: n.index, hex: hex(n.hash) }));
+          let size = skip;
+          for (const leaves of batches) {
+            const expected = appendLeaves(bytes, size, leaves, fastHasher);
+            const got = appendLeafHexes(hexes, size, leaves.map(hex));
+            expect(got.stored).toEqual(
+              expected.created
+                .filter((n) => isStoredLevel(n.level))
+                .map((n) => ({ level: n.level, index: n.index, hex: hex(n.hash) })),
+            );
+            expect(got.frontier).toEqual(expected.frontier.map((n) => ({ level: n.level, index: n.index, hex: hex(n.hash) })));
+            bytes = expected.frontier;
+            hexes = got.frontier;
+            size += leaves.length;
+          }
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

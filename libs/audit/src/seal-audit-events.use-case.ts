@@ -6,7 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { canonicalEventJson, chainHash, GENESIS_HASH } from './audit-chain';
 import { AUDIT_LOCK_SPACE, SEALER_LOCK } from './audit-locks';
 import { AuditEventRow, auditEventColumns, chainEventOf, tupleOfRow } from './audit-rows';
-import { appendToStoredTree, leafHashOf, leafHashOfCanonical, TreeFrontier } from './audit-tree-store';
+import { appendToStoredTree, leafHexOfCanonical, TreeFrontier } from './audit-tree-store';
 
 export interface SealOutcome {
   /** False when another sealer held the lock: this run did nothing, by design. */
@@ -111,12 +111,12 @@ export class SealAuditEvents {
     const seqs: number[] = [];
     const prevHashes: string[] = [];
     const hashes: string[] = [];
-    const leafHashes: Uint8Array[] = [];
+    const leafHexes: string[] = [];
     for (const row of rows) {
       seq++;
       const canonical = canonicalEventJson(chainEventOf(tupleOfRow(row), seq));
       const hash = chainHash(prevHash, canonical);
-      leafHashes.push(leafHashOfCanonical(canonical));
+      leafHexes.push(leafHexOfCanonical(canonical));
       ids.push(row.id);
       seqs.push(seq);
       prevHashes.push(prevHash);
@@ -137,7 +137,7 @@ export class SealAuditEvents {
     }
     const kept = this.frontier?.headHash === head.hash ? this.frontier : null;
     // Kept only once the transaction commits: execute() sets it from the outcome.
-    const frontier = await appendToStoredTree(manager, headSeq, leafHashes, prevHash, kept);
+    const frontier = await appendToStoredTree(manager, headSeq, leafHexes, prevHash, kept);
     return { sealed: rows.length, headSeq: seq, addedToTree: 0, frontier };
   }
 
@@ -148,17 +148,17 @@ export class SealAuditEvents {
       `SELECT ${auditEventColumns('e')} FROM audit_events e WHERE e.seq > $1 AND e.seq <= $2 ORDER BY e.seq`,
       [treeSize, last],
     );
-    const leafHashes = rows.map((row, i) => {
+    const leafHexes = rows.map((row, i) => {
       const event = chainEventOf(tupleOfRow(row));
       // The chain has a gap: no tree can be built past it, and `verify` names the missing seq.
       if (event.seq !== treeSize + i + 1) throw new Error(`audit event seq ${treeSize + i + 1} is missing`);
-      return leafHashOf(event);
+      return leafHexOfCanonical(canonicalEventJson(event));
     });
-    if (leafHashes.length !== last - treeSize) {
+    if (leafHexes.length !== last - treeSize) {
       throw new Error(`audit event seq ${treeSize + rows.length + 1} is missing`);
     }
-    await appendToStoredTree(manager, treeSize, leafHashes, rows[rows.length - 1].hash!);
+    await appendToStoredTree(manager, treeSize, leafHexes, rows[rows.length - 1].hash!);
     this.logger.log(`Added sealed audit events ${treeSize + 1}–${last} to the Merkle tree`);
-    return leafHashes.length;
+    return leafHexes.length;
   }
 }

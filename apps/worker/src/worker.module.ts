@@ -13,6 +13,7 @@ import { AuditProcessor } from './processors/audit.processor';
 import { WorkerHeartbeat } from './heartbeat';
 import { HealthServer } from './health/health-server';
 import { WorkerHealth } from './health/worker-health';
+import { WorkerMetrics } from './health/worker-metrics';
 import { JobSchedulers } from './job-schedulers';
 import { RedisEvictionPolicyCheck } from './redis-eviction-policy';
 
@@ -40,6 +41,7 @@ export class WorkerModule {
         JobSchedulers,
         RedisEvictionPolicyCheck,
         WorkerHealth,
+        WorkerMetrics,
         HealthServer,
         WorkerHeartbeat,
       ],

@@ -25,6 +25,7 @@ import { MigrationIntelligence1764000000300 } from './migrations/1764000000300-m
 import { SlaClocksAndIncidents1764000000301 } from './migrations/1764000000301-sla-clocks-and-incidents';
 import { Evidence1764000000302 } from './migrations/1764000000302-evidence';
 import { LegalHolds1764000000303 } from './migrations/1764000000303-legal-holds';
+import { OperationsMetricsIndexes1764000000400 } from './migrations/1764000000400-operations-metrics-indexes';
 import { AuditTreeEveryThirdLevel1764000000500 } from './migrations/1764000000500-audit-tree-every-third-level';
 import { AuditTree1764000000200 } from './migrations/1764000000200-audit-tree';
 import { AuditTreeCheckpoints1764000000201 } from './migrations/1764000000201-audit-tree-checkpoints';
@@ -75,6 +76,7 @@ export const MIGRATIONS = [
   SlaClocksAndIncidents1764000000301,
   Evidence1764000000302,
   LegalHolds1764000000303,
+  OperationsMetricsIndexes1764000000400,
   AuditTreeEveryThirdLevel1764000000500,
 ];
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { IntakeGroupCommit, IntakeGroupCommitTotals, SlaStateCounts } from '@vigil/moderation';
+import { CASE_STATUSES, DECISION_ACTIONS } from '@vigil/domain';
+import { IntakeGroupCommit, IntakeGroupCommitTotals, OperationsCounts, SlaStateCounts } from '@vigil/moderation';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -13,7 +14,9 @@ const INTAKE_COUNTERS: [keyof IntakeGroupCommitTotals, string, string][] = [
 
 /**
  * Prometheus metrics of this process: Node's defaults, HTTP request durations by route and status, how intake
- * batches its reports, and the unresolved cases whose SLA is at risk or overdue (read from the database at scrape).
+ * batches its reports, and what the database holds, read at scrape: the unresolved cases whose SLA is at risk or
+ * overdue, the cases not yet closed by status, and the decisions by action. The worker's `/metrics` has the queues,
+ * the jobs, triage lag and webhook deliveries (apps/worker/src/health/worker-metrics.ts).
  */
 @Injectable()
 export class MetricsRegistry {
@@ -26,7 +29,7 @@ export class MetricsRegistry {
     registers: [this.registry],
   });
 
-  constructor(intake: IntakeGroupCommit, slaStates: SlaStateCounts) {
+  constructor(intake: IntakeGroupCommit, slaStates: SlaStateCounts, counts: OperationsCounts) {
     collectDefaultMetrics({ register: this.registry, prefix: 'vigil_api_' });
     for (const [name, help, key] of [
       ['vigil_cases_sla_at_risk', 'Unresolved cases with at most a quarter of their SLA window left', 'atRisk'],
@@ -41,6 +44,28 @@ export class MetricsRegistry {
         },
       });
     }
+    // Every status and action is exported, 0 when there is none, so that a series does not vanish and reappear.
+    new Gauge({
+      name: 'vigil_cases_open',
+      help: 'Cases not yet closed, by status',
+      labelNames: ['status'] as const,
+      registers: [this.registry],
+      async collect() {
+        const open = await counts.openCasesByStatus();
+        for (const status of CASE_STATUSES) if (status !== 'closed') this.set({ status }, open.get(status) ?? 0);
+      },
+    });
+    new Counter({
+      name: 'vigil_decisions_total',
+      help: 'Decisions recorded, by action (counted in the database: the same on every API replica)',
+      labelNames: ['action'] as const,
+      registers: [this.registry],
+      async collect() {
+        const decided = await counts.decisionsByAction();
+        this.reset();
+        for (const action of DECISION_ACTIONS) this.inc({ action }, decided.get(action) ?? 0);
+      },
+    });
     for (const [total, name, help] of INTAKE_COUNTERS) {
       new Counter({
         name,

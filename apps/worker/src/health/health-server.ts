@@ -2,38 +2,26 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { createServer, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { WorkerHealth } from './worker-health';
+import { WorkerMetrics } from './worker-metrics';
 
 const NOT_FOUND = { statusCode: 404, error: 'Not Found', message: 'Not Found' };
 
 /**
  * The worker's only HTTP, on WORKER_METRICS_PORT (0: none): `GET /health/live`, `GET /health/ready` (503 with the
- * failing checks, as the API's) and `GET /metrics` (Prometheus text). A bare node:http server: three fixed routes
- * need no framework in a process that is otherwise HTTP-less.
+ * failing checks, as the API's) and `GET /metrics` (Prometheus text: WorkerMetrics). A bare node:http server: three
+ * fixed routes need no framework in a process that is otherwise HTTP-less.
  */
 @Injectable()
 export class HealthServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(HealthServer.name);
-  private readonly registry = new Registry();
   private server: Server | null = null;
 
   constructor(
     @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
     private readonly health: WorkerHealth,
-  ) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'vigil_worker_' });
-    new Gauge({
-      name: 'vigil_scheduled_work_seconds_since_last_run',
-      help: 'Seconds since scheduled work that must not stop last ran, by any worker (capped at this uptime)',
-      labelNames: ['schedule'] as const,
-      registers: [this.registry],
-      async collect() {
-        this.reset();
-        for (const [schedule, seconds] of await health.secondsSinceLastRuns()) this.set({ schedule }, seconds);
-      },
-    });
-  }
+    private readonly metrics: WorkerMetrics,
+  ) {}
 
   /** The port it listens on (null when off); WORKER_METRICS_PORT may name one in use, which stops the start. */
   get port(): number | null {
@@ -72,8 +60,8 @@ export class HealthServer implements OnApplicationBootstrap, OnApplicationShutdo
         return send(response, readiness.status === 'ok' ? 200 : 503, readiness);
       }
       case '/metrics':
-        response.writeHead(200, { 'content-type': this.registry.contentType });
-        response.end(await this.registry.metrics());
+        response.writeHead(200, { 'content-type': this.metrics.registry.contentType });
+        response.end(await this.metrics.registry.metrics());
         return;
       default:
         return send(response, 404, NOT_FOUND);

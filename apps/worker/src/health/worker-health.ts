@@ -30,7 +30,7 @@ export interface OverdueRun {
   everySeconds: number;
 }
 
-function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
+export function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     work,

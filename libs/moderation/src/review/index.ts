@@ -5,3 +5,4 @@ export * from './lease.use-case';
 export * from './record-decision.use-case';
 export * from './bulk-decide.use-case';
 export * from './view-case.use-case';
+export * from './operations-counts.query';

@@ -35,6 +35,12 @@ export type TriageOutcome =
   | { outcome: 'already-triaged'; caseId: string | null }
   | { outcome: 'missing' };
 
+/**
+ * Told after each committed batch when each report it attached was received: the worker's triage-lag histogram
+ * listens (a job may attach a channel's many waiting reports, not only its own).
+ */
+export type TriagedListener = (receivedAt: readonly Date[]) => void;
+
 /** What one batch did; `othersWaiting` when its own report was triaged already but others of the channel wait. */
 type BatchOutcome =
   | Extract<TriageOutcome, { outcome: 'triaged' }>
@@ -145,6 +151,7 @@ function waitingReport(w: WaitingRow): WaitingReport {
 @Injectable()
 export class TriageReport {
   private readonly logger = new Logger(TriageReport.name);
+  private readonly triagedListeners: TriagedListener[] = [];
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -189,6 +196,11 @@ export class TriageReport {
       own = null;
     }
     return ownBatch ? { ...ownBatch, reports } : outcome;
+  }
+
+  /** Calls `listener` after each batch this process commits, with its reports' receipt times. */
+  onTriaged(listener: TriagedListener): void {
+    this.triagedListeners.push(listener);
   }
 
   private missing(reportId: string): TriageOutcome {
@@ -341,6 +353,8 @@ export class TriageReport {
       ctx,
     });
     if (!written) return LOST_RACE;
+    const receivedAt = reports.map((report) => report.receivedAt);
+    for (const listener of this.triagedListeners) listener(receivedAt);
     return { outcome: 'triaged', caseId: theCase.id, caseOpened, priority, reports: reports.length } as const;
   }
 

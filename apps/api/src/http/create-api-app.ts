@@ -12,6 +12,7 @@ import { ApiModule } from '../api.module';
 import { serveConsole } from './console-static';
 import { MetricsRegistry } from './metrics';
 import { errorBody } from './error.filter';
+import { serveQueueBoard } from './queue-board';
 import { addSecurityHeaders } from './security-headers';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -84,6 +85,7 @@ export async function createApiApp(config: VigilConfig): Promise<NestFastifyAppl
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await serveQueueBoard(app);
   await serveConsole(app, config.consoleDir);
 
   await app.init();

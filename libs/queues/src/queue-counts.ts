@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '@vigil/domain';
 import { ALL_QUEUES, QueueName } from './queue-names';
 import { QueueProducer } from './queue-producer';
@@ -18,6 +18,8 @@ const STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
 /** Reads the queues' job counts for operators (GET /v1/admin/queues); changes nothing. */
 @Injectable()
 export class QueueCountsReader {
+  private readonly logger = new Logger(QueueCountsReader.name);
+
   constructor(private readonly producer: QueueProducer) {}
 
   /**
@@ -32,7 +34,8 @@ export class QueueCountsReader {
     try {
       return await Promise.race([Promise.all(ALL_QUEUES.map((name) => this.counts(name))), timeout]);
     } catch (error) {
-      throw new DomainError('SERVICE_UNAVAILABLE', `the queues cannot be read now (Redis: ${(error as Error).message})`);
+      this.logger.warn(`Queue counts unavailable: ${(error as Error).message}`);
+      throw new DomainError('SERVICE_UNAVAILABLE', 'the queues cannot be read now: Redis does not answer');
     } finally {
       clearTimeout(timer);
     }

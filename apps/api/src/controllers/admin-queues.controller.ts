@@ -43,7 +43,8 @@ export class AdminQueuesController {
     // Admins are staff (no API key holds the admin role); the guard has checked the role.
     if (principal?.kind !== 'staff') throw new DomainError('FORBIDDEN', 'only a staff admin may open the board');
     const session = await this.openQueueBoard.execute({ userId: principal.userId }, ctx);
-    reply.header('set-cookie', queueBoardCookie(session.token, session.expiresIn, this.config.nodeEnv === 'production'));
+    const secure = this.config.nodeEnv === 'production';
+    reply.header('set-cookie', queueBoardCookie(session.token, session.expiresIn, secure));
     reply.header('cache-control', 'no-store');
     return { url: `${QUEUE_BOARD_PATH}/`, expiresIn: session.expiresIn };
   }

@@ -9,8 +9,9 @@ import { ALL_QUEUES, QueueProducer } from '@vigil/queues';
 import { parseCookie, stringifySetCookie } from 'cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import { assertHoldsRole, principalFromHeaders } from './access.guard';
-import { errorBody } from './error.filter';
+import { ErrorBody, errorBody } from './error.filter';
 
 /** Bull Board only reads: its actions (retry, clean, promote, remove, pause…) are PUT, PATCH, POST and DELETE. */
 const READ_METHODS = new Set(['GET', 'HEAD']);
@@ -57,11 +58,14 @@ export async function serveQueueBoard(app: NestFastifyApplication): Promise<void
         // Job data and counts: not for shared caches.
         reply.header('cache-control', 'no-store');
       });
-      board.addHook('onSend', async (_request, reply, payload) => {
+      board.addHook('onSend', async (request, reply, payload) => {
+        if (typeof payload !== 'string') return payload;
         const type = String(reply.getHeader('content-type') ?? '');
-        return typeof payload === 'string' && type.startsWith('text/html')
-          ? payload.replace(THIRD_PARTY_STYLESHEET, '')
-          : payload;
+        if (type.startsWith('text/html')) return payload.replace(THIRD_PARTY_STYLESHEET, '');
+        if (reply.statusCode >= 400 && type.startsWith('application/json')) {
+          return JSON.stringify(inContractShape(request, reply, payload, logger));
+        }
+        return payload;
       });
       // An unknown path under /admin/queues passes the same hook first: a stranger learns nothing, not even a 404.
       board.setNotFoundHandler((request, reply) =>
@@ -73,10 +77,34 @@ export async function serveQueueBoard(app: NestFastifyApplication): Promise<void
   );
 }
 
+/**
+ * Bull Board's errors (`{error: {key, message?}}`) in API.md's error shape. Its 5xx are the queues not answering
+ * (Redis away: the API's connections fail fast), so they become a 503, logged, never a 500.
+ */
+function inContractShape(request: FastifyRequest, reply: FastifyReply, payload: string, logger: Logger): ErrorBody {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    parsed = undefined;
+  }
+  const ours = parsed as Partial<ErrorBody> | undefined;
+  if (ours && ours.statusCode === reply.statusCode && typeof ours.error === 'string') return ours as ErrorBody;
+  const theirs = (parsed as { error?: { key?: unknown; message?: unknown } } | undefined)?.error;
+  const detail =
+    typeof theirs?.message === 'string' ? theirs.message : typeof theirs?.key === 'string' ? theirs.key : '';
+  if (reply.statusCode >= 500) {
+    logger.warn(`Bull Board could not answer ${request.method} ${request.url}: ${detail || reply.statusCode}`);
+    void reply.code(503);
+    return errorBody(503, 'the queues cannot be read now (Redis is unreachable?)');
+  }
+  return errorBody(reply.statusCode, detail || STATUS_CODES[reply.statusCode] || 'Error');
+}
+
 interface Refusal {
   status: number;
   headers: Record<string, string>;
-  body: ReturnType<typeof errorBody> & { errorId?: string };
+  body: ErrorBody;
 }
 
 /** Why a board request may not go on (401, 403, 405), or null when it may. */
@@ -96,9 +124,12 @@ async function refuse(request: FastifyRequest, authenticator: Authenticator, log
     }
     return null;
   } catch (error) {
-    if (error instanceof DomainError) return { status: error.status, headers: {}, body: errorBody(error.status, error.message) };
+    if (error instanceof DomainError) {
+      return { status: error.status, headers: {}, body: errorBody(error.status, error.message) };
+    }
     const errorId = randomUUID();
-    logger.error(`Unexpected error ${errorId} on ${request.method} ${request.url}: ${(error as Error)?.stack ?? error}`);
+    const cause = (error as Error)?.stack ?? String(error);
+    logger.error(`Unexpected error ${errorId} on ${request.method} ${request.url}: ${cause}`);
     return { status: 500, headers: {}, body: { ...errorBody(500, 'Internal server error'), errorId } };
   }
 }

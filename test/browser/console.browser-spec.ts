@@ -2,6 +2,7 @@ import { SignTreeCheckpoint } from '@vigil/audit';
 import type { Page } from 'playwright-core';
 import { ConsoleBrowser, seriousA11yViolations, watchCsp, withScreenshotOnFailure } from '../support/console-browser';
 import { EVIDENCE_FILES, uploadEvidence } from '../support/evidence-files';
+import { ALL_QUEUES } from '@vigil/queues';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, TestSystem, waitFor } from '../support/test-system';
 
 const STAFF_PASSWORD = 'a long enough password';
@@ -418,6 +419,28 @@ describe('the console in a browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL((url) => url.pathname === '/' && url.search === '?status=open');
     await page.getByRole('heading', { name: 'Queue' }).waitFor();
+  });
+
+  browserTest('an admin opens the queue board from the console and sees every queue; a moderator has none', async (page) => {
+    const moderator = await system.staff(['moderator']);
+    await signIn(page, moderator.email);
+    await page.getByRole('heading', { name: 'Queue' }).waitFor();
+    const nav = page.getByRole('navigation', { name: 'Console' });
+    expect(await nav.getByRole('link', { name: 'Background jobs' }).count()).toBe(0);
+    await nav.getByRole('button', { name: 'Sign out' }).click();
+
+    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+    // Exactly one link answers to "Queue" for an admin too: the board's link is named otherwise.
+    expect(await nav.getByRole('link', { name: 'Queue' }).count()).toBe(1);
+    await nav.getByRole('link', { name: 'Background jobs' }).click();
+    await page.waitForURL((url) => url.pathname === '/admin/queues/');
+    for (const name of ALL_QUEUES) await page.getByText(name, { exact: true }).first().waitFor();
+    // The board's session is the cookie alone (the console's token is not in it): it opens the board's API …
+    const api = await page.evaluate(async () => (await fetch('/admin/queues/api/queues')).status);
+    expect(api).toBe(200);
+    // … and no other route.
+    const other = await page.evaluate(async () => (await fetch('/v1/admin/queues')).status);
+    expect(other).toBe(401);
   });
 
   browserTest(

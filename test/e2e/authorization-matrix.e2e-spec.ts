@@ -76,6 +76,8 @@ const ACCESS: Record<string, readonly Caller[]> = {
   'POST /v1/admin/enforcements/:id/retry': ADMIN,
   'GET /v1/admin/reporters/:pseudonym': ADMIN,
   'POST /v1/admin/reporters/:pseudonym/reinstate': ADMIN,
+  'GET /v1/admin/queues': ADMIN,
+  'POST /v1/admin/queues/board-session': ADMIN,
 
   'GET /v1/audit': AUDITORS,
   'GET /v1/audit/verify': AUDITORS,
@@ -103,7 +105,20 @@ const ACCESS: Record<string, readonly Caller[]> = {
   // The console's pages (index.html, or a 404 without a build): public files; what they show comes from the routes
   // above, each guarded.
   ...Object.fromEntries(CONSOLE_ROUTES.map((route) => [`GET ${route}`, EVERYONE])),
+  // Bull Board, served by Fastify outside Nest's guard, behind its own hook (apps/api/src/http/queue-board.ts): its
+  // page, its static files and its API, read-only (a mutating call is a 405 for an admin, after the role check).
+  'GET /admin/queues': ADMIN,
+  'GET /admin/queues/': ADMIN,
+  'GET /admin/queues/*': ADMIN,
+  'GET /admin/queues/api/queues': ADMIN,
+  'GET /admin/queues/api/queues/:queueName/:jobId': ADMIN,
+  'PUT /admin/queues/api/queues/:queueName/retry/:queueStatus': ADMIN,
+  'PUT /admin/queues/api/queues/:queueName/clean/:queueStatus': ADMIN,
+  'PUT /admin/queues/api/queues/:queueName/:jobId/promote': ADMIN,
+  'POST /admin/queues/api/queues/:queueName/add': ADMIN,
 };
+/** Every other route Bull Board registers (its version decides which): admin only, each one checked below. */
+const QUEUE_BOARD_ROUTE = /^[A-Z]+ \/admin\/queues(?:\/|$)/;
 
 /** Swagger UI's and the console's static assets: public files under /docs and /assets, not API routes. */
 const SWAGGER_ASSETS = /^GET \/(docs|assets)\/./;
@@ -122,6 +137,10 @@ const PARAMS: Record<string, () => string> = {
   holdId: () => randomUUID(),
   pseudonym: () => 'reporter%231a2b3c4d',
   seq: () => '999999999',
+  queueName: () => 'triage',
+  jobId: () => 'triage-no-such-job',
+  queueStatus: () => 'failed',
+  schedulerId: () => 'no-such-scheduler',
 };
 const HAS_BODY = new Set(['POST', 'PATCH', 'PUT']);
 const ROUTES_WITHOUT_BODY = new Set([
@@ -131,6 +150,7 @@ const ROUTES_WITHOUT_BODY = new Set([
   'POST /v1/admin/enforcements/:id/retry',
   'POST /v1/audit/checkpoints',
   'POST /v1/incidents/:id/close',
+  'POST /v1/admin/queues/board-session',
 ]);
 
 interface NestRoute {
@@ -215,6 +235,7 @@ describe('authorization matrix: every route × every role, from the routes the a
       ...routes.map((r) => r.key),
       ...fastifyRoutes(system).filter((route) => !SWAGGER_ASSETS.test(route)),
     ]);
+    for (const route of served) if (QUEUE_BOARD_ROUTE.test(route) && !(route in ACCESS)) ACCESS[route] = ADMIN;
     credentials.set('anonymous', {});
     const admin = await system.login();
     for (const role of STAFF_ROLES) {

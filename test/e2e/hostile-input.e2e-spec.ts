@@ -33,7 +33,7 @@ type BodyKind =
   | 'reveal';
 
 interface Endpoint {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   staff: boolean;
   query?: string[];
@@ -88,6 +88,18 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'POST', path: '/v1/admin/enforcements/:id/retry', staff: true },
   { method: 'GET', path: '/v1/admin/reporters/:pseudonym', staff: true },
   { method: 'POST', path: '/v1/admin/reporters/:pseudonym/reinstate', staff: true, body: 'reveal' },
+  { method: 'GET', path: '/v1/admin/queues', staff: true },
+  { method: 'POST', path: '/v1/admin/queues/board-session', staff: true, parserOnly: true },
+  // Bull Board's own routes (not in the OpenAPI document), behind queue-board.ts: read-only, so a PUT writes nothing.
+  { method: 'GET', path: '/admin/queues', staff: true },
+  {
+    method: 'GET',
+    path: '/admin/queues/api/queues',
+    staff: true,
+    query: ['activeQueue', 'status', 'page', 'jobsPerPage'],
+  },
+  { method: 'GET', path: '/admin/queues/api/queues/:queueName/:jobId', staff: true },
+  { method: 'PUT', path: '/admin/queues/api/queues/:queueName/retry/:queueStatus', staff: true, parserOnly: true },
   {
     method: 'GET',
     path: '/v1/audit',

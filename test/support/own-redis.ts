@@ -1,8 +1,8 @@
-// A redis-server of a test's own, so that the test can stop it without touching the shared one.
 import IORedis from 'ioredis';
 import { ChildProcess, spawn } from 'node:child_process';
 import { waitFor } from './test-system';
 
+/** A redis-server of a test's own, so that it can be stopped without touching the shared one. */
 export class OwnRedis {
   private child: ChildProcess | null = null;
 

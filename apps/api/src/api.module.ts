@@ -9,6 +9,7 @@ import { ModerationModule } from '@vigil/moderation';
 import { QueuesModule } from '@vigil/queues';
 import { AdminApiKeysController } from './controllers/admin-api-keys.controller';
 import { AdminEnforcementsController } from './controllers/admin-enforcements.controller';
+import { AdminQueuesController } from './controllers/admin-queues.controller';
 import { AdminReportsController } from './controllers/admin-reports.controller';
 import { AdminReportersController } from './controllers/admin-reporters.controller';
 import { AdminUsersController } from './controllers/admin-users.controller';
@@ -62,6 +63,7 @@ export class ApiModule {
         AdminApiKeysController,
         AdminReportsController,
         AdminReportersController,
+        AdminQueuesController,
         AuditController,
         AuditTreeController,
         TransparencyController,

@@ -59,7 +59,8 @@ export type AuditAction =
   | 'reporter.revealed'
   | 'reporter.warned'
   | 'reporter.suspended'
-  | 'reporter.reinstated';
+  | 'reporter.reinstated'
+  | 'queues.board_opened';
 
 /** The columns every event is written with (the sealer hashes them); seq and hash come at sealing. */
 const INSERT_EVENTS =

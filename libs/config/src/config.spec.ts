@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       rateLimitPublicPerMinute: 30,
       rateLimitKeyPerMinute: 600,
       jwtTtlSeconds: 900,
+      queueBoardSessionSeconds: 600,
       intakeBatchMaxInFlight: 3,
       intakeBatchMaxRows: 64,
       outcomeSliceRows: 200,

@@ -21,6 +21,8 @@ export interface VigilConfig {
   trustProxy: boolean;
   jwtSecret: string;
   jwtTtlSeconds: number;
+  /** Lifetime of the cookie that opens Bull Board at /admin/queues from the console (an admin's board session). */
+  queueBoardSessionSeconds: number;
   /** Keys the reporter pseudonyms and tracking tokens (HMAC); not reversible without it. */
   reporterSecret: string;
   auditSigningKey: string | null;
@@ -255,6 +257,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.st
     trustProxy: read.bool('TRUST_PROXY', false),
     jwtSecret: read.string('JWT_SECRET', DEV_JWT_SECRET),
     jwtTtlSeconds: read.int('JWT_TTL_SECONDS', 900, 30, 86400),
+    queueBoardSessionSeconds: read.int('QUEUE_BOARD_SESSION_SECONDS', 600, 1, 3600),
     reporterSecret: read.string('REPORTER_SECRET', DEV_REPORTER_SECRET),
     // A PEM in one environment line may carry its line breaks as the two characters "\n".
     auditSigningKey: read.optional('AUDIT_SIGNING_KEY')?.replace(/\\n/g, '\n') ?? null,

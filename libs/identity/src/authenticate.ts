@@ -6,6 +6,7 @@ import { DomainError } from '@vigil/domain';
 import { DataSource } from 'typeorm';
 import { apiKeyMatches, apiKeyPrefix } from './api-key-format';
 import type { AccessTokenClaims } from './login.use-case';
+import { QUEUE_BOARD_AUDIENCE } from './open-queue-board.use-case';
 import type { Principal } from './principal';
 
 /** Turns request credentials into a Principal. Roles and the disabled flag are read fresh from the database. */
@@ -17,14 +18,31 @@ export class Authenticator {
   ) {}
 
   async fromBearer(token: string): Promise<Principal> {
-    let claims: AccessTokenClaims;
+    let claims: AccessTokenClaims & { aud?: unknown };
     try {
-      claims = await this.jwt.verifyAsync<AccessTokenClaims>(token);
+      claims = await this.jwt.verifyAsync<AccessTokenClaims & { aud?: unknown }>(token);
     } catch {
       throw new DomainError('NOT_AUTHENTICATED', 'invalid or expired access token');
     }
-    const user = await this.db.getRepository(UserEntity).findOneBy({ id: claims.sub });
-    if (!user || user.disabled) throw new DomainError('NOT_AUTHENTICATED', 'invalid or expired access token');
+    // Access tokens carry no audience; a token that names one (a board session's) is not an access token.
+    if (claims.aud !== undefined) throw new DomainError('NOT_AUTHENTICATED', 'invalid or expired access token');
+    return this.activeStaff(claims.sub, 'invalid or expired access token');
+  }
+
+  /** A board session token (OpenQueueBoard's): valid for Bull Board alone, its user re-read like a bearer's. */
+  async fromQueueBoardSession(token: string): Promise<Principal> {
+    let claims: { sub: string };
+    try {
+      claims = await this.jwt.verifyAsync<{ sub: string }>(token, { audience: QUEUE_BOARD_AUDIENCE });
+    } catch {
+      throw new DomainError('NOT_AUTHENTICATED', 'invalid or expired queue board session');
+    }
+    return this.activeStaff(claims.sub, 'invalid or expired queue board session');
+  }
+
+  private async activeStaff(userId: string, refusal: string): Promise<Principal> {
+    const user = await this.db.getRepository(UserEntity).findOneBy({ id: userId });
+    if (!user || user.disabled) throw new DomainError('NOT_AUTHENTICATED', refusal);
     return { kind: 'staff', userId: user.id, email: user.email, roles: user.roles, languages: user.languages };
   }
 

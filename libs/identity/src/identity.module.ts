@@ -6,6 +6,7 @@ import { Authenticator } from './authenticate';
 import { BootstrapAdmin } from './bootstrap-admin';
 import { CreateUser } from './create-user.use-case';
 import { Login } from './login.use-case';
+import { OpenQueueBoard } from './open-queue-board.use-case';
 import { PasswordHasher } from './password-hasher';
 import { UpdateUser } from './update-user.use-case';
 import { UserDirectory } from './user-directory';
@@ -31,6 +32,7 @@ const EXPORTED = [
   ApiKeyDirectory,
   RateLimiter,
   IntakeRateLimit,
+  OpenQueueBoard,
 ];
 
 /** Needs ConfigModule, DatabaseModule, AuditModule and QueuesModule (its RedisClient keeps the rate limits). */

@@ -19,3 +19,4 @@ export * from './api-key-directory';
 export * from './rate-limiter';
 export * from './intake-rate-limit';
 export * from './login-throttle';
+export * from './open-queue-board.use-case';

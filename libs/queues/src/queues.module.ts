@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { ALL_QUEUES } from './queue-names';
+import { QueueCountsReader } from './queue-counts';
 import { QueueProducer } from './queue-producer';
 import { RedisClient } from './redis-client';
 
@@ -39,8 +40,8 @@ export class QueuesModule {
         }),
         BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
       ],
-      providers: [QueueProducer, RedisClient],
-      exports: [BullModule, QueueProducer, RedisClient],
+      providers: [QueueProducer, QueueCountsReader, RedisClient],
+      exports: [BullModule, QueueProducer, QueueCountsReader, RedisClient],
     };
   }
 }

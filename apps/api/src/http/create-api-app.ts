@@ -16,6 +16,7 @@ import { serveConsole } from './console-static';
 import { MetricsRegistry } from './metrics';
 import { errorBody } from './error.filter';
 import { completeApiDocument } from './openapi-document';
+import { serveQueueBoard } from './queue-board';
 import { addSecurityHeaders } from './security-headers';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -96,6 +97,7 @@ export async function createApiApp(config: VigilConfig, options: ApiAppOptions =
   );
   completeApiDocument(app, document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await serveQueueBoard(app);
   await serveConsole(app, config.consoleDir);
 
   await app.init();

@@ -40,7 +40,19 @@ describe('securityHeaders', () => {
     },
   );
 
-  it.each(['/v1/cases', '/health/ready', '/metrics', '/cases', '/cases/a/b', '/loginx', '/admin/queues'])(
+  it.each(['/admin/queues', '/admin/queues/', '/admin/queues/static/js/main.js', '/admin/queues/api/queues?x=1'])(
+    'lets Bull Board at %s run its own scripts, and nothing from elsewhere',
+    (path) => {
+      const csp = securityHeaders(path, false)['content-security-policy'];
+      expect(csp).toMatch(/^default-src 'none';/);
+      expect(csp).toContain("script-src 'self';");
+      expect(csp).toContain("connect-src 'self';");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toMatch(/script-src[^;]*unsafe|https:/);
+    },
+  );
+
+  it.each(['/v1/cases', '/health/ready', '/metrics', '/cases', '/cases/a/b', '/loginx', '/admin/queuesx'])(
     'keeps the API policy for %s, which is not a console page',
     (path) => {
       expect(securityHeaders(path, false)['content-security-policy']).toMatch(/^default-src 'none'/);

@@ -17,6 +17,17 @@ const DOCS_CSP =
   "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /**
+ * Bull Board (/admin/queues): its scripts, styles and calls from this origin, plus the inline styles and `data:`
+ * images its React UI uses; `base-uri 'self'` for the page's <base href>. Still nothing framed, posted or fetched
+ * elsewhere (its Google Fonts stylesheet is removed from the page, see queue-board.ts).
+ */
+const QUEUE_BOARD_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "font-src 'self' data:; connect-src 'self'; manifest-src 'self'; frame-ancestors 'none'; base-uri 'self'; " +
+  "form-action 'none'";
+const QUEUE_BOARD_PATH = /^\/admin\/queues(?:[/?#]|$)/;
+
+/**
  * The headers @fastify/helmet would set that matter for a JSON API (the package is not a dependency). HSTS only in
  * production, where TLS terminates in front of the API; in development it would pin browsers to https on localhost.
  */
@@ -29,9 +40,11 @@ export function securityHeaders(path: string, production: boolean): Record<strin
     'x-permitted-cross-domain-policies': 'none',
     'content-security-policy': /^\/docs(?:[/?-]|$)/.test(path)
       ? DOCS_CSP
-      : isConsolePath(path)
-        ? CONSOLE_CSP
-        : API_CSP,
+      : QUEUE_BOARD_PATH.test(path)
+        ? QUEUE_BOARD_CSP
+        : isConsolePath(path)
+          ? CONSOLE_CSP
+          : API_CSP,
   };
   if (production) headers['strict-transport-security'] = 'max-age=31536000; includeSubDomains';
   return headers;

@@ -270,6 +270,16 @@ export function useCreateApiKey() {
   });
 }
 
+/**
+ * Opens Bull Board (/admin/queues, admins): the API sets a short-lived cookie for the board alone, since a page
+ * navigation cannot carry the bearer token. Resolves to where the board is.
+ */
+export function useOpenQueueBoard() {
+  return useMutation({
+    mutationFn: () => unwrap(api.POST('/v1/admin/queues/board-session')),
+  });
+}
+
 export function useRevokeApiKey() {
   const client = useQueryClient();
   return useMutation({

@@ -92,6 +92,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Job counts of every queue (503 when Redis does not answer) */
+        get: operations["AdminQueuesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/queues/board-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open Bull Board from the console: sets a short-lived HttpOnly cookie valid only under /admin/queues */
+        post: operations["AdminQueuesController_openBoard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/reporters/{pseudonym}": {
         parameters: {
             query?: never;
@@ -1504,6 +1538,33 @@ export interface components {
             factor: string;
             points: number;
         };
+        QueueBoardSessionDto: {
+            /**
+             * @description seconds the board session lasts
+             * @example 600
+             */
+            expiresIn: number;
+            /**
+             * @description where the board is; the session cookie is sent there only
+             * @example /admin/queues/
+             */
+            url: string;
+        };
+        QueueCountsDto: {
+            active: number;
+            /** @description kept for a bounded time, so not a total */
+            completed: number;
+            /** @description waiting for their time (backoff, schedules) */
+            delayed: number;
+            failed: number;
+            name: components["schemas"]["QueueName"];
+            waiting: number;
+        };
+        /** @enum {string} */
+        QueueName: "triage" | "maintenance" | "enforcement" | "notifications" | "outcomes" | "audit";
+        QueuesDto: {
+            queues: components["schemas"]["QueueCountsDto"][];
+        };
         ReinstateReporterDto: {
             /** @example Complaint 12/2026 upheld: the reports were in good faith */
             reason: string;
@@ -2368,6 +2429,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    AdminQueuesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueuesDto"];
+                };
+            };
+            /** @description Redis is unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AdminQueuesController_openBoard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueBoardSessionDto"];
                 };
             };
         };

@@ -1,5 +1,7 @@
 import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { useOpenQueueBoard } from '../api/queries';
 import { useI18n } from '../i18n/i18n';
+import { ErrorAlert } from './error-alert';
 import { clearSession, hasRole } from '../session/session-store';
 import { useSession } from '../session/use-session';
 import { LanguageSelect } from './language-select';
@@ -45,6 +47,30 @@ export function PublicLayout() {
   );
 }
 
+/**
+ * Bull Board is served by the API outside the console: the link first opens a board session (a cookie for
+ * /admin/queues alone), then leaves the console for the board.
+ */
+function QueueBoardLink() {
+  const { t } = useI18n();
+  const open = useOpenQueueBoard();
+  return (
+    <>
+      <a
+        href="/admin/queues/"
+        aria-busy={open.isPending}
+        onClick={(event) => {
+          event.preventDefault();
+          open.mutate(undefined, { onSuccess: (session) => window.location.assign(session.url) });
+        }}
+      >
+        {t('nav.queueBoard')}
+      </a>
+      <ErrorAlert error={open.error} />
+    </>
+  );
+}
+
 /** Staff pages: signed in, a navigation with what the person's roles may use, and Sign out. */
 export function StaffLayout() {
   const { t } = useI18n();
@@ -74,6 +100,7 @@ export function StaffLayout() {
           {audit && <NavLink to="/transparency">{t('nav.transparency')}</NavLink>}
           {admin && <NavLink to="/admin/users">{t('nav.users')}</NavLink>}
           {admin && <NavLink to="/admin/api-keys">{t('nav.apiKeys')}</NavLink>}
+          {admin && <QueueBoardLink />}
           {(review || audit) && <NavLink to="/incidents">{t('nav.incidents')}</NavLink>}
           <span className="who">{t('nav.signedInAs', { name: session.user.displayName })}</span>
           <button type="button" onClick={() => clearSession()}>

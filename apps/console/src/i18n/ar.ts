@@ -14,6 +14,7 @@ export const ar: Catalogue = {
   'nav.users': 'المستخدمون',
   'nav.apiKeys': 'مفاتيح الواجهة البرمجية',
   'nav.incidents': 'الحوادث',
+  'nav.queueBoard': 'المهام الخلفية',
   'nav.signOut': 'تسجيل الخروج',
   'nav.signedInAs': 'مسجّل الدخول باسم {name}',
   'nav.public': 'الصفحات العامة',

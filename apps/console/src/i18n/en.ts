@@ -12,6 +12,8 @@ export const en = {
   'nav.users': 'Users',
   'nav.apiKeys': 'API keys',
   'nav.incidents': 'Incidents',
+  // Not "Queues": a link named so would also answer to the name "Queue" (the queue page's link).
+  'nav.queueBoard': 'Background jobs',
   'nav.signOut': 'Sign out',
   'nav.signedInAs': 'Signed in as {name}',
   'nav.public': 'Public pages',

@@ -3,12 +3,9 @@ import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@ne
 import { DomainError } from '@vigil/domain';
 import { Roles } from '@vigil/identity';
 import type { ActionContext } from '@vigil/audit';
-import { ReinstateReporter, ReporterStandings, ReporterStandingView } from '@vigil/moderation';
+import { ReinstateReporter, ReporterIdentity, ReporterStandings, ReporterStandingView } from '@vigil/moderation';
 import { ReinstateReporterDto, ReporterStandingDto } from '../dto/admin-reporters.dto';
 import { Ctx } from '../http/action-context.decorator';
-
-/** `reporter#1a2b3c4d` (with `#` sent as `%23`), or just its 8 hex digits. */
-const PSEUDONYM = /^(?:reporter#)?([0-9a-f]{8})$/;
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -48,8 +45,9 @@ export class AdminReportersController {
 }
 
 /** The canonical pseudonym; anything else names no reporter (404). */
+/** `reporter#1a2b3c4d` (with `#` sent as `%23`), or just its 8 hex digits; anything else names no reporter. */
 function pseudonymOf(raw: string): string {
-  const match = PSEUDONYM.exec(raw.toLowerCase());
-  if (!match) throw new DomainError('NOT_FOUND', 'no reporter with this pseudonym');
-  return `reporter#${match[1]}`;
+  const pseudonym = ReporterIdentity.canonicalPseudonym(raw);
+  if (!pseudonym) throw new DomainError('NOT_FOUND', 'no reporter with this pseudonym');
+  return pseudonym;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { STAFF_ROLES, StaffRole } from '@vigil/domain';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@vigil/identity';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -55,7 +56,7 @@ export class CreateUserDto {
 
   @ApiProperty({ minLength: 12 })
   @IsString()
-  @Length(12, 1024)
+  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
   password: string;
 
   @ApiProperty()

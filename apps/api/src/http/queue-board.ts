@@ -11,7 +11,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { assertHoldsRole, principalFromHeaders } from './access.guard';
-import { ErrorBody, errorBody } from './error.filter';
+import { isDependencyOutage } from './dependency-outage';
+import { ErrorBody, errorBody, OUTAGE_RETRY_AFTER_SECONDS } from './error.filter';
 
 /** Bull Board only reads: its actions (retry, clean, promote, remove, pause…) are PUT, PATCH, POST and DELETE. */
 const READ_METHODS = new Set(['GET', 'HEAD']);
@@ -69,7 +70,7 @@ export async function serveQueueBoard(app: NestFastifyApplication): Promise<void
       });
       // An unknown path under /admin/queues passes the same hook first: a stranger learns nothing, not even a 404.
       board.setNotFoundHandler((request, reply) =>
-        reply.code(404).send(errorBody(404, `Cannot ${request.method} ${request.url.split('?')[0]}`)),
+        reply.code(404).send(errorBody(404, `Cannot ${request.method} ${pathOf(request)}`)),
       );
       await board.register(serverAdapter.registerPlugin());
     },
@@ -94,7 +95,7 @@ function inContractShape(request: FastifyRequest, reply: FastifyReply, payload: 
   const detail =
     typeof theirs?.message === 'string' ? theirs.message : typeof theirs?.key === 'string' ? theirs.key : '';
   if (reply.statusCode >= 500) {
-    logger.warn(`Bull Board could not answer ${request.method} ${request.url}: ${detail || reply.statusCode}`);
+    logger.warn(`Bull Board could not answer ${request.method} ${pathOf(request)}: ${detail || reply.statusCode}`);
     void reply.code(503);
     return errorBody(503, 'the queues cannot be read now (Redis is unreachable?)');
   }
@@ -127,9 +128,16 @@ async function refuse(request: FastifyRequest, authenticator: Authenticator, log
     if (error instanceof DomainError) {
       return { status: error.status, headers: {}, body: errorBody(error.status, error.message) };
     }
+    if (isDependencyOutage(error)) {
+      return {
+        status: 503,
+        headers: { 'retry-after': String(OUTAGE_RETRY_AFTER_SECONDS) },
+        body: errorBody(503, 'the board cannot check who you are now (its database is unreachable); retry shortly'),
+      };
+    }
     const errorId = randomUUID();
     const cause = (error as Error)?.stack ?? String(error);
-    logger.error(`Unexpected error ${errorId} on ${request.method} ${request.url}: ${cause}`);
+    logger.error(`Unexpected error ${errorId} on ${request.method} ${pathOf(request)}: ${cause}`);
     return { status: 500, headers: {}, body: { ...errorBody(500, 'Internal server error'), errorId } };
   }
 }
@@ -145,3 +153,6 @@ async function boardPrincipal(request: FastifyRequest, authenticator: Authentica
   const token = cookieHeader ? parseCookie(cookieHeader)[QUEUE_BOARD_COOKIE] : undefined;
   return token ? authenticator.fromQueueBoardSession(token) : null;
 }
+
+/** The request's path without its query string, which the logs never hold. */
+const pathOf = (request: FastifyRequest): string => request.url.split('?')[0];

@@ -1,3 +1,5 @@
+import { systemContext } from '@vigil/audit';
+import { ResetPassword } from '@vigil/identity';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, TestSystem } from '../support/test-system';
 
 describe('staff identity: login, /v1/me, admin users, roles', () => {
@@ -103,6 +105,41 @@ describe('staff identity: login, /v1/me, admin users, roles', () => {
     expect(relogin.status).toBe(401);
     const [event] = await system.sql(`SELECT data FROM audit_events WHERE target_id = $1 AND action = 'user.updated'`, [staff.id]);
     expect(event.data).toMatchObject({ before: { disabled: false }, after: { disabled: true } });
+  });
+
+  it('does not bring a disabled user’s old tokens back when the user is enabled again', async () => {
+    const staff = await system.staff(['moderator']);
+    const patch = (disabled: boolean) =>
+      system.request('PATCH', `/v1/admin/users/${staff.id}`, { token: admin, body: { disabled } });
+    expect((await patch(true)).status).toBe(200);
+    expect((await patch(false)).status).toBe(200);
+    expect((await system.request('GET', '/v1/cases', { token: staff.token })).status).toBe(401);
+    const fresh = await system.login(staff.email, 'a long enough password');
+    expect((await system.request('GET', '/v1/cases', { token: fresh })).status).toBe(200);
+  });
+
+  it('ends every session of a user whose password an operator resets: access tokens and the board session', async () => {
+    const staff = await system.staff(['admin']);
+    const second = await system.login(staff.email, 'a long enough password');
+    const board = await system.request('POST', '/v1/admin/queues/board-session', { token: staff.token });
+    const boardToken = /vigil_queue_board=([^;]+)/.exec(board.headers.get('set-cookie') ?? '')?.[1];
+    const boardPage = () =>
+      system.request('GET', '/admin/queues/api/queues', { headers: { cookie: `vigil_queue_board=${boardToken}` } });
+    expect((await boardPage()).status).toBe(200);
+
+    await system.api!.get(ResetPassword).execute({ userId: staff.id, password: 'a brand new long password' }, systemContext());
+
+    for (const token of [staff.token, second]) {
+      expect((await system.request('GET', '/v1/me', { token })).status).toBe(401);
+    }
+    expect((await boardPage()).status).toBe(401);
+    const fresh = await system.login(staff.email, 'a brand new long password');
+    expect((await system.request('GET', '/v1/me', { token: fresh })).status).toBe(200);
+    const [event] = await system.sql(
+      `SELECT data FROM audit_events WHERE target_id = $1 AND action = 'user.password_reset'`,
+      [staff.id],
+    );
+    expect(event.data).toEqual({ email: staff.email, sessionsEnded: true });
   });
 
   it('applies role changes to existing tokens', async () => {

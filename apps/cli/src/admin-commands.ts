@@ -23,7 +23,8 @@ export const ADMIN_USAGE = `  users:create --email <email> --role <role> [--role
   users:disable (--email <email> | --id <uuid>)
                                              disable a staff user (their access tokens stop working at once)
   users:reset-password (--email <email> | --id <uuid>) [--password-stdin]
-                                             set a new password (stdin, or generated and printed this once)
+                                             set a new password (stdin, or generated and printed this once);
+                                             the user's access tokens and board sessions stop working at once
   apikeys:create --name <name> --role <${API_KEY_ROLES.join('|')}> --organization <org>
                                              issue an API key; the key is printed this once
   apikeys:revoke --id <uuid>                 revoke an API key

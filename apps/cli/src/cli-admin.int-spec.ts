@@ -191,7 +191,7 @@ describe('operator CLI: admin commands, the HTTP twins’ use-cases (real Postgr
       expect(await argon2.verify(after.password_hash, 'anything else')).toBe(false);
       const resets = await events('user.password_reset', user.id);
       expect(resets).toEqual([
-        { ...systemActor, action: 'user.password_reset', target_type: 'user', target_id: user.id, data: { email: 'mod@vigil.test' } },
+        { ...systemActor, action: 'user.password_reset', target_type: 'user', target_id: user.id, data: { email: 'mod@vigil.test', sessionsEnded: true } },
       ]);
       expect(JSON.stringify(resets)).not.toContain(after.password_hash);
 

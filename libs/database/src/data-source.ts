@@ -27,6 +27,7 @@ import { Evidence1764000000302 } from './migrations/1764000000302-evidence';
 import { LegalHolds1764000000303 } from './migrations/1764000000303-legal-holds';
 import { OperationsMetricsIndexes1764000000400 } from './migrations/1764000000400-operations-metrics-indexes';
 import { AuditTreeEveryThirdLevel1764000000500 } from './migrations/1764000000500-audit-tree-every-third-level';
+import { UserSessionVersion1764000000501 } from './migrations/1764000000501-user-session-version';
 import { AuditTree1764000000200 } from './migrations/1764000000200-audit-tree';
 import { AuditTreeCheckpoints1764000000201 } from './migrations/1764000000201-audit-tree-checkpoints';
 import { ScheduledRuns1764000000100 } from './migrations/1764000000100-scheduled-runs';
@@ -78,6 +79,7 @@ export const MIGRATIONS = [
   LegalHolds1764000000303,
   OperationsMetricsIndexes1764000000400,
   AuditTreeEveryThirdLevel1764000000500,
+  UserSessionVersion1764000000501,
 ];
 
 export interface DatabaseSettings {

@@ -9,7 +9,16 @@ import type { AccessTokenClaims } from './login.use-case';
 import { QUEUE_BOARD_AUDIENCE } from './open-queue-board.use-case';
 import type { Principal } from './principal';
 
-/** Turns request credentials into a Principal. Roles and the disabled flag are read fresh from the database. */
+/** What the Authenticator reads of a staff token: whose, and at which session version. */
+interface SessionClaims {
+  sub: string;
+  sv?: number;
+}
+
+/**
+ * Turns request credentials into a Principal. Roles, the disabled flag and the session version are read fresh from the
+ * database on every request.
+ */
 @Injectable()
 export class Authenticator {
   constructor(
@@ -26,23 +35,26 @@ export class Authenticator {
     }
     // Access tokens carry no audience; a token that names one (a board session's) is not an access token.
     if (claims.aud !== undefined) throw new DomainError('NOT_AUTHENTICATED', 'invalid or expired access token');
-    return this.activeStaff(claims.sub, 'invalid or expired access token');
+    return this.activeStaff(claims, 'invalid or expired access token');
   }
 
   /** A board session token (OpenQueueBoard's): valid for Bull Board alone, its user re-read like a bearer's. */
   async fromQueueBoardSession(token: string): Promise<Principal> {
-    let claims: { sub: string };
+    let claims: SessionClaims;
     try {
-      claims = await this.jwt.verifyAsync<{ sub: string }>(token, { audience: QUEUE_BOARD_AUDIENCE });
+      claims = await this.jwt.verifyAsync<SessionClaims>(token, { audience: QUEUE_BOARD_AUDIENCE });
     } catch {
       throw new DomainError('NOT_AUTHENTICATED', 'invalid or expired queue board session');
     }
-    return this.activeStaff(claims.sub, 'invalid or expired queue board session');
+    return this.activeStaff(claims, 'invalid or expired queue board session');
   }
 
-  private async activeStaff(userId: string, refusal: string): Promise<Principal> {
-    const user = await this.db.getRepository(UserEntity).findOneBy({ id: userId });
-    if (!user || user.disabled) throw new DomainError('NOT_AUTHENTICATED', refusal);
+  /** The token's user, active, and the token issued at the user's current session version (a reset or disable ends it). */
+  private async activeStaff(claims: SessionClaims, refusal: string): Promise<Principal> {
+    const user = await this.db.getRepository(UserEntity).findOneBy({ id: claims.sub });
+    if (!user || user.disabled || (claims.sv ?? 0) !== user.sessionVersion) {
+      throw new DomainError('NOT_AUTHENTICATED', refusal);
+    }
     return { kind: 'staff', userId: user.id, email: user.email, roles: user.roles, languages: user.languages };
   }
 

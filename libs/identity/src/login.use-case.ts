@@ -29,6 +29,8 @@ export interface LoginInput {
 export interface AccessTokenClaims {
   sub: string;
   roles: string[];
+  /** The user's session version when the token was issued (absent on tokens older than it: 0). */
+  sv?: number;
 }
 
 @Injectable()
@@ -68,7 +70,7 @@ export class Login {
       { ...ctx, actor: actorOf(principal) },
       { action: 'auth.login_succeeded', target: { type: 'user', id: user.id } },
     );
-    const claims: AccessTokenClaims = { sub: user.id, roles: user.roles };
+    const claims: AccessTokenClaims = { sub: user.id, roles: user.roles, sv: user.sessionVersion };
     const accessToken = await this.jwt.signAsync(claims, { expiresIn: this.config.jwtTtlSeconds });
     return { accessToken, tokenType: 'Bearer', expiresIn: this.config.jwtTtlSeconds, user: userView(user) };
   }

@@ -3,6 +3,8 @@ import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ActionContext, AuditService } from '@vigil/audit';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
+import { DomainError } from '@vigil/domain';
+import { UserEntity } from '@vigil/database';
 import { DataSource } from 'typeorm';
 
 /**
@@ -38,12 +40,19 @@ export class OpenQueueBoard {
 
   async execute(input: { userId: string }, ctx: ActionContext): Promise<QueueBoardSession> {
     const expiresIn = this.config.queueBoardSessionSeconds;
-    await this.audit.recordRead(this.db, ctx, {
+    // It carries the user's session version, so a password reset or a disable ends it with the access tokens.
+    const user = await this.db.getRepository(UserEntity).findOneBy({ id: input.userId });
+    if (!user) throw new DomainError('NOT_AUTHENTICATED', 'invalid or expired access token');
+    // A session opened, not a read: recorded whatever AUDIT_READS says.
+    await this.audit.record(this.db.manager, ctx, {
       action: 'queues.board_opened',
       target: { type: 'user', id: input.userId },
       data: { expiresInSeconds: expiresIn },
     });
-    const token = await this.jwt.signAsync({ sub: input.userId }, { audience: QUEUE_BOARD_AUDIENCE, expiresIn });
+    const token = await this.jwt.signAsync(
+      { sub: input.userId, sv: user.sessionVersion },
+      { audience: QUEUE_BOARD_AUDIENCE, expiresIn },
+    );
     return { token, expiresIn };
   }
 }

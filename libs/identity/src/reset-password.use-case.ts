@@ -10,8 +10,8 @@ import { UserView, userView } from './user-view';
 
 /**
  * Sets a staff user's password (the operator CLI's `users:reset-password`; the API has no twin). Audited
- * `user.password_reset`, never with the password or its hash. Access tokens already issued stay valid until they
- * expire (JWT_TTL_SECONDS): there is no session store to revoke; disabling the user cuts them at once.
+ * `user.password_reset`, never with the password or its hash. The user's session version moves on, so the access
+ * tokens and board sessions issued before stop working at once (the Authenticator compares the version each carries).
  */
 @Injectable()
 export class ResetPassword {
@@ -28,14 +28,15 @@ export class ResetPassword {
       const repo = manager.getRepository(UserEntity);
       const user = await repo.findOne({ where: { id: input.userId }, lock: { mode: 'pessimistic_write' } });
       if (!user) throw new DomainError('NOT_FOUND', 'user not found');
-      await manager.query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [
-        user.id,
-        passwordHash,
-      ]);
+      // A new session version: every access token and board session issued before stops working now.
+      await manager.query(
+        `UPDATE users SET password_hash = $2, session_version = session_version + 1, updated_at = now() WHERE id = $1`,
+        [user.id, passwordHash],
+      );
       await this.audit.record(manager, ctx, {
         action: 'user.password_reset',
         target: { type: 'user', id: user.id },
-        data: { email: user.email },
+        data: { email: user.email, sessionsEnded: true },
       });
       return userView(user);
     });

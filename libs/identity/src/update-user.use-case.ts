@@ -28,7 +28,11 @@ export class UpdateUser {
       const before = { roles: user.roles, languages: user.languages, disabled: user.disabled };
       if (input.roles !== undefined) user.roles = [...new Set(input.roles)];
       if (input.languages !== undefined) user.languages = [...new Set(input.languages.map((l) => l.toLowerCase()))];
-      if (input.disabled !== undefined) user.disabled = input.disabled;
+      if (input.disabled !== undefined) {
+        // Disabling ends every session for good: enabling the user again does not bring old tokens back.
+        if (input.disabled && !user.disabled) user.sessionVersion += 1;
+        user.disabled = input.disabled;
+      }
       if (user.id === ctx.actor.id && (user.disabled || !user.roles.includes('admin'))) {
         // An admin locking themselves out would leave nobody able to undo it.
         throw new DomainError('FORBIDDEN', 'an admin cannot disable themselves or drop their own admin role');

@@ -188,7 +188,10 @@ export async function main(argv) {
           ? `  ok: ${result.acknowledged} acknowledged (refused by status: ${JSON.stringify(result.refusedByStatus ?? {})}), triaged ${result.acknowledgedSeconds} s, all work ` +
               `${result.triagedSeconds} s and sealed ` +
               `${result.sealedSeconds} s after the return` +
-              (result.faultSeconds ? ` (the fault lasted ${result.faultSeconds} s)` : '')
+              (result.faultSeconds ? ` (the fault lasted ${result.faultSeconds} s)` : '') +
+              (result.outcomesSeconds !== undefined
+                ? ` (the decisions' outcomes all done ${result.outcomesSeconds} s after the kill)`
+                : '')
           : `  FAILED: ${result.problems.join('; ')}`,
       );
     };

@@ -96,6 +96,9 @@ export async function twoOfEverything({ root, args, logDir }) {
       DONE_TIMEOUT_MS,
       "the decisions' outcomes",
     );
+    // A delivery the killed worker held comes back only when its lock lapses (OUTBOX_WORKER_OPTIONS): its audit
+    // events are written then, so the sealing figure below includes that wait; this one tells the two apart.
+    const outcomesAt = Date.now();
     const sealed = await system.waitSealed({ until: new Date(), timeoutMs: DONE_TIMEOUT_MS });
     if (!triaged.done || !sealed.done) problems.push('work not done in time');
     else problems.push(...(await integrity(system, acknowledged)));
@@ -123,6 +126,7 @@ export async function twoOfEverything({ root, args, logDir }) {
       acknowledgedSeconds: round(Math.max(0, acknowledgedAt - killedAt) / 1000),
       triagedSeconds: round(Math.max(0, triaged.at - killedAt) / 1000),
       sealedSeconds: round(Math.max(0, sealed.at - killedAt) / 1000),
+      outcomesSeconds: round(Math.max(0, outcomesAt - killedAt) / 1000),
       problems,
     };
   } catch (error) {

@@ -4,12 +4,7 @@ import { ConfigModule, VigilConfig } from '@vigil/config';
 import { DatabaseModule } from '@vigil/database';
 import { ModerationModule } from '@vigil/moderation';
 import { QueuesModule } from '@vigil/queues';
-import { MaintenanceProcessor } from './processors/maintenance.processor';
-import { TriageProcessor } from './processors/triage.processor';
-import { EnforcementProcessor } from './processors/enforcement.processor';
-import { NotificationsProcessor } from './processors/notifications.processor';
-import { OutcomesProcessor } from './processors/outcomes.processor';
-import { AuditProcessor } from './processors/audit.processor';
+import { PROCESSORS } from './processors/processors';
 import { WorkerHeartbeat } from './heartbeat';
 import { HealthServer } from './health/health-server';
 import { WorkerHealth } from './health/worker-health';
@@ -32,12 +27,7 @@ export class WorkerModule {
         ModerationModule,
       ],
       providers: [
-        TriageProcessor,
-        MaintenanceProcessor,
-        EnforcementProcessor,
-        NotificationsProcessor,
-        OutcomesProcessor,
-        AuditProcessor,
+        ...PROCESSORS,
         JobSchedulers,
         RedisEvictionPolicyCheck,
         WorkerHealth,

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '@vigil/domain';
 import { ALL_QUEUES, QueueName } from './queue-names';
 import { QueueProducer } from './queue-producer';
+import { withTimeout } from './with-timeout';
 
 /** The job counts an operator looks at, per queue (BullMQ's own states, under this deployment's QUEUE_PREFIX). */
 export interface QueueCounts {
@@ -12,8 +13,6 @@ export interface QueueCounts {
   failed: number;
   completed: number;
 }
-
-const STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
 
 /** Reads the queues' job counts for operators (GET /v1/admin/queues); changes nothing. */
 @Injectable()
@@ -27,25 +26,22 @@ export class QueueCountsReader {
    * froze would leave the caller waiting: past `timeoutMs` the answer is SERVICE_UNAVAILABLE, never a hang.
    */
   async all(timeoutMs = 2000): Promise<QueueCounts[]> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    });
     try {
-      return await Promise.race([Promise.all(ALL_QUEUES.map((name) => this.counts(name))), timeout]);
+      return await withTimeout(Promise.all(ALL_QUEUES.map((name) => this.counts(name))), timeoutMs, 'Redis');
     } catch (error) {
       this.logger.warn(`Queue counts unavailable: ${(error as Error).message}`);
       throw new DomainError('SERVICE_UNAVAILABLE', 'the queues cannot be read now: Redis does not answer');
-    } finally {
-      clearTimeout(timer);
     }
   }
 
+  /** `waiting` includes BullMQ's `prioritized`: jobs waiting, in priority order. */
   private async counts(name: QueueName): Promise<QueueCounts> {
-    const counts = await this.producer.queue(name).getJobCounts(...STATES);
+    const counts = await this.producer
+      .queue(name)
+      .getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed');
     return {
       name,
-      waiting: counts.waiting ?? 0,
+      waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
       active: counts.active ?? 0,
       delayed: counts.delayed ?? 0,
       failed: counts.failed ?? 0,

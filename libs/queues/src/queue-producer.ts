@@ -4,6 +4,7 @@ import type { JobsOptions, Queue } from 'bullmq';
 import { JobOf } from './jobs';
 import { ALL_QUEUES, QueueName } from './queue-names';
 import { throttledErrorLog } from './throttled-errors';
+import { withTimeout } from './with-timeout';
 
 export interface TypedJob<Q extends QueueName> {
   job: JobOf<Q>;
@@ -127,21 +128,13 @@ export class QueueProducer implements OnModuleDestroy {
    * HELD_RETRY_MS tick; beyond that, or if this process dies, the reconciler re-enqueues what was left behind.
    */
   async addAfterCommit<Q extends QueueName>(queue: Q, jobs: TypedJob<Q>[], timeoutMs = 2000): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        this.add(queue, jobs),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
+      await withTimeout(this.add(queue, jobs), timeoutMs, 'Redis');
       return true;
     } catch (error) {
       this.hold(queue, jobs);
       this.logEnqueueFailure[queue](error as Error);
       return false;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -170,7 +163,8 @@ export class QueueProducer implements OnModuleDestroy {
       if (jobs.length === 0) continue;
       this.held[queue].clear();
       try {
-        await this.add(queue, jobs);
+        // Bounded like addAfterCommit's: a frozen Redis must not keep the jobs out of `held` for good.
+        await withTimeout(this.add(queue, jobs), HELD_RETRY_MS, 'Redis');
         this.logger.log(`Enqueued ${jobs.length} held ${queue} job(s): Redis is back`);
       } catch {
         this.hold(queue, jobs);

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { ScheduledRuns } from '@vigil/database';
-import { JobSchedule, jobSchedules, RedisClient } from '@vigil/queues';
+import { JobSchedule, jobSchedules, RedisClient, withTimeout } from '@vigil/queues';
+import type { Worker } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { AuditProcessor } from '../processors/audit.processor';
-import { MaintenanceProcessor } from '../processors/maintenance.processor';
-import { TriageProcessor } from '../processors/triage.processor';
+import { PROCESSORS } from '../processors/processors';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -30,20 +30,14 @@ export interface OverdueRun {
   everySeconds: number;
 }
 
-export function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) => {
-      const error = new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`);
-      timer = setTimeout(() => reject(error), CHECK_TIMEOUT_MS);
-    }),
-  ]).finally(() => clearTimeout(timer));
+/** The BullMQ worker of every processor (PROCESSORS) in this app. */
+export function processorWorkers(moduleRef: ModuleRef): Worker[] {
+  return PROCESSORS.map((processor) => moduleRef.get(processor, { strict: false }).worker);
 }
 
 async function check(what: string, probe: () => Promise<CheckResult>): Promise<CheckResult> {
   try {
-    return await withTimeout(probe(), what);
+    return await withTimeout(probe(), CHECK_TIMEOUT_MS, what);
   } catch (error) {
     return { status: 'down', message: (error as Error).message };
   }
@@ -64,9 +58,7 @@ export class WorkerHealth {
     @InjectDataSource() private readonly db: DataSource,
     private readonly redis: RedisClient,
     private readonly runs: ScheduledRuns,
-    private readonly triage: TriageProcessor,
-    private readonly maintenance: MaintenanceProcessor,
-    private readonly audit: AuditProcessor,
+    private readonly moduleRef: ModuleRef,
   ) {
     this.watched = jobSchedules(config).filter((schedule) => schedule.watched);
   }
@@ -102,9 +94,9 @@ export class WorkerHealth {
         return { status: 'down', message: `scheduled work overdue: ${message}`, overdue };
       }),
     ]);
-    const stopped = [this.triage, this.maintenance, this.audit]
-      .filter((processor) => !processor.worker.isRunning())
-      .map((processor) => processor.worker.name);
+    const stopped = processorWorkers(this.moduleRef)
+      .filter((worker) => !worker.isRunning())
+      .map((worker) => worker.name);
     const workers: CheckResult =
       stopped.length === 0 ? { status: 'up' } : { status: 'down', message: `not running: ${stopped.join(', ')}` };
     const details = { postgres, redis, workers, scheduled };

@@ -1,20 +1,13 @@
-import { getQueueToken } from '@nestjs/bullmq';
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { TriageReport, WebhookDeliveryError } from '@vigil/moderation';
-import { ALL_QUEUES, QueueName, throttledErrorLog } from '@vigil/queues';
-import type { Job, Queue } from 'bullmq';
+import { QueueCounts, QueueCountsReader } from '@vigil/queues';
+import type { Job } from 'bullmq';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { AuditProcessor } from '../processors/audit.processor';
-import { EnforcementProcessor } from '../processors/enforcement.processor';
-import { MaintenanceProcessor } from '../processors/maintenance.processor';
-import { NotificationsProcessor } from '../processors/notifications.processor';
-import { OutcomesProcessor } from '../processors/outcomes.processor';
-import { TriageProcessor } from '../processors/triage.processor';
-import { withTimeout, WorkerHealth } from './worker-health';
+import { processorWorkers, WorkerHealth } from './worker-health';
 
-/** The states a queue's depth is given in; `waiting` includes BullMQ's `prioritized` (waiting, in priority order). */
-export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+/** The states a queue's depth is given in (QueueCountsReader's `waiting` includes BullMQ's `prioritized`). */
+const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
 /** Which webhook a delivery job posts, by job name (a label: three values). */
 const WEBHOOK_OF_JOB: Record<string, string> = {
@@ -26,8 +19,6 @@ const WEBHOOK_OF_JOB: Record<string, string> = {
 /** What a delivery job's use-case returns when its webhook answered 2xx (others: nothing was posted). */
 const DELIVERED_RESULTS = new Set(['succeeded', 'sent']);
 
-type QueueCounts = Map<QueueName, Record<(typeof QUEUE_STATES)[number], number>>;
-
 /**
  * The worker's Prometheus metrics (served by HealthServer on WORKER_METRICS_PORT): Node's defaults; how long since
  * scheduled work last ran; each queue's depth, read from Redis at scrape; the jobs this process ran (duration and
@@ -38,10 +29,8 @@ type QueueCounts = Map<QueueName, Record<(typeof QUEUE_STATES)[number], number>>
 @Injectable()
 export class WorkerMetrics implements OnApplicationBootstrap {
   readonly registry = new Registry();
-  private readonly logger = new Logger(WorkerMetrics.name);
-  private readonly logCountError = throttledErrorLog(this.logger, 'Queue depth for /metrics');
   /** The queue-depth read under way, shared by scrapes that arrive while Redis is slow, so none piles up. */
-  private countsUnderWay: Promise<QueueCounts> | null = null;
+  private countsUnderWay: Promise<QueueCounts[] | null> | null = null;
 
   private readonly jobDuration = new Histogram({
     name: 'vigil_job_duration_seconds',
@@ -72,13 +61,8 @@ export class WorkerMetrics implements OnApplicationBootstrap {
   constructor(
     private readonly moduleRef: ModuleRef,
     private readonly triageReport: TriageReport,
+    private readonly queueCountsReader: QueueCountsReader,
     health: WorkerHealth,
-    private readonly triage: TriageProcessor,
-    private readonly maintenance: MaintenanceProcessor,
-    private readonly enforcement: EnforcementProcessor,
-    private readonly notifications: NotificationsProcessor,
-    private readonly outcomes: OutcomesProcessor,
-    private readonly audit: AuditProcessor,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'vigil_worker_' });
     new Gauge({
@@ -99,24 +83,15 @@ export class WorkerMetrics implements OnApplicationBootstrap {
       registers: [this.registry],
       async collect() {
         this.reset();
-        const counts = await queueCounts();
-        for (const [queue, byState] of counts ?? []) {
-          for (const state of QUEUE_STATES) this.set({ queue, state }, byState[state]);
+        for (const counts of (await queueCounts()) ?? []) {
+          for (const state of QUEUE_STATES) this.set({ queue: counts.name, state }, counts[state]);
         }
       },
     });
   }
 
   onApplicationBootstrap(): void {
-    for (const processor of [
-      this.triage,
-      this.maintenance,
-      this.enforcement,
-      this.notifications,
-      this.outcomes,
-      this.audit,
-    ]) {
-      const worker = processor.worker;
+    for (const worker of processorWorkers(this.moduleRef)) {
       worker.on('completed', (job, result) => this.completed(worker.name, job, result));
       worker.on('failed', (job, error) => job && this.failed(worker.name, job, error));
     }
@@ -143,24 +118,13 @@ export class WorkerMetrics implements OnApplicationBootstrap {
     }
   }
 
-  /** Each queue's depth, or null when Redis did not answer in time (a scrape never hangs on it). */
-  private async queueCounts(): Promise<QueueCounts | null> {
-    this.countsUnderWay ??= Promise.all(
-      ALL_QUEUES.map(async (name) => {
-        const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
-        const c = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
-        const byState = { waiting: c.waiting + c.prioritized, active: c.active, delayed: c.delayed, failed: c.failed };
-        return [name, byState] as const;
-      }),
-    )
-      .then((entries) => new Map(entries))
+  /** Each queue's depth, or null when Redis did not answer in time (QueueCountsReader logs why). */
+  private queueCounts(): Promise<QueueCounts[] | null> {
+    this.countsUnderWay ??= this.queueCountsReader
+      .all()
+      .catch(() => null)
       .finally(() => (this.countsUnderWay = null));
-    try {
-      return await withTimeout(this.countsUnderWay, 'Redis');
-    } catch (error) {
-      this.logCountError(error as Error);
-      return null;
-    }
+    return this.countsUnderWay;
   }
 }
 

@@ -111,6 +111,21 @@ describe('the console in a browser', () => {
     await page.getByRole('status').filter({ hasText: 'Nothing is claimable' }).waitFor();
   });
 
+  browserTest('Claim next case puts the moderator’s languages first but still hands out a case in another', async (page) => {
+    const filed = await system.reportAndTriage({
+      channel: 'https://t.me/claimed_across_languages',
+      description: 'Posts recruitment videos of the group every day, in English.',
+    });
+    const [theCase] = await system.sql(`SELECT languages FROM cases WHERE id = $1`, [filed.caseId]);
+    expect(theCase.languages).not.toContain('ar');
+    const moderator = await system.staff(['moderator'], ['ar']);
+    await signIn(page, moderator.email);
+    await page.getByRole('heading', { name: 'Queue' }).waitFor();
+    await page.getByRole('button', { name: 'Claim next case' }).click();
+    await page.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { name: 'Priority' }).waitFor();
+  });
+
   browserTest('a reporter files a report, sees server validation next to the field, and tracks it', async (page) => {
     await page.goto('/report');
     await page.getByRole('heading', { name: 'Report a channel' }).waitFor();
@@ -495,6 +510,10 @@ describe('the console in a browser', () => {
       const takedowns = page.getByRole('row').filter({ hasText: 'Take down' });
       expect(Number(await takedowns.locator('td').nth(1).textContent())).toBeGreaterThanOrEqual(1);
       expect(await page.locator('.chart canvas').count()).toBeGreaterThanOrEqual(4);
+      // API v1.1's migration figures, as text.
+      for (const label of ['Suspected migrations', 'Confirmed migrations', 'Median hours from takedown to reappearance']) {
+        await page.getByText(label).waitFor();
+      }
       await expectAccessible(page);
       const [download] = await Promise.all([
         page.waitForEvent('download'),

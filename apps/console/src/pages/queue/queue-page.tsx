@@ -41,8 +41,10 @@ export function QueuePage() {
 
   const claim = () => {
     setMessage('');
+    // No filter: the API puts cases in the caller's own languages first and falls back to any case (ClaimCase.next);
+    // `languages` in the body would narrow the claim to those languages only.
     claimNext.mutate(
-      { languages: session?.user.languages.length ? session.user.languages : undefined },
+      {},
       { onSuccess: (claimed) => (claimed ? navigate(`/cases/${claimed.id}`) : setMessage(t('queue.nothingToClaim'))) },
     );
   };

@@ -85,6 +85,15 @@ export function TransparencyPage() {
         ['transparency.filed', data.appeals.filed],
         ['transparency.reversed', data.appeals.reversed],
         ['transparency.slaBreaches', data.slaBreaches],
+        ['transparency.migrationsSuspected', data.migrations.suspected],
+        ['transparency.migrationsConfirmed', data.migrations.confirmed],
+        ['transparency.migrationsRejected', data.migrations.rejected],
+        [
+          'transparency.hoursToReappear',
+          data.migrations.medianHoursToReappear === null
+            ? none
+            : t('transparency.hours', { hours: data.migrations.medianHoursToReappear }),
+        ],
       ]
     : [];
   return (

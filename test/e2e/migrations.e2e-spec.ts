@@ -205,6 +205,13 @@ describe('reviewing suggested migrations, and what they show outside the queue',
     const after = (await system.request('GET', `/v1/cases/${detail.id}`, { token: moderator.token })).body;
     expect(Date.parse(after.slaDueAt)).toBeGreaterThanOrEqual(before + 3_600_000 - 1_000);
     expect(Date.parse(after.slaDueAt)).toBeLessThanOrEqual(Date.now() + 3_600_000);
+    // The SLA clocks' next look moved with the deadline: at risk with a quarter of the new hour left, not in ~54 h.
+    const [clock] = await system.sql(
+      `SELECT sla_started_at, sla_due_at, sla_next_check_at FROM cases WHERE id = $1`,
+      [detail.id],
+    );
+    expect(clock.sla_due_at.getTime() - clock.sla_started_at.getTime()).toBe(3_600_000);
+    expect(clock.sla_next_check_at.getTime()).toBe(clock.sla_due_at.getTime() - 15 * 60_000);
     const factor = after.priorityBreakdown.find((f: { factor: string }) => f.factor === 'linked_actioned_channel');
     expect(factor).toMatchObject({ points: 40, detail: expect.stringContaining('Confirmed successor of telegram:wilayah_feed') });
     expect(after.priority).toBe(after.priorityBreakdown.reduce((t: number, f: { points: number }) => t + f.points, 0));
@@ -323,5 +330,34 @@ describe('reviewing suggested migrations, and what they show outside the queue',
       rejected: 1,
       medianHoursToReappear: confirmed.body.items[0].hoursToReappear,
     });
+  });
+
+  it('gives a removal order’s SLA to a successor linked by hand, and to the next case triage opens on it', async () => {
+    const { caseId: oldCase } = await system.reportAndTriage({ channel: 'https://t.me/harbour_bulletin' });
+    await decide(oldCase, 'takedown');
+    const oldChannel = (await system.request('GET', `/v1/cases/${oldCase}`, { token: moderator.token })).body.channel;
+    // Nothing in common that triage would notice: no suggestion, a public report's 72 hours.
+    const { caseId } = await system.reportAndTriage({ channel: 'https://vk.com/quiet_river_notes' });
+    const before = (await system.request('GET', `/v1/cases/${caseId}`, { token: moderator.token })).body;
+    expect(before.linkedChannels).toEqual([]);
+    expect(Date.parse(before.slaDueAt) - Date.parse(before.reports[0].receivedAt)).toBe(72 * 3_600_000);
+
+    const linked = await system.request('POST', `/v1/channels/${before.channel.id}/links`, {
+      token: moderator.token,
+      body: { toChannelId: oldChannel.id, kind: 'confirmed_migration', note: 'Same admins, announced in the old one.' },
+    });
+    expect(linked.status).toBe(201);
+    const after = (await system.request('GET', `/v1/cases/${caseId}`, { token: moderator.token })).body;
+    expect(Date.parse(after.slaDueAt)).toBeLessThanOrEqual(Date.now() + 3_600_000);
+    expect(after.priorityBreakdown.map((f: { factor: string }) => f.factor)).toContain('linked_actioned_channel');
+    const [event] = await system.sql(`SELECT data FROM audit_events WHERE action = 'channel.linked'`);
+    expect(event.data).toMatchObject({ kind: 'confirmed_migration', caseId, slaDueAt: after.slaDueAt });
+
+    // Its case closed, the channel reported again: triage opens a case with a removal order's hour at once.
+    await decide(caseId, 'no_violation');
+    const again = await system.reportAndTriage({ channel: 'https://vk.com/quiet_river_notes' });
+    expect(again.caseId).not.toBe(caseId);
+    const next = (await system.request('GET', `/v1/cases/${again.caseId}`, { token: moderator.token })).body;
+    expect(Date.parse(next.slaDueAt) - Date.parse(next.reports[0].receivedAt)).toBe(3_600_000);
   });
 });

@@ -45,6 +45,14 @@ export function slaDueAt(receivedAt: Date, report: SlaSubject, policy: SlaPolicy
   return new Date(receivedAt.getTime() + slaHoursFor(report, policy) * 3_600_000);
 }
 
+/**
+ * The clock of a confirmed successor of a taken-down channel (API.md: "gets the SLA of a removal order"), running from
+ * `startedAt` — the confirmation, or the first report triage sees once the link is confirmed.
+ */
+export function confirmedSuccessorClock(startedAt: Date, policy: SlaPolicy): { startedAt: Date; dueAt: Date } {
+  return { startedAt, dueAt: new Date(startedAt.getTime() + policy.removalOrderHours * 3_600_000) };
+}
+
 /** At most this share of its window left, a case's SLA is at risk (API.md "SLA clocks"). */
 export const SLA_AT_RISK_SHARE = 0.25;
 

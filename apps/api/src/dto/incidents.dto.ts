@@ -53,11 +53,10 @@ export class DeclareIncidentDto {
   @Max(INCIDENT_BOOST.max)
   boost: number;
 
-  @ApiPropertyOptional({ minimum: 0.25, maximum: 720, description: 'an SLA no later than this many hours' })
+  @ApiPropertyOptional({ minimum: 0.25, description: 'an SLA no later than this many hours' })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0.25)
-  @Max(720)
   slaHours?: number;
 
   @ApiPropertyOptional({ example: '2026-12-08T00:00:00Z', description: 'in the future, at most 30 days on' })

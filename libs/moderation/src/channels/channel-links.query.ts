@@ -24,7 +24,10 @@ export interface ChannelLinkView {
   createdAt: string;
 }
 
-/** Links from and to one channel (migrations, mirrors), each with the channel at the other end; strongest first. */
+/**
+ * Links from and to one channel (migrations, mirrors), each with the channel at the other end; strongest first: a
+ * confirmed link before any suggestion whatever its score, rejected ones last.
+ */
 export async function loadChannelLinks(db: DataSource, channelId: string): Promise<ChannelLinkView[]> {
   return readLinks(db, channelId, null);
 }
@@ -58,7 +61,9 @@ async function readLinks(db: DataSource, channelId: string, linkId: string | nul
      CROSS JOIN LATERAL (SELECT CASE WHEN l.from_channel_id = $1 THEN 'to' ELSE 'from' END AS direction) x
      JOIN channels ch ON ch.id = CASE WHEN l.from_channel_id = $1 THEN l.to_channel_id ELSE l.from_channel_id END
      WHERE (l.from_channel_id = $1 OR l.to_channel_id = $1) AND ($2::uuid IS NULL OR l.id = $2)
-     ORDER BY l.score DESC NULLS LAST, l.created_at, l.id`,
+     ORDER BY CASE l.kind WHEN 'confirmed_migration' THEN 0 WHEN 'suspected_migration' THEN 1 WHEN 'mirror' THEN 2
+              ELSE 3 END,
+              l.score DESC NULLS LAST, l.created_at, l.id`,
     [channelId, linkId],
   );
   return rows.map((r) => ({

@@ -1,14 +1,21 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ActionContext, AuditService } from '@vigil/audit';
+import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
 import { DomainError } from '@vigil/domain';
 import { DataSource } from 'typeorm';
+import { rescoreSuccessorCase } from './successor-case';
 
-/** A moderator confirms that one channel is another's migration or mirror; audited as `channel.linked`. */
+/**
+ * A moderator confirms that one channel is another's migration or mirror; audited as `channel.linked`. A confirmed
+ * migration re-scores the successor's unresolved case and gives it a removal order's SLA, as confirming a suggestion
+ * does (ReviewLink).
+ */
 @Injectable()
 export class LinkChannels {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
     private readonly audit: AuditService,
   ) {}
 
@@ -36,10 +43,14 @@ export class LinkChannels {
       // Any conflict: the same link, or a migration link the pair already has (suggested, confirmed or rejected),
       // which is confirmed or rejected instead (ReviewLink).
       if (!row) throw new DomainError('ALREADY_LINKED', 'these channels are already linked this way');
+      const rescored =
+        input.kind === 'confirmed_migration'
+          ? await rescoreSuccessorCase(manager, input.fromChannelId, true, this.config.sla)
+          : {};
       await this.audit.record(manager, ctx, {
         action: 'channel.linked',
         target: { type: 'channel', id: input.fromChannelId },
-        data: { linkId: row.id, toChannelId: input.toChannelId, kind: input.kind, note: input.note },
+        data: { linkId: row.id, toChannelId: input.toChannelId, kind: input.kind, note: input.note, ...rescored },
       });
       return {
         id: row.id,

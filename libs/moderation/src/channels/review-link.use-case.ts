@@ -2,16 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ActionContext, AuditService } from '@vigil/audit';
 import { VIGIL_CONFIG, VigilConfig } from '@vigil/config';
-import {
-  DomainError,
-  LinkedActionedChannel,
-  strongestLinkedChannel,
-  linkedActionedChannelFactor,
-  PriorityFactor,
-  UNRESOLVED_CASE_STATUSES,
-  withFactor,
-} from '@vigil/domain';
-import { DataSource, EntityManager } from 'typeorm';
+import { DomainError } from '@vigil/domain';
+import { DataSource } from 'typeorm';
+import { rescoreSuccessorCase } from './successor-case';
 import { ChannelLinkView, loadChannelLink } from './channel-links.query';
 
 export type LinkVerdict = 'confirm' | 'reject';
@@ -56,7 +49,12 @@ export class ReviewLink {
          WHERE id = $1`,
         [input.linkId, kind, ctx.actor.id, input.note],
       );
-      const rescored = await this.rescoreSuccessorCase(manager, link.from_channel_id, input.verdict === 'confirm');
+      const rescored = await rescoreSuccessorCase(
+        manager,
+        link.from_channel_id,
+        input.verdict === 'confirm',
+        this.config.sla,
+      );
       await this.audit.record(manager, ctx, {
         action: input.verdict === 'confirm' ? 'channel.link_confirmed' : 'channel.link_rejected',
         target: { type: 'channel', id: link.from_channel_id },
@@ -64,42 +62,5 @@ export class ReviewLink {
       });
     });
     return loadChannelLink(this.db, input.channelId, input.linkId);
-  }
-
-  /** The successor's unresolved case, if any, with its link factor from the links left and, confirmed, its SLA. */
-  private async rescoreSuccessorCase(
-    manager: EntityManager,
-    channelId: string,
-    confirmed: boolean,
-  ): Promise<{ caseId?: string; priority?: number; slaDueAt?: string }> {
-    const [theCase]: { id: string; priority_breakdown: PriorityFactor[]; sla_due_at: Date }[] = await manager.query(
-      `SELECT id, priority_breakdown, sla_due_at FROM cases WHERE channel_id = $1 AND status = ANY($2)
-       FOR NO KEY UPDATE`,
-      [channelId, UNRESOLVED_CASE_STATUSES],
-    );
-    if (!theCase) return {};
-    const links: LinkedActionedChannel[] = await manager.query(
-      `SELECT ch.canonical_key AS key, l.score, l.kind = 'confirmed_migration' AS confirmed
-       FROM channel_links l JOIN channels ch ON ch.id = l.to_channel_id
-       WHERE l.from_channel_id = $1 AND l.kind IN ('suspected_migration', 'confirmed_migration')
-         AND ch.status = 'actioned'`,
-      [channelId],
-    );
-    const strongest = strongestLinkedChannel(links);
-    const { priority, breakdown } = withFactor(
-      theCase.priority_breakdown,
-      'linked_actioned_channel',
-      strongest ? linkedActionedChannelFactor(strongest) : null,
-    );
-    const removalOrderDue = new Date(Date.now() + this.config.sla.removalOrderHours * 3_600_000);
-    const due = confirmed && removalOrderDue < theCase.sla_due_at ? removalOrderDue : theCase.sla_due_at;
-    // The version moves, so a triage that read the case before this commits writes nothing and reads it again.
-    await manager.query(
-      `UPDATE cases SET priority = $2, priority_breakdown = $3::jsonb, sla_due_at = $4, version = version + 1,
-         updated_at = now()
-       WHERE id = $1`,
-      [theCase.id, priority, JSON.stringify(breakdown), due],
-    );
-    return { caseId: theCase.id, priority, slaDueAt: due.toISOString() };
   }
 }

@@ -6,6 +6,7 @@ import { CaseEntity, ReportEntity } from '@vigil/database';
 import {
   CaseFacts,
   computePriority,
+  confirmedSuccessorClock,
   earliestClock,
   incidentBoostOf,
   incidentClock,
@@ -292,7 +293,10 @@ export class TriageReport {
       organisationIds: organisationMatches.map((m) => m.id),
     });
     const caseClock = { startedAt: theCase.slaStartedAt ?? theCase.openedAt, dueAt: theCase.slaDueAt };
-    const clock = earliestClock(earliestClock(caseClock, reportsClock), incidentClock(incident, theCase.openedAt));
+    const successorClock = migration.strongest?.confirmed
+      ? confirmedSuccessorClock(reportsClock.startedAt, this.config.sla)
+      : null;
+    const clock = [reportsClock, incidentClock(incident, theCase.openedAt), successorClock].reduce(earliestClock, caseClock);
     const topCategory = mostSevereCategory(facts.categories);
     const { priority, breakdown } = computePriority({
       topCategory,

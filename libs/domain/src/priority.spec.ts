@@ -337,6 +337,28 @@ describe('withFactor', () => {
     const added = withFactor([breakdown[0]], 'incident', { factor: 'incident', points: 5, detail: 'x' });
     expect(added.priority).toBe(25);
   });
+
+  it('keeps the reporters’ penalty from taking the case below 0 when a factor leaves, and the SLA clock last', () => {
+    // As triage scored it: 5 + 50 earned, the -20 penalty within reach, then overdue.
+    const scored = [
+      { factor: 'category', points: 5, detail: 'other' },
+      { factor: 'incident', points: 50, detail: 'Attack claimed tonight' },
+      { factor: 'reporter_reputation', points: -20, detail: 'record' },
+      { factor: 'sla_breached', points: 176, detail: 'overdue' },
+    ];
+    const closed = withFactor(scored, 'incident', null);
+    expect(closed.breakdown.map((f) => [f.factor, f.points])).toEqual([
+      ['category', 5],
+      ['reporter_reputation', -5],
+      ['sla_breached', 176],
+    ]);
+    expect(closed.priority).toBe(176);
+    // A factor added after the clock still comes before it; a penalty clamped to nothing is no factor.
+    const linked = withFactor(closed.breakdown, 'category', null);
+    expect(linked.breakdown.map((f) => f.factor)).toEqual(['sla_breached']);
+    const relinked = withFactor(linked.breakdown, 'incident', { factor: 'incident', points: 30, detail: 'again' });
+    expect(relinked.breakdown.map((f) => f.factor)).toEqual(['incident', 'sla_breached']);
+  });
 });
 
 describe('strongestLinkedChannel', () => {

@@ -273,7 +273,17 @@ export function slaFactor(state: SlaState, source: Source, removalOrder: boolean
  */
 export function withFactor(breakdown: readonly PriorityFactor[], name: string, factor: PriorityFactor | null): Priority {
   const others = breakdown.filter((f) => f.factor !== name);
-  const next = factor ? [...others, factor] : others;
+  const changed = factor ? [...others, factor] : others;
+  // As computePriority has it: the reporters' penalty never takes the other factors below 0 (it was clamped against
+  // what they earned then, so it can only shrink here), and the SLA clock's factor stays last, out of its reach.
+  const isClock = (f: PriorityFactor) => f.factor === 'sla_at_risk' || f.factor === 'sla_breached';
+  const earned = changed
+    .filter((f) => !isClock(f) && f.factor !== 'reporter_reputation')
+    .reduce((sum, f) => sum + f.points, 0);
+  const clamped = changed
+    .map((f) => (f.factor === 'reporter_reputation' ? { ...f, points: Math.max(f.points, -earned) } : f))
+    .filter((f) => f.factor !== 'reporter_reputation' || f.points !== 0);
+  const next = [...clamped.filter((f) => !isClock(f)), ...clamped.filter(isClock)];
   return { priority: next.reduce((sum, f) => sum + f.points, 0), breakdown: next };
 }
 

@@ -77,7 +77,7 @@ describe('preservation, legal holds and retention (API, worker and the operator 
       body: { action, policy: 'TVEC-1', reason: 'Reviewed against the policy on terrorist content.' },
     });
     expect(decision.status).toBe(201);
-    return { ...report, evidence, decidedAt: decision.body.createdAt as string };
+    return { ...report, evidence, decidedAt: decision.body.createdAt as string, decisionId: decision.body.id as string };
   }
 
   const erasedAt = async (evidenceId: string) =>
@@ -87,17 +87,27 @@ describe('preservation, legal holds and retention (API, worker and the operator 
     const dismissed = await decidedWithEvidence('retention_dismissed', 'no_violation', 1);
     const taken = await decidedWithEvidence('retention_taken', 'takedown', 2);
     const held = await decidedWithEvidence('retention_held', 'no_violation', 3);
+    const appealing = await decidedWithEvidence('retention_appealing', 'no_violation', 4);
     await system.decisionsApplied();
     await waitFor(
       async () =>
         (
           await system.sql(
-            `SELECT 1 FROM notifications WHERE report_id = $1 AND kind = 'reporter_outcome' AND status = 'sent'`,
-            [dismissed.reportId],
+            `SELECT 1 FROM notifications WHERE report_id = ANY($1) AND kind = 'reporter_outcome' AND status = 'sent'`,
+            [[dismissed.reportId, appealing.reportId]],
           )
-        ).length > 0,
-      { what: 'the reporter’s outcome notice' },
+        ).length === 2,
+      { what: 'the reporters’ outcome notices' },
     );
+    // A reporter appeals: the outcome will go to the same address, so it stays while the appeal is open.
+    const appeal = await system.request('POST', '/v1/appeals', {
+      body: {
+        decisionId: appealing.decisionId,
+        token: appealing.trackingToken,
+        reason: 'The channel posts the group’s claims daily.',
+      },
+    });
+    expect(appeal.status).toBe(201);
 
     // Preservation: six months after the takedown; a later hold extends it, and lifting it gives the six months back.
     const sixMonths = (iso: string) => {
@@ -150,9 +160,11 @@ describe('preservation, legal holds and retention (API, worker and the operator 
       expect.objectContaining({ id: dismissed.evidence.id, sha256: dismissed.evidence.sha256, erasedAt: expect.any(String) }),
     ]);
 
-    // The contact, after its last notice.
+    // The contact, after its last notice; not the one whose appeal is open.
     const [contact] = await system.sql(`SELECT reporter_contact FROM reports WHERE id = $1`, [dismissed.reportId]);
     expect(contact.reporter_contact).toBeNull();
+    const [kept] = await system.sql(`SELECT reporter_contact FROM reports WHERE id = $1`, [appealing.reportId]);
+    expect(kept.reporter_contact).not.toBeNull();
     expect(
       await system.sql(`SELECT 1 FROM audit_events WHERE action = 'report.contact_erased' AND target_id = $1`, [
         dismissed.reportId,

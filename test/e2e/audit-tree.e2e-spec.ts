@@ -112,6 +112,12 @@ describe('verifiable audit log over HTTP (API and worker)', () => {
     const first = (await get('/v1/audit/events/1')).body;
     const chained = createHash('sha256').update('0'.repeat(64)).update(Buffer.from(first.canonical, 'base64'));
     expect(chained.digest('hex')).toBe(first.hash);
+    // Reading an event is a query of the trail, audited like GET /v1/audit.
+    const reads = await system.sql(
+      `SELECT data FROM audit_events WHERE action = 'audit.queried' AND data->>'seq' = '1'`,
+    );
+    expect(reads.length).toBeGreaterThanOrEqual(1);
+    expect(reads[0].data).toEqual({ seq: 1 });
   });
 
   it('proves an event in the signed tree; a tampered leaf, a forged root, another origin fail', async () => {

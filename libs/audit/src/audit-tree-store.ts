@@ -5,7 +5,8 @@
 // What is stored (docs/decisions.md, 2026-12-07): the leaves are the sealed events themselves (a leaf hash is
 // recomputed from the event's canonical bytes), and `audit_tree_nodes` keeps the complete subtrees of every third
 // level from 3 up. A node of another level is hashed from its children on the way, so any node costs at most four
-// stored reads (or four events below level 3), and the sealer writes a seventh of a row per event instead of two.
+// stored reads (or four events below level 3), and the sealer writes a seventh of a row per event (a third with the
+// even levels stored before migration 500; two with every level).
 import { hash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { canonicalEventJson, ChainRecord } from './audit-chain';

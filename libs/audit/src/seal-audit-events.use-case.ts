@@ -59,7 +59,8 @@ export class SealAuditEvents {
     for (;;) {
       const batch = await this.db.transaction((manager) => this.sealBatch(manager));
       if (batch === null) return { ran: sealed > 0, sealed, headSeq };
-      this.frontier = batch.frontier ?? null;
+      // An idle run keeps it: the next batch checks it against the head hash before using it.
+      if (batch.frontier) this.frontier = batch.frontier;
       sealed += batch.sealed;
       headSeq = batch.headSeq;
       if (Date.now() - started > RUN_BUDGET_MS) break;

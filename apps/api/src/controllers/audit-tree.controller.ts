@@ -1,15 +1,18 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import {
+  ActionContext,
   AuditTreeQueries,
   ConsistencyProofView,
   InclusionProofView,
+  QueryAuditTrail,
   SealedAuditEventView,
   SignTreeCheckpoint,
 } from '@vigil/audit';
 import { DomainError } from '@vigil/domain';
 import { Roles } from '@vigil/identity';
 import type { FastifyReply } from 'fastify';
+import { Ctx } from '../http/action-context.decorator';
 import {
   ConsistencyProofDto,
   ConsistencyQueryDto,
@@ -38,6 +41,7 @@ export class AuditTreeController {
   constructor(
     private readonly tree: AuditTreeQueries,
     private readonly signer: SignTreeCheckpoint,
+    private readonly trail: QueryAuditTrail,
   ) {}
 
   @Get('tree/checkpoint')
@@ -90,8 +94,8 @@ export class AuditTreeController {
   @ApiOperation({ summary: 'A sealed event as in GET /v1/audit, plus its canonical bytes (the Merkle leaf input)' })
   @ApiResponse({ status: 200, type: SealedAuditEventDto })
   @ApiResponse({ status: 400, description: BAD_SIZE })
-  event(@Param('seq') seq: string): Promise<SealedAuditEventView> {
+  event(@Param('seq') seq: string, @Ctx() ctx: ActionContext): Promise<SealedAuditEventView> {
     if (!/^[1-9][0-9]{0,15}$/.test(seq)) throw new DomainError('INVALID_INPUT', 'seq must be a positive integer');
-    return this.tree.event(Number(seq));
+    return this.trail.event(Number(seq), ctx);
   }
 }

@@ -102,5 +102,11 @@ describe('loadConfig', () => {
       DATA_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
     });
     expect(config.nodeEnv).toBe('production');
+    expect(config.auditReads).toBe(true);
+  });
+
+  it('leaves reads unaudited only outside production (AUDIT_READS is for the bench)', () => {
+    expect(loadConfig({ AUDIT_READS: 'false' }).auditReads).toBe(false);
+    expect(problemsOf({ NODE_ENV: 'production', AUDIT_READS: 'false' }).join('\n')).toMatch(/AUDIT_READS=false/);
   });
 });

@@ -348,6 +348,9 @@ export function loadConfig(env: Env = process.env, stdoutIsTerminal = process.st
     if (!config.dataEncryptionKey) {
       read.problems.push('DATA_ENCRYPTION_KEY (32 bytes, base64 or hex) is required in production');
     }
+    if (!config.auditReads) {
+      read.problems.push('AUDIT_READS=false is for measurements only: production audits every read (API.md)');
+    }
   }
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

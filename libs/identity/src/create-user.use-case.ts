@@ -5,6 +5,7 @@ import { UserEntity } from '@vigil/database';
 import { DomainError, StaffRole } from '@vigil/domain';
 import { DataSource } from 'typeorm';
 import { PasswordHasher } from './password-hasher';
+import { assertPasswordAllowed } from './password-policy';
 import { UserView, userView } from './user-view';
 
 export interface CreateUserInput {
@@ -25,6 +26,8 @@ export class CreateUser {
 
   async execute(input: CreateUserInput, ctx: ActionContext): Promise<UserView> {
     const email = input.email.trim().toLowerCase();
+    // The rule the API's DTO and the CLI check first, here for every caller (the bootstrap admin included).
+    assertPasswordAllowed(input.password);
     const passwordHash = await this.hasher.hash(input.password);
     const roles = [...new Set(input.roles)];
     const languages = [...new Set((input.languages ?? []).map((l) => l.toLowerCase()))];

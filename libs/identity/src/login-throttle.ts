@@ -38,7 +38,8 @@ export class LoginThrottle {
       this.limiter.add(LOGIN_FAILURES_PER_ACCOUNT, email),
       this.limiter.add(LOGIN_FAILURES_PER_ADDRESS, clientAddress),
     ]);
-    // Failures are logged, not audited: an attacker could otherwise fill the audit trail at will.
+    // Each failure is audited by Login (auth.login_failed) until the throttle refuses: past it, attempts are only
+    // counted here and logged, so an attacker cannot fill the audit trail at will.
     this.logger.warn(
       'Failed login' +
         (account.allowed ? '' : `; account throttled for ${account.retryAfterSeconds} s`) +

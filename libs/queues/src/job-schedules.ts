@@ -22,7 +22,7 @@ export interface JobSchedule<Q extends ScheduledQueue = ScheduledQueue> {
 export const SCHEDULED_JOB_OPTIONS: JobsOptions = { attempts: 1, removeOnComplete: 100, removeOnFail: 100 };
 
 /**
- * Every job scheduler of the worker, in one place. A new kind of scheduled work (SLA clocks, retention) is one entry
+ * Every job scheduler of the worker, in one place. A new kind of scheduled work is one entry
  * here and a handler in its queue's processor; `watched` makes its stop visible in readiness.
  */
 export function jobSchedules(config: VigilConfig): JobSchedule[] {

@@ -34,12 +34,13 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
-    const { body, headers } = this.toBody(exception, request);
+    const { body, headers } = this.respond(exception, request);
     for (const [name, value] of Object.entries(headers)) reply.header(name, value);
     void reply.status(body.statusCode).send(body);
   }
 
-  private toBody(exception: unknown, request: FastifyRequest): { body: ErrorBody; headers: Record<string, string> } {
+  /** The answer to `exception` in the contract's shape, and its headers (also for routes Nest does not serve). */
+  respond(exception: unknown, request: FastifyRequest): { body: ErrorBody; headers: Record<string, string> } {
     if (exception instanceof DomainError) {
       const headers: Record<string, string> =
         exception.retryAfterSeconds !== undefined ? { 'retry-after': String(exception.retryAfterSeconds) } : {};

@@ -3,16 +3,13 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DomainError } from '@vigil/domain';
 import { Authenticator, Principal, QUEUE_BOARD_COOKIE, QUEUE_BOARD_PATH } from '@vigil/identity';
 import { ALL_QUEUES, QueueProducer } from '@vigil/queues';
 import { parseCookie, stringifySetCookie } from 'cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { assertHoldsRole, principalFromHeaders } from './access.guard';
-import { isDependencyOutage } from './dependency-outage';
-import { ErrorBody, errorBody, OUTAGE_RETRY_AFTER_SECONDS } from './error.filter';
+import { ErrorBody, errorBody, ErrorFilter } from './error.filter';
 
 /** Bull Board only reads: its actions (retry, clean, promote, remove, pause…) are PUT, PATCH, POST and DELETE. */
 const READ_METHODS = new Set(['GET', 'HEAD']);
@@ -43,6 +40,7 @@ export async function serveQueueBoard(app: NestFastifyApplication): Promise<void
   const producer = app.get(QueueProducer);
   const authenticator = app.get(Authenticator);
   const logger = new Logger('QueueBoard');
+  const errors = new ErrorFilter();
   const serverAdapter = new FastifyAdapter().setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({
     // The API's own queue handles: this deployment's QUEUE_PREFIX and its fail-fast connection.
@@ -54,7 +52,7 @@ export async function serveQueueBoard(app: NestFastifyApplication): Promise<void
   await app.register(
     async (board: FastifyInstance) => {
       board.addHook('onRequest', async (request, reply) => {
-        const refusal = await refuse(request, authenticator, logger);
+        const refusal = await refuse(request, authenticator, errors);
         if (refusal) return reply.code(refusal.status).headers(refusal.headers).send(refusal.body);
         // Job data and counts: not for shared caches.
         reply.header('cache-control', 'no-store');
@@ -109,7 +107,11 @@ interface Refusal {
 }
 
 /** Why a board request may not go on (401, 403, 405), or null when it may. */
-async function refuse(request: FastifyRequest, authenticator: Authenticator, logger: Logger): Promise<Refusal | null> {
+async function refuse(
+  request: FastifyRequest,
+  authenticator: Authenticator,
+  errors: ErrorFilter,
+): Promise<Refusal | null> {
   try {
     const principal = await boardPrincipal(request, authenticator);
     if (!principal) {
@@ -125,20 +127,9 @@ async function refuse(request: FastifyRequest, authenticator: Authenticator, log
     }
     return null;
   } catch (error) {
-    if (error instanceof DomainError) {
-      return { status: error.status, headers: {}, body: errorBody(error.status, error.message) };
-    }
-    if (isDependencyOutage(error)) {
-      return {
-        status: 503,
-        headers: { 'retry-after': String(OUTAGE_RETRY_AFTER_SECONDS) },
-        body: errorBody(503, 'the board cannot check who you are now (its database is unreachable); retry shortly'),
-      };
-    }
-    const errorId = randomUUID();
-    const cause = (error as Error)?.stack ?? String(error);
-    logger.error(`Unexpected error ${errorId} on ${request.method} ${pathOf(request)}: ${cause}`);
-    return { status: 500, headers: {}, body: { ...errorBody(500, 'Internal server error'), errorId } };
+    // As on every API route: a domain error's status, an outage's 503, anything else a logged 500.
+    const { body, headers } = errors.respond(error, request);
+    return { status: body.statusCode, headers, body };
   }
 }
 

@@ -1,5 +1,6 @@
-// `npm test`: install what is missing, check PostgreSQL and Redis, type-check, then run every Jest suite
-// (unit, integration, e2e). Extra arguments go to Jest, e.g. `npm test -- test/e2e/intake.e2e-spec.ts`.
+// `npm test`: install what is missing, check PostgreSQL and Redis, type-check, run every Jest suite (unit,
+// integration, e2e, browser), then the fault suite (`npm run test:faults`: its own PostgreSQL and Redis) — every test,
+// as API.md's operations contract says. Extra arguments go to Jest alone, e.g. `npm test -- test/e2e/intake.e2e-spec.ts`.
 import { ensureDependencies, ensureServices, run } from './lib/preflight.mjs';
 
 ensureDependencies();
@@ -10,4 +11,7 @@ if (jestArgs.length === 0) {
   if (run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0) process.exit(1);
   if (run('npx', ['tsc', '-p', 'apps/console/tsconfig.json']) !== 0) process.exit(1);
 }
-process.exit(run('npx', ['jest', ...jestArgs]));
+const jest = run('npx', ['jest', ...jestArgs]);
+if (jest !== 0 || jestArgs.length > 0) process.exit(jest);
+console.log('\nThe fault suite (npm run test:faults)…');
+process.exit(run('node', ['scripts/test-faults.mjs']));

@@ -31,6 +31,9 @@ export class MetricsRegistry {
 
   constructor(intake: IntakeGroupCommit, slaStates: SlaStateCounts, counts: OperationsCounts) {
     collectDefaultMetrics({ register: this.registry, prefix: 'vigil_api_' });
+    // A scrape collects every metric at once: the two SLA gauges share one read of the cases.
+    let slaRead: ReturnType<SlaStateCounts['read']> | null = null;
+    const sla = () => (slaRead ??= slaStates.read().finally(() => (slaRead = null)));
     for (const [name, help, key] of [
       ['vigil_cases_sla_at_risk', 'Unresolved cases with at most a quarter of their SLA window left', 'atRisk'],
       ['vigil_cases_sla_breached', 'Unresolved cases past their SLA deadline', 'breached'],
@@ -40,7 +43,7 @@ export class MetricsRegistry {
         help,
         registers: [this.registry],
         async collect() {
-          this.set((await slaStates.read())[key]);
+          this.set((await sla())[key]);
         },
       });
     }

@@ -165,7 +165,7 @@ describe('operator CLI: admin commands, the HTTP twins’ use-cases (real Postgr
       const before = await eventCount();
       for (const as of ['nobody@vigil.test', 'former@vigil.test', 'mod@vigil.test']) {
         const result = await cli(['users:create', '--email', 'x@vigil.test', '--role', 'auditor', '--as', as]);
-        expect(result).toEqual({ code: 1, stdout: '', stderr: `users:create failed: --as ${as}: no active admin has this email\n` });
+        expect(result).toEqual({ code: 1, stdout: '', stderr: `users:create failed: no active admin has the email ${as}\n` });
       }
       expect(await userRow('x@vigil.test')).toBeUndefined();
       expect(await eventCount()).toBe(before);

@@ -3,7 +3,6 @@ import { ConsoleLogger, INestApplicationContext, LogLevel } from '@nestjs/common
 import { NestFactory } from '@nestjs/core';
 import type { ActionContext } from '@vigil/audit';
 import { enabledLogLevels } from '@vigil/config';
-import { DomainError } from '@vigil/domain';
 import { UserDirectory } from '@vigil/identity';
 import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
@@ -23,13 +22,7 @@ export function cliContext(): ActionContext {
 export async function operatorContext(app: INestApplicationContext, asEmail: string | undefined): Promise<ActionContext> {
   const ctx = cliContext();
   if (asEmail === undefined) return ctx;
-  const operator = await app
-    .get(UserDirectory)
-    .getByEmail(asEmail)
-    .catch(() => null);
-  if (!operator || operator.disabled || !operator.roles.includes('admin')) {
-    throw new DomainError('FORBIDDEN', `--as ${asEmail}: no active admin has this email`);
-  }
+  const operator = await app.get(UserDirectory).activeAdminByEmail(asEmail);
   return { ...ctx, actor: { id: operator.id, role: 'admin' } };
 }
 

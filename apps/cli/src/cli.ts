@@ -15,7 +15,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ADMIN_USAGE, isAdminCommand, runAdminCommand } from './admin-commands';
 import { operatorContext, withApp } from './cli-app';
-import { CliIo, emailOption, parseArgs, UsageError, write } from './cli-io';
+import { CliIo, emailOption, parseArgs, printJson, UsageError, write } from './cli-io';
 
 export type { CliIo } from './cli-io';
 
@@ -46,7 +46,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const result = await withApp(io, (app) =>
           app.get(VerifyAuditChain).execute({ fromCheckpoint: flags.has('from-checkpoint') }),
         );
-        await write(io.stdout, `${JSON.stringify(result, null, 2)}\n`);
+        await printJson(io, result);
         return result.ok ? 0 : 1;
       }
       case 'audit:checkpoint': {
@@ -55,7 +55,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const checkpoint = await withApp(io, async (app) =>
           app.get(SignAuditCheckpoint).execute({ trigger: 'request' }, await operatorContext(app, as)),
         );
-        await write(io.stdout, `${JSON.stringify(checkpoint, null, 2)}\n`);
+        await printJson(io, checkpoint);
         return 0;
       }
       case 'audit:export': {
@@ -81,7 +81,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           () => createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity }),
           publicKeyPem,
         );
-        await write(io.stdout, `${JSON.stringify(result, null, 2)}\n`);
+        await printJson(io, result);
         return result.ok ? 0 : 1;
       }
       case 'retention:run': {
@@ -90,7 +90,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const result = await withApp(io, async (app) =>
           app.get(RunRetention).execute(await operatorContext(app, as)),
         );
-        await write(io.stdout, `${JSON.stringify(result, null, 2)}\n`);
+        await printJson(io, result);
         return 0;
       }
       case 'audit:prove': {
@@ -100,7 +100,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           throw new UsageError('audit:prove needs --seq <a positive integer>');
         }
         const bundle = await withApp(io, (app) => app.get(ProveAuditEvent).execute({ seq: Number(seq) }));
-        await write(io.stdout, `${JSON.stringify(bundle, null, 2)}\n`);
+        await printJson(io, bundle);
         return 0;
       }
       case 'audit:verify-checkpoint': {
@@ -113,7 +113,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const result = text.trimStart().startsWith('{')
           ? verifyInclusionBundle(parseBundle(text), key)
           : verifyCheckpointNote(text, key);
-        await write(io.stdout, `${JSON.stringify(result, null, 2)}\n`);
+        await printJson(io, result);
         return result.ok ? 0 : 1;
       }
       case undefined:

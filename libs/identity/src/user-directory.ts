@@ -23,6 +23,18 @@ export class UserDirectory {
     return userView(user);
   }
 
+  /**
+   * An admin who may act now (active, holding `admin`) by email, or FORBIDDEN: whom an operator's CLI command may name
+   * as its actor (`--as`), as the HTTP twin's caller must be.
+   */
+  async activeAdminByEmail(email: string): Promise<UserView> {
+    const user = await this.db.getRepository(UserEntity).findOneBy({ email: email.trim().toLowerCase() });
+    if (!user || user.disabled || !user.roles.includes('admin')) {
+      throw new DomainError('FORBIDDEN', `no active admin has the email ${email}`);
+    }
+    return userView(user);
+  }
+
   async list(): Promise<UserView[]> {
     const users = await this.db.getRepository(UserEntity).find({ order: { createdAt: 'ASC', id: 'ASC' } });
     return users.map(userView);

@@ -378,7 +378,8 @@ describe('the console in a browser', () => {
       },
     );
     await signIn(page, auditor.email);
-    await page.goto('/audit');
+    // An auditor starts on the audit log, not on a queue they may not read.
+    await page.waitForURL(/\/audit$/);
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     for (const column of ['Seq', 'Time', 'Actor', 'Action', 'Target']) {
       await page.getByRole('columnheader', { name: column }).waitFor();

@@ -61,3 +61,8 @@ export function subscribeSession(listener: Listener): () => void {
 export function hasRole(session: Session | null, ...roles: StaffRole[]): boolean {
   return !!session && session.user.roles.some((role) => roles.includes(role));
 }
+
+/** Where a signed-in person starts: the queue for those who review, the audit log for an auditor alone. */
+export function homeOf(session: Session): string {
+  return hasRole(session, 'moderator', 'senior_moderator', 'admin') ? '/' : '/audit';
+}

@@ -5,12 +5,12 @@ import { useLogin } from '../../api/queries';
 import { ErrorAlert } from '../../components/error-alert';
 import { Field } from '../../components/field';
 import { useI18n } from '../../i18n/i18n';
-import { sessionExpired, setSession } from '../../session/session-store';
+import { homeOf, type Session, sessionExpired, setSession } from '../../session/session-store';
 import { useSession } from '../../session/use-session';
 
 /** Only a path of this console: `next` comes from the address bar, so it must not send anyone elsewhere. */
-function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+function safeNext(next: string | null, session: Session): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : homeOf(session);
 }
 
 export function LoginPage() {
@@ -20,7 +20,7 @@ export function LoginPage() {
   const login = useLogin();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  if (session) return <Navigate to={safeNext(params.get('next'))} replace />;
+  if (session) return <Navigate to={safeNext(params.get('next'), session)} replace />;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

@@ -1,3 +1,4 @@
+import { QUEUE_BOARD_PATH } from '@vigil/identity';
 import type { FastifyInstance } from 'fastify';
 import { isConsolePath } from './console-static';
 
@@ -25,7 +26,8 @@ const QUEUE_BOARD_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
   "font-src 'self' data:; connect-src 'self'; manifest-src 'self'; frame-ancestors 'none'; base-uri 'self'; " +
   "form-action 'none'";
-const QUEUE_BOARD_PATH = /^\/admin\/queues(?:[/?#]|$)/;
+/** Bull Board's page, assets and API: QUEUE_BOARD_PATH and anything below it. */
+const QUEUE_BOARD = new RegExp(`^${QUEUE_BOARD_PATH}(?:[/?#]|$)`);
 
 /**
  * The headers @fastify/helmet would set that matter for a JSON API (the package is not a dependency). HSTS only in
@@ -40,7 +42,7 @@ export function securityHeaders(path: string, production: boolean): Record<strin
     'x-permitted-cross-domain-policies': 'none',
     'content-security-policy': /^\/docs(?:[/?-]|$)/.test(path)
       ? DOCS_CSP
-      : QUEUE_BOARD_PATH.test(path)
+      : QUEUE_BOARD.test(path)
         ? QUEUE_BOARD_CSP
         : isConsolePath(path)
           ? CONSOLE_CSP

@@ -3,7 +3,7 @@
 // appended or prepended, which other software would open as that — fails its format's structure check.
 import { fileTypeFromBuffer } from 'file-type';
 
-export const EVIDENCE_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'application/pdf', 'video/mp4'];
+export const EVIDENCE_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'application/pdf', 'video/mp4'] as const;
 export type EvidenceType = (typeof EVIDENCE_TYPES)[number];
 
 /** Markup or an archive's directory where no such format has them: signs of a second file in the same bytes. */
@@ -17,11 +17,14 @@ export async function evidenceFileType(bytes: Buffer): Promise<EvidenceType | nu
   const detected = await fileTypeFromBuffer(bytes);
   // An animated PNG is a PNG to every viewer.
   const mime = detected?.mime === 'image/apng' ? 'image/png' : detected?.mime;
-  if (!mime || !EVIDENCE_TYPES.includes(mime)) return null;
+  if (!isEvidenceType(mime)) return null;
   if (FOREIGN_HEAD.test(bytes.subarray(0, 1024).toString('latin1'))) return null;
   if (bytes.subarray(Math.max(0, bytes.length - 65_536)).includes(ZIP_END_OF_DIRECTORY)) return null;
   return wholeFile(mime, bytes) ? mime : null;
 }
+
+const isEvidenceType = (mime: string | undefined): mime is EvidenceType =>
+  mime !== undefined && (EVIDENCE_TYPES as readonly string[]).includes(mime);
 
 /** Whether the bytes end where the format says the file ends. */
 function wholeFile(mime: EvidenceType, bytes: Buffer): boolean {

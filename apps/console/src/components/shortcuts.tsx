@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/en';
 
@@ -38,11 +38,7 @@ function typingInto(target: EventTarget | null): boolean {
 export function Shortcuts() {
   const { t } = useI18n();
   const dialog = useRef<HTMLDialogElement>(null);
-  const [, setOpen] = useState(false);
-  useShortcut('?', () => {
-    dialog.current?.showModal();
-    setOpen(true);
-  });
+  useShortcut('?', () => dialog.current?.showModal());
   useEffect(() => {
     const listener = (event: KeyboardEvent) => {
       if (event.ctrlKey || event.metaKey || event.altKey || typingInto(event.target) || dialog.current?.open) return;
@@ -55,7 +51,7 @@ export function Shortcuts() {
     return () => document.removeEventListener('keydown', listener);
   }, []);
   return (
-    <dialog ref={dialog} aria-labelledby="shortcuts-heading" onClose={() => setOpen(false)}>
+    <dialog ref={dialog} aria-labelledby="shortcuts-heading">
       <h2 id="shortcuts-heading">{t('shortcuts.title')}</h2>
       <dl className="shortcuts">
         {SHORTCUTS.map(({ key, label }) => (

@@ -1,8 +1,12 @@
 import { developmentSecret, VigilConfig } from '@vigil/config';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
-/** The stored form: `v1.<iv>.<ciphertext>.<tag>`, each base64url; the report's id is bound in as associated data. */
-const STORED = /^v1\.([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{22})$/;
+/**
+ * The stored form: `v1.<iv>.<ciphertext>.<tag>`, each base64url; the report's id is bound in as associated data. The
+ * same pattern serves JavaScript and PostgreSQL's `~` (encryptClearContacts finds the rows still in clear with it).
+ */
+export const STORED_CONTACT_PATTERN = '^v1\\.([A-Za-z0-9_-]{16})\\.([A-Za-z0-9_-]+)\\.([A-Za-z0-9_-]{22})$';
+const STORED = new RegExp(STORED_CONTACT_PATTERN);
 
 /**
  * Reporter contacts at rest (API.md "Evidence and retention"): AES-256-GCM under DATA_ENCRYPTION_KEY, each bound to

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { ContactCipher } from './contact-cipher';
+import { ContactCipher, STORED_CONTACT_PATTERN } from './contact-cipher';
 import { createDataSource, DatabaseSettings } from './data-source';
 
 /** Creates the database named in the URL when it does not exist yet (connecting to the `postgres` database). */
@@ -54,12 +54,11 @@ export async function encryptClearContacts(db: DataSource, cipher: ContactCipher
     const n = await db.transaction(async (manager) => {
       const rows: { id: string; reporter_contact: string }[] = await manager.query(
         `SELECT id, reporter_contact FROM reports
-         WHERE reporter_contact IS NOT NULL
-           AND reporter_contact !~ '^v1\\.[A-Za-z0-9_-]{16}\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{22}$'
+         WHERE reporter_contact IS NOT NULL AND reporter_contact !~ $1
          LIMIT 500 FOR UPDATE SKIP LOCKED`,
+        [STORED_CONTACT_PATTERN],
       );
       for (const row of rows) {
-        if (ContactCipher.isStored(row.reporter_contact)) continue;
         await manager.query(`UPDATE reports SET reporter_contact = $2 WHERE id = $1`, [
           row.id,
           cipher.encrypt(row.reporter_contact, row.id),

@@ -4,6 +4,8 @@
 // Signing needs the private key and lives with it, in SignTreeCheckpoint.
 import { ed25519 } from '@noble/curves/ed25519';
 import { sha256 } from '@noble/hashes/sha2';
+import { bytesToHex, concatBytes } from '@noble/hashes/utils';
+import { equalBytes } from './merkle-proof-verify';
 import { HASH_BYTES } from './merkle-tree';
 
 /** The signature type byte of Ed25519 in signed-note key ids and verifier keys. */
@@ -35,17 +37,17 @@ export function checkpointBody(checkpoint: TreeCheckpoint): string {
 
 /** The first 4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ 32-byte public key). */
 export function noteKeyId(name: string, publicKey: Uint8Array): Uint8Array {
-  return sha256(concat(utf8.encode(`${name}\n`), Uint8Array.of(ED25519_TYPE), publicKey)).slice(0, 4);
+  return sha256(concatBytes(utf8.encode(`${name}\n`), Uint8Array.of(ED25519_TYPE), publicKey)).slice(0, 4);
 }
 
 /** `<name>+<key id hex>+<base64(0x01 ‖ public key)>`. */
 export function verifierKeyText(name: string, publicKey: Uint8Array): string {
-  return `${name}+${toHex(noteKeyId(name, publicKey))}+${encodeBase64(concat(Uint8Array.of(ED25519_TYPE), publicKey))}`;
+  return `${name}+${toHex(noteKeyId(name, publicKey))}+${encodeBase64(concatBytes(Uint8Array.of(ED25519_TYPE), publicKey))}`;
 }
 
 /** The whole note: the body, a blank line, and one signature line per signature. */
 export function signedNote(body: string, name: string, keyId: Uint8Array, signature: Uint8Array): string {
-  return `${body}\n${SIGNATURE_PREFIX}${name} ${encodeBase64(concat(keyId, signature))}\n`;
+  return `${body}\n${SIGNATURE_PREFIX}${name} ${encodeBase64(concatBytes(keyId, signature))}\n`;
 }
 
 /** Parses a verifier key, refusing one whose key id does not match its name and key. */
@@ -90,7 +92,7 @@ export function openCheckpoint(
     if (rest.length > 0 || !validKeyName(name) || !signature || signature.length < 5) {
       return fail('malformed signature line');
     }
-    if (name !== verifier.name || !equal(signature.slice(0, 4), verifier.keyId)) continue;
+    if (name !== verifier.name || !equalBytes(signature.slice(0, 4), verifier.keyId)) continue;
     if (!verifyEd25519(signature.slice(4), message, verifier.publicKey)) {
       return fail('the signature does not verify with the verifier key');
     }
@@ -125,21 +127,8 @@ function verifyEd25519(signature: Uint8Array, message: Uint8Array, publicKey: Ui
 
 const validKeyName = (name: string | undefined): name is string => !!name && !/[\s+]/u.test(name);
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
-}
-
-export const toHex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+/** Hex of a key id, as the verifier key text writes it. */
+export const toHex = bytesToHex;
 
 /** Standard base64 with padding (btoa and atob exist in browsers and in Node). */
 export function encodeBase64(bytes: Uint8Array): string {

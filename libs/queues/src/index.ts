@@ -5,5 +5,4 @@ export * from './queue-producer';
 export * from './queue-counts';
 export * from './redis-client';
 export * from './job-schedules';
-export * from './throttled-errors';
 export * from './with-timeout';

@@ -3,7 +3,7 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
 import { JobOf } from './jobs';
 import { ALL_QUEUES, QueueName } from './queue-names';
-import { throttledErrorLog } from './throttled-errors';
+import { throttledErrorLog } from '@vigil/logging';
 import { withTimeout } from './with-timeout';
 
 export interface TypedJob<Q extends QueueName> {

@@ -1,8 +1,8 @@
 import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnModuleInit } from '@nestjs/common';
 import { ScheduledRuns } from '@vigil/database';
-import { withLogFields } from '@vigil/logging';
-import { JOB_NAMES, JobOf, QueueName, throttledErrorLog } from '@vigil/queues';
+import { throttledErrorLog, withLogFields } from '@vigil/logging';
+import { JOB_NAMES, JobOf, QueueName } from '@vigil/queues';
 import type { Job } from 'bullmq';
 
 export type JobHandlers<Q extends QueueName> = {

@@ -160,9 +160,17 @@ describe('worker metrics while Redis is away', () => {
     await system.startWorker();
   });
   afterAll(async () => {
-    await redis.start();
-    await system.stop();
-    await redis.stop();
+    try {
+      await redis.start();
+      // Stop the worker only once its connections are back (it reads the queues again): closing BullMQ's workers
+      // while they reconnect to a restarted Redis sometimes never returned (1 run in 4 hung this hook).
+      await waitFor(async () => sampleValue(await scrape(worker), 'vigil_queue_jobs') !== undefined, {
+        what: 'the worker to read the queues again',
+      });
+      await system.stop();
+    } finally {
+      await redis.stop();
+    }
   });
 
   it('answers a scrape within seconds, without the queue depths it cannot read', async () => {

@@ -27,11 +27,16 @@ export class QueueCountsReader {
    */
   async all(timeoutMs = 2000): Promise<QueueCounts[]> {
     try {
-      return await withTimeout(Promise.all(ALL_QUEUES.map((name) => this.counts(name))), timeoutMs, 'Redis');
+      return await withTimeout(this.read(), timeoutMs, 'Redis');
     } catch (error) {
       this.logger.warn(`Queue counts unavailable: ${(error as Error).message}`);
       throw new DomainError('SERVICE_UNAVAILABLE', 'the queues cannot be read now: Redis does not answer');
     }
+  }
+
+  /** Every queue's counts, unbounded: while Redis is away this waits for it (`all` is the bounded answer). */
+  read(): Promise<QueueCounts[]> {
+    return Promise.all(ALL_QUEUES.map((name) => this.counts(name)));
   }
 
   /** `waiting` includes BullMQ's `prioritized`: jobs waiting, in priority order. */

@@ -1,7 +1,8 @@
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { TriageReport, WebhookDeliveryError } from '@vigil/moderation';
-import { QueueCounts, QueueCountsReader } from '@vigil/queues';
+import { throttledErrorLog } from '@vigil/logging';
+import { QueueCounts, QueueCountsReader, withTimeout } from '@vigil/queues';
 import type { Job } from 'bullmq';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { processorWorkers, WorkerHealth } from './worker-health';
@@ -29,8 +30,9 @@ const DELIVERED_RESULTS = new Set(['succeeded', 'sent']);
 @Injectable()
 export class WorkerMetrics implements OnApplicationBootstrap {
   readonly registry = new Registry();
+  private readonly logCountError = throttledErrorLog(new Logger(WorkerMetrics.name), 'Queue depth for /metrics');
   /** The queue-depth read under way, shared by scrapes that arrive while Redis is slow, so none piles up. */
-  private countsUnderWay: Promise<QueueCounts[] | null> | null = null;
+  private countsUnderWay: Promise<QueueCounts[]> | null = null;
 
   private readonly jobDuration = new Histogram({
     name: 'vigil_job_duration_seconds',
@@ -118,13 +120,18 @@ export class WorkerMetrics implements OnApplicationBootstrap {
     }
   }
 
-  /** Each queue's depth, or null when Redis did not answer in time (QueueCountsReader logs why). */
-  private queueCounts(): Promise<QueueCounts[] | null> {
-    this.countsUnderWay ??= this.queueCountsReader
-      .all()
-      .catch(() => null)
-      .finally(() => (this.countsUnderWay = null));
-    return this.countsUnderWay;
+  /**
+   * Each queue's depth, or null when Redis did not answer within 2 s. While it is away the read stays under way and
+   * later scrapes wait for that one read rather than queue more commands behind it.
+   */
+  private async queueCounts(): Promise<QueueCounts[] | null> {
+    this.countsUnderWay ??= this.queueCountsReader.read().finally(() => (this.countsUnderWay = null));
+    try {
+      return await withTimeout(this.countsUnderWay, 2000, 'Redis');
+    } catch (error) {
+      this.logCountError(error as Error);
+      return null;
+    }
   }
 }
 
